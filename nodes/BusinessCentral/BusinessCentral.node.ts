@@ -1,0 +1,67 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as customerPayment from './actions/customerPayment/CustomerPayment.resource';
+import { router } from './actions/router';
+import { listSearch } from './methods';
+
+export class BusinessCentral implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Business Central',
+		name: 'businessCentral',
+		icon: { light: 'file:businessCentral.svg', dark: 'file:businessCentral.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description:
+			'Update customer payments in Microsoft Dynamics 365 Business Central, with eTag concurrency control',
+		defaults: { name: 'Business Central' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'businessCentralOAuth2Api',
+				required: true,
+				displayOptions: { show: { authentication: ['oAuth2'] } },
+			},
+			{
+				name: 'businessCentralApi',
+				required: true,
+				displayOptions: { show: { authentication: ['bearerToken'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{ name: 'OAuth2 (Client Credentials)', value: 'oAuth2' },
+					{ name: 'Bearer Token', value: 'bearerToken' },
+				],
+				default: 'oAuth2',
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Customer Payment', value: 'customerPayment' }],
+				default: 'customerPayment',
+			},
+			...customerPayment.description,
+		],
+	};
+
+	methods = { listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

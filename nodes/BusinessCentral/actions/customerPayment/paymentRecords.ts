@@ -1,0 +1,94 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import type { PaymentPatch } from '../../helpers/paymentFields';
+import { paymentRecordSchema, type PaymentRecord } from '../../helpers/schemas';
+import { errorDetails, toNodeApiError } from '../../transport/errors';
+import { bcRequest, type BcResponse, type RetryPolicy } from '../../transport/request';
+
+/** Company-level OData path of one payment (works for GET, PATCH and DELETE). */
+export function paymentPath(companyId: string, paymentId: string): string {
+	return `companies(${companyId})/customerPayments(${paymentId})`;
+}
+
+/**
+ * Checks that a 2xx answer is the payment asked for, with an eTag. A body that
+ * is not JSON, lacks `@odata.etag` or is another record becomes a clear error.
+ */
+export function toPaymentRecord(
+	this: IExecuteFunctions,
+	response: BcResponse,
+	paymentId: string,
+	itemIndex: number,
+): PaymentRecord {
+	const parsed = paymentRecordSchema.safeParse(response.body);
+	const problem = !parsed.success
+		? `the answer is not a customer payment (${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'} ${issue.message}`).join('; ')})`
+		: parsed.data.id.toLowerCase() !== paymentId.toLowerCase()
+			? `the answer is payment ${parsed.data.id}, not ${paymentId}`
+			: undefined;
+	if (problem || !parsed.success) {
+		throw new NodeApiError(
+			this.getNode(),
+			{ message: problem ?? 'invalid answer' },
+			{
+				message: `Business Central sent an unexpected answer for customer payment ${paymentId}: ${problem}`,
+				description:
+					'The response was not used. Check that the API base URL points at Business Central (not a proxy or login page).',
+				httpCode: String(response.statusCode),
+				itemIndex,
+			},
+		);
+	}
+	return parsed.data as PaymentRecord;
+}
+
+/** GET one payment (the source of the automatic eTag); any failure throws a NodeApiError. */
+export async function readPayment(
+	this: IExecuteFunctions,
+	companyId: string,
+	paymentId: string,
+	itemIndex: number,
+	policy: RetryPolicy,
+): Promise<PaymentRecord> {
+	const response = await bcRequest.call(this, { method: 'GET', url: paymentPath(companyId, paymentId) }, policy);
+	if (response.statusCode !== 200) {
+		throw toNodeApiError(this.getNode(), errorDetails(response), {
+			action: `Reading customer payment ${paymentId}`,
+			itemIndex,
+		});
+	}
+	return toPaymentRecord.call(this, response, paymentId, itemIndex);
+}
+
+function sameValue(field: string, expected: unknown, actual: unknown): boolean {
+	if (typeof expected === 'number') return Number(actual) === expected;
+	if (typeof expected === 'string' && typeof actual === 'string' && /Id$/.test(field)) {
+		return expected.toLowerCase() === actual.toLowerCase();
+	}
+	return expected === actual;
+}
+
+/** Whether a record already carries every value of the patch (used after an ambiguous write). */
+export function carriesPatch(record: IDataObject, patch: PaymentPatch): boolean {
+	return Object.entries(patch).every(([field, value]) => sameValue(field, value, record[field]));
+}
+
+const NOT_COMPARED = new Set(['@odata.etag', '@odata.context', 'lastModifiedDateTime']);
+
+/** Before-image of every property the update changed (including ones the server derived). */
+export function previousValues(before: IDataObject, after: IDataObject): IDataObject {
+	const changed: IDataObject = {};
+	for (const [field, value] of Object.entries(after)) {
+		if (NOT_COMPARED.has(field)) continue;
+		if (JSON.stringify(before[field]) !== JSON.stringify(value)) changed[field] = before[field];
+	}
+	return changed;
+}
+
+/** The record as output: everything the server returned except `@odata.context`. */
+export function toOutput(record: IDataObject): IDataObject {
+	const output: IDataObject = { ...record };
+	delete output['@odata.context'];
+	return output;
+}

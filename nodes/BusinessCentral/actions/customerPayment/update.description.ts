@@ -1,0 +1,216 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { companyLocator, journalLocator, paymentLocator } from '../common.descriptions';
+
+const GUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+/**
+ * "Update Fields" is a collection rather than a resource mapper: it can hold
+ * pickers (customer, open invoice) with search, gives each property its own
+ * type and description, and only sends the fields the user added — which is
+ * what a PATCH should carry. Bulk runs map input data per field with expressions.
+ */
+export const updateFields: INodeProperties = {
+	displayName: 'Update Fields',
+	name: 'updateFields',
+	type: 'collection',
+	placeholder: 'Add Field',
+	default: {},
+	description: 'Only the fields added here are sent; everything else keeps its value',
+	options: [
+		{
+			displayName: 'Amount',
+			name: 'amount',
+			type: 'number',
+			default: 0,
+			description:
+				'Payment amount, stored exactly as sent. In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
+		},
+		{
+			displayName: 'Applies-to Invoice',
+			name: 'appliesToInvoice',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			description:
+				'Posted sales invoice the payment settles. Business Central fills in the invoice number and, if the payment has no customer yet, the customer.',
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					typeOptions: { searchListMethod: 'searchInvoices', searchable: true },
+				},
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					validation: [
+						{ type: 'regex', properties: { regex: GUID_REGEX, errorMessage: 'Not a valid GUID' } },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Applies-to Invoice Number',
+			name: 'appliesToInvoiceNumber',
+			type: 'string',
+			default: '',
+			description:
+				'Number of the invoice the payment settles (max 20 characters). Use either this or Applies-to Invoice.',
+		},
+		{
+			displayName: 'Comment',
+			name: 'comment',
+			type: 'string',
+			default: '',
+			description: 'Free-text comment (max 250 characters)',
+		},
+		{
+			displayName: 'Contact ID',
+			name: 'contactId',
+			type: 'string',
+			default: '',
+			description:
+				'Contact of the customer (max 250 characters). Exists only in API v1.0 and the legacy Financials beta; refused on v2.0.',
+		},
+		{
+			displayName: 'Customer',
+			name: 'customer',
+			type: 'resourceLocator',
+			default: { mode: 'list', value: '' },
+			description:
+				'Customer who paid. Business Central fills in the customer number. Use either this or Customer Number.',
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
+				},
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					validation: [
+						{ type: 'regex', properties: { regex: GUID_REGEX, errorMessage: 'Not a valid GUID' } },
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Customer Number',
+			name: 'customerNumber',
+			type: 'string',
+			default: '',
+			description:
+				'Number of the customer who paid (max 20 characters); Business Central fills in the customer ID. Use either this or Customer.',
+		},
+		{
+			displayName: 'Description',
+			name: 'description',
+			type: 'string',
+			default: '',
+			description: 'Description of the journal line (max 100 characters)',
+		},
+		{
+			displayName: 'Document Number',
+			name: 'documentNumber',
+			type: 'string',
+			default: '',
+			description: 'Document number of the payment (max 20 characters)',
+		},
+		{
+			displayName: 'External Document Number',
+			name: 'externalDocumentNumber',
+			type: 'string',
+			default: '',
+			description: "The customer's own reference, e.g. their payment advice number (max 35 characters)",
+		},
+		{
+			displayName: 'Line Number',
+			name: 'lineNumber',
+			type: 'number',
+			typeOptions: { minValue: 0, numberPrecision: 0 },
+			default: 10000,
+			description: 'Position of the line in its journal (whole number)',
+		},
+		{
+			displayName: 'Posting Date',
+			name: 'postingDate',
+			type: 'dateTime',
+			default: '',
+			description: 'Date the payment is posted on (only the date part is sent, as YYYY-MM-DD)',
+		},
+	],
+};
+
+export const updateOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'eTag',
+			name: 'eTag',
+			type: 'string',
+			default: '',
+			placeholder: 'W/"JzQ0O0pYb2JQVWVPZz09OzE0NTM3NzYwMTMwMDA7Jw=="',
+			description:
+				'Version of the record your change is based on: map the @odata.etag output of a previous step. Empty: the node reads the payment and uses its current eTag.',
+		},
+		{
+			displayName: 'Include Previous Values',
+			name: 'includePreviousValues',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to add "previousValues" to the output: the values the changed fields had before the update',
+		},
+		{
+			displayName: 'Max Retries',
+			name: 'maxRetries',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 10 },
+			default: 5,
+			description:
+				'How often to retry a request that Business Central throttled (429) or could not serve (503, 504), waiting as it asks (Retry-After) or with exponential back-off',
+		},
+		{
+			displayName: 'On eTag Conflict',
+			name: 'onConflict',
+			type: 'options',
+			options: [
+				{
+					name: 'Fail',
+					value: 'fail',
+					description: 'Report that the record changed since it was read; nothing is written',
+				},
+				{
+					name: 'Fetch Latest and Retry Once',
+					value: 'retryOnce',
+					description:
+						'Read the current version and apply the change to it once more; fail if it changes again',
+				},
+				{
+					name: 'Overwrite Regardless',
+					value: 'overwrite',
+					description:
+						'Send If-Match: * so the change is applied whatever changed in between (last writer wins)',
+				},
+			],
+			default: 'fail',
+			description:
+				'What to do when Business Central answers that the payment was changed by someone else (409 Request_EntityChanged or 412)',
+		},
+	],
+};
+
+export const updateProperties: INodeProperties[] = [
+	companyLocator,
+	journalLocator,
+	paymentLocator,
+	updateFields,
+	updateOptions,
+];

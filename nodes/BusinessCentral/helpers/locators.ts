@@ -1,0 +1,115 @@
+import type { ApiBase } from './apiBase';
+import { InputValidationError, locatorValue, validateGuid } from './validation';
+
+interface LocatorValue {
+	mode?: string;
+	value?: unknown;
+}
+
+function asLocator(raw: unknown): LocatorValue {
+	if (raw && typeof raw === 'object') return raw as LocatorValue;
+	return { mode: 'id', value: raw };
+}
+
+/**
+ * Parses a Business Central API URL the user pasted: the OData key form
+ * `.../companies(<id>)/customerPayments(<id>)` or the reference doc's slash form
+ * `.../companies/<id>/customerPaymentJournals/<id>/customerPayments/<id>`.
+ * Only URLs on the configured API host are accepted, so a pasted link can never
+ * send the credential's token elsewhere.
+ */
+function parseApiUrl(field: string, text: string, base: ApiBase): string[] {
+	if (!URL.canParse(text, base.url)) {
+		throw new InputValidationError(field, text, 'is not a URL');
+	}
+	const url = new URL(text, base.url);
+	if (url.origin !== base.origin) {
+		throw new InputValidationError(
+			field,
+			text,
+			`points at ${url.origin}, not at the configured Business Central API (${base.origin})`,
+		);
+	}
+	// Percent-encoding is kept: an encoded "/" or ")" stays inside its segment and fails the GUID check.
+	return url.pathname.split('/').filter((segment) => segment !== '');
+}
+
+interface Segment {
+	entity: string;
+	key?: string;
+}
+
+/** `companies(abc)` → { entity: 'companies', key: 'abc' }; `companies` + next segment form the slash form. */
+function toSegments(parts: string[]): Segment[] {
+	const segments: Segment[] = [];
+	for (const part of parts) {
+		const keyed = /^([A-Za-z]+)\((.*)\)$/.exec(part);
+		if (keyed) {
+			segments.push({ entity: keyed[1], key: keyed[2] });
+		} else {
+			segments.push({ entity: part });
+		}
+	}
+	return segments;
+}
+
+function keyAfter(segments: Segment[], entity: string): { key: string; index: number } | undefined {
+	for (let index = segments.length - 1; index >= 0; index--) {
+		const segment = segments[index];
+		if (segment.entity.toLowerCase() !== entity.toLowerCase()) continue;
+		if (segment.key !== undefined) return { key: segment.key, index };
+		const next = segments[index + 1];
+		if (next && next.key === undefined) return { key: next.entity, index: index + 1 };
+		return undefined;
+	}
+	return undefined;
+}
+
+/** Company GUID from the Company resource locator (list, ID or URL). */
+export function parseCompanyLocator(raw: unknown, base: ApiBase): string {
+	const locator = asLocator(raw);
+	if (locator.mode === 'url') {
+		const text = String(locator.value ?? '');
+		const found = keyAfter(toSegments(parseApiUrl('Company', text, base)), 'companies');
+		if (!found) {
+			throw new InputValidationError('Company', text, 'is not a Business Central company URL (…/companies(<id>))');
+		}
+		return validateGuid('Company', found.key);
+	}
+	return validateGuid('Company', locatorValue(locator));
+}
+
+/**
+ * Customer payment GUID from its resource locator. In URL mode the URL must end
+ * at the payment and, when it names a company, that company must be the one
+ * chosen in "Company" (so a pasted link cannot silently update another company).
+ */
+export function parsePaymentLocator(raw: unknown, base: ApiBase, companyId: string): string {
+	const locator = asLocator(raw);
+	if (locator.mode !== 'url') {
+		return validateGuid('Customer Payment', locatorValue(locator));
+	}
+	const text = String(locator.value ?? '');
+	const segments = toSegments(parseApiUrl('Customer Payment', text, base));
+	const payment = keyAfter(segments, 'customerPayments');
+	if (!payment || payment.index !== segments.length - 1) {
+		throw new InputValidationError(
+			'Customer Payment',
+			text,
+			'is not a customer payment URL (…/companies(<id>)/customerPayments(<id>))',
+		);
+	}
+	const paymentId = validateGuid('Customer Payment', payment.key);
+	const company = keyAfter(segments, 'companies');
+	if (company) {
+		const urlCompanyId = validateGuid('Customer Payment', company.key);
+		if (urlCompanyId.toLowerCase() !== companyId.toLowerCase()) {
+			throw new InputValidationError(
+				'Customer Payment',
+				text,
+				`belongs to company ${urlCompanyId}, but "Company" is ${companyId}`,
+			);
+		}
+	}
+	return paymentId;
+}

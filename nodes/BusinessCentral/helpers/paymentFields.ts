@@ -1,0 +1,55 @@
+import type { ApiVersion } from './apiBase';
+
+/** Kinds of writable customerPayment properties and how they are checked before a request. */
+export type FieldKind = 'guid' | 'string' | 'date' | 'decimal' | 'integer';
+
+export interface PaymentField {
+	/** Label used in the node UI and in error messages. */
+	displayName: string;
+	kind: FieldKind;
+	/** Server-side maximum length (Business Central's table field length). */
+	maxLength?: number;
+	/** API versions that expose the property; all when absent. */
+	versions?: ApiVersion[];
+}
+
+/**
+ * Every property of the customerPayment entity a PATCH may change (API v2.0,
+ * plus contactId on v1.0 and the beta). `journalId`, `journalDisplayName`, `id`
+ * and `lastModifiedDateTime` cannot be changed by PATCH and are not listed.
+ */
+export const WRITABLE_PAYMENT_FIELDS = {
+	lineNumber: { displayName: 'Line Number', kind: 'integer' },
+	customerId: { displayName: 'Customer', kind: 'guid' },
+	customerNumber: { displayName: 'Customer Number', kind: 'string', maxLength: 20 },
+	contactId: {
+		displayName: 'Contact ID',
+		kind: 'string',
+		maxLength: 250,
+		versions: ['v1.0', 'beta'],
+	},
+	postingDate: { displayName: 'Posting Date', kind: 'date' },
+	documentNumber: { displayName: 'Document Number', kind: 'string', maxLength: 20 },
+	externalDocumentNumber: {
+		displayName: 'External Document Number',
+		kind: 'string',
+		maxLength: 35,
+	},
+	amount: { displayName: 'Amount', kind: 'decimal' },
+	appliesToInvoiceId: { displayName: 'Applies-to Invoice', kind: 'guid' },
+	appliesToInvoiceNumber: {
+		displayName: 'Applies-to Invoice Number',
+		kind: 'string',
+		maxLength: 20,
+	},
+	description: { displayName: 'Description', kind: 'string', maxLength: 100 },
+	comment: { displayName: 'Comment', kind: 'string', maxLength: 250 },
+} satisfies Record<string, PaymentField>;
+
+export type WritablePaymentField = keyof typeof WRITABLE_PAYMENT_FIELDS;
+
+export type PaymentPatch = Partial<Record<WritablePaymentField, string | number>>;
+
+export function isWritablePaymentField(name: string): name is WritablePaymentField {
+	return Object.prototype.hasOwnProperty.call(WRITABLE_PAYMENT_FIELDS, name);
+}

@@ -1,0 +1,220 @@
+import type {
+	IDataObject,
+	ILoadOptionsFunctions,
+	INodeListSearchItems,
+	INodeListSearchResult,
+} from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { parseCompanyLocator } from '../helpers/locators';
+import { collectionSchema } from '../helpers/schemas';
+import { locatorValue } from '../helpers/validation';
+import { getConnection } from '../transport/connection';
+import { errorDetails, toNodeApiError } from '../transport/errors';
+import { bcRequest } from '../transport/request';
+
+const PAGE_SIZE = 50;
+
+/** OData string literal: single quotes doubled. */
+function literal(text: string): string {
+	return `'${text.replace(/'/g, "''")}'`;
+}
+
+function containsAny(fields: string[], filter?: string): string | undefined {
+	const text = filter?.trim();
+	if (!text) return undefined;
+	return `(${fields.map((field) => `contains(${field},${literal(text)})`).join(' or ')})`;
+}
+
+function and(...parts: Array<string | undefined>): string | undefined {
+	const present = parts.filter((part): part is string => !!part);
+	return present.length ? present.join(' and ') : undefined;
+}
+
+/** One page of a collection; `paginationToken` is the server's @odata.nextLink. */
+async function page(
+	this: ILoadOptionsFunctions,
+	path: string,
+	query: IDataObject,
+	paginationToken?: string,
+): Promise<{ value: IDataObject[]; next?: string }> {
+	const response = await bcRequest.call(
+		this,
+		paginationToken
+			? { method: 'GET', url: paginationToken, headers: { Prefer: `odata.maxpagesize=${PAGE_SIZE}` } }
+			: {
+					method: 'GET',
+					url: path,
+					qs: query,
+					headers: { Prefer: `odata.maxpagesize=${PAGE_SIZE}` },
+				},
+	);
+	if (response.statusCode !== 200) {
+		throw toNodeApiError(this.getNode(), errorDetails(response), { action: `Listing ${path}` });
+	}
+	const parsed = collectionSchema.safeParse(response.body);
+	if (!parsed.success) {
+		throw new NodeOperationError(this.getNode(), `Business Central sent an unexpected list for ${path}`);
+	}
+	return { value: parsed.data.value as IDataObject[], next: parsed.data['@odata.nextLink'] };
+}
+
+async function companyId(this: ILoadOptionsFunctions): Promise<string> {
+	const { base } = await getConnection(this);
+	const raw = this.getNodeParameter('company', undefined);
+	if (!locatorValue(raw)) {
+		throw new NodeOperationError(this.getNode(), 'Choose a Company first');
+	}
+	return parseCompanyLocator(raw, base);
+}
+
+function text(value: unknown): string {
+	return value === undefined || value === null ? '' : String(value);
+}
+
+export async function searchCompanies(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const { value, next } = await page.call(
+		this,
+		'companies',
+		{ $select: 'id,name,displayName', $filter: containsAny(['name', 'displayName'], filter) },
+		paginationToken,
+	);
+	return {
+		results: value.map((company) => ({
+			name: text(company.displayName) || text(company.name),
+			value: text(company.id),
+		})),
+		paginationToken: next,
+	};
+}
+
+export async function searchJournals(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const company = await companyId.call(this);
+	const { value, next } = await page.call(
+		this,
+		`companies(${company})/customerPaymentJournals`,
+		{ $select: 'id,code,displayName', $filter: containsAny(['code', 'displayName'], filter) },
+		paginationToken,
+	);
+	return {
+		results: value.map((journal) => ({
+			name: `${text(journal.code)}${journal.displayName ? ` · ${text(journal.displayName)}` : ''}`,
+			value: text(journal.id),
+		})),
+		paginationToken: next,
+	};
+}
+
+function paymentName(payment: IDataObject): string {
+	return [
+		text(payment.documentNumber) || '(no document no.)',
+		text(payment.customerNumber) || '(no customer)',
+		text(payment.amount),
+		text(payment.postingDate),
+		text(payment.description),
+	]
+		.filter(Boolean)
+		.join(' · ');
+}
+
+/**
+ * Payments of the chosen journal (Business Central refuses to list them without
+ * one); with no journal chosen, the first page of each journal of the company.
+ */
+export async function searchPayments(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const company = await companyId.call(this);
+	const search = containsAny(['documentNumber', 'customerNumber', 'description', 'externalDocumentNumber'], filter);
+	const query = (journalId: string): IDataObject => ({
+		$filter: and(`journalId eq ${journalId}`, search),
+		$orderby: 'lineNumber',
+	});
+	const journal = text(locatorValue(this.getNodeParameter('journal', undefined)));
+	const path = `companies(${company})/customerPayments`;
+	let payments: IDataObject[] = [];
+	let next: string | undefined;
+	if (journal) {
+		({ value: payments, next } = await page.call(this, path, query(journal), paginationToken));
+	} else {
+		const journals = await page.call(this, `companies(${company})/customerPaymentJournals`, {
+			$select: 'id',
+		});
+		for (const entry of journals.value) {
+			payments = payments.concat((await page.call(this, path, query(text(entry.id)))).value);
+		}
+	}
+	return {
+		results: payments.map(
+			(payment): INodeListSearchItems => ({ name: paymentName(payment), value: text(payment.id) }),
+		),
+		paginationToken: next,
+	};
+}
+
+export async function searchCustomers(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const company = await companyId.call(this);
+	const { value, next } = await page.call(
+		this,
+		`companies(${company})/customers`,
+		{
+			$select: 'id,number,displayName',
+			$filter: containsAny(['number', 'displayName'], filter),
+			$orderby: 'number',
+		},
+		paginationToken,
+	);
+	return {
+		results: value.map((customer) => ({
+			name: `${text(customer.number)} · ${text(customer.displayName)}`,
+			value: text(customer.id),
+		})),
+		paginationToken: next,
+	};
+}
+
+/** Open posted sales invoices, narrowed to the customer chosen in "Update Fields" if any. */
+export async function searchInvoices(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const company = await companyId.call(this);
+	const fields = (this.getNodeParameter('updateFields', {}) ?? {}) as IDataObject;
+	const customer = text(locatorValue(fields.customer));
+	const { value, next } = await page.call(
+		this,
+		`companies(${company})/salesInvoices`,
+		{
+			$select: 'id,number,customerNumber,customerName,remainingAmount,dueDate',
+			$filter: and(
+				"status eq 'Open'",
+				/^[0-9a-fA-F-]{36}$/.test(customer) ? `customerId eq ${customer}` : undefined,
+				containsAny(['number', 'customerName', 'customerNumber'], filter),
+			),
+			$orderby: 'number',
+		},
+		paginationToken,
+	);
+	return {
+		results: value.map((invoice) => ({
+			name: `${text(invoice.number)} · ${text(invoice.customerName) || text(invoice.customerNumber)} · open ${text(invoice.remainingAmount)} · due ${text(invoice.dueDate)}`,
+			value: text(invoice.id),
+		})),
+		paginationToken: next,
+	};
+}

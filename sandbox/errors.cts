@@ -1,0 +1,115 @@
+/**
+ * Business Central error answers. BC wraps every failure as
+ * `{ "error": { "code": "...", "message": "...  CorrelationId:  <guid>." } }`
+ * (JSON, with the correlation id appended to the message). Handlers throw a
+ * `BcError`; the HTTP / $batch layers turn it into that body with a fresh
+ * correlation id.
+ */
+
+export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+export class BcError extends Error {
+	constructor(
+		public readonly status: number,
+		public readonly code: string,
+		message: string,
+		public readonly headers: Record<string, string> = {},
+	) {
+		super(message);
+	}
+}
+
+export interface BcErrorBody {
+	error: { code: string; message: string };
+}
+
+/** The body BC sends, message suffixed with the correlation id the way BC does. */
+export function errorBody(code: string, message: string, correlationId: string): BcErrorBody {
+	const text = message.endsWith('.') ? message : `${message}.`;
+	return { error: { code, message: `${text}  CorrelationId:  ${correlationId}.` } };
+}
+
+/** Messages of the real service (AL labels of the API pages, OData library texts). */
+export const MSG = {
+	invalidToken:
+		'Could not validate the client concurrency token required by the service. Please provide a valid token in the client request.',
+	entityChanged: 'Another user has already changed the record.',
+	journalRequired: 'You must specify a journal batch ID or a journal ID to get a journal line.',
+	journalIdChange: 'The Journal Id cannot be changed.',
+	journalNameChange: 'The Journal Batch Display Name cannot be changed.',
+	journalIdNameMismatch: 'The Journal Id and Journal Display Name do not match.',
+	customerMismatch: 'The customer values do not match to a specific Customer.',
+	customerIdUnknown: 'The "customerId" does not match to a Customer.',
+	customerNumberUnknown: 'The "customerNumber" does not match to a Customer.',
+	invoiceMismatch: 'The Applies To Invoice values do not match to the same Invoice.',
+	invoiceIdUnknown:
+		'The "appliesToInvoiceId" should be the ID of an Open, Paid, Corrective, or Canceled Invoice.',
+	querySyntax: 'Bad Request - Error in query syntax.',
+	credentials: 'The server has rejected the client credentials.',
+};
+
+export const errors = {
+	notFound: (entity: string, id: string) =>
+		new BcError(
+			404,
+			'BadRequest_NotFound',
+			`The ${entity} does not exist. Identification fields and values: Id='${id}'`,
+		),
+	companyNotFound: (id: string) =>
+		new BcError(404, 'Internal_CompanyNotFound', `The company with ID '${id}' does not exist.`),
+	segmentNotFound: (segment: string) =>
+		new BcError(404, 'BadRequest_NotFound', `Resource not found for the segment '${segment}'.`),
+	querySyntax: () => new BcError(400, 'BadRequest_NotFound', MSG.querySyntax),
+	collectionNotLast: (segment: string) =>
+		new BcError(
+			400,
+			'BadRequest_NotFound',
+			`The request URI is not valid. Since the segment '${segment}' refers to a collection, this must be the last segment in the request URI or it must be followed by an function or action that can be bound to it otherwise all intermediate segments must refer to a single resource.`,
+		),
+	methodNotAllowed: (method: string, entitySet: string, kind: 'Entity' | 'EntitySet') =>
+		new BcError(
+			405,
+			'BadRequest_MethodNotAllowed',
+			`'${method}' requests for '${entitySet}' of EdmType '${kind}' are not allowed within Dynamics 365 Business Central OData web services.`,
+		),
+	/** OData query option / literal errors (ODataLib texts; BC reports them as plain `BadRequest`). */
+	badQuery: (message: string) => new BcError(400, 'BadRequest', message),
+	badBody: (message: string) => new BcError(400, 'BadRequest_InvalidRequestBody', message),
+	invalidToken: () => new BcError(400, 'BadRequest_InvalidToken', MSG.invalidToken),
+	entityChanged: (status: 409 | 412) => new BcError(status, 'Request_EntityChanged', MSG.entityChanged),
+	journalRequired: () =>
+		new BcError(400, 'BadRequest_RequiredParamNotProvided', MSG.journalRequired),
+	dialog: (message: string) => new BcError(400, 'Application_DialogException', message),
+	fieldValidation: (message: string) =>
+		new BcError(400, 'Application_FieldValidationException', message),
+	tableRelation: (message: string) => new BcError(400, 'Internal_InvalidTableRelation', message),
+	unknownProperty: (prop: string, type: string) =>
+		new BcError(
+			400,
+			'BadRequest_NotFound',
+			`The property '${prop}' does not exist on type 'Microsoft.NAV.${type}'. Make sure to only use property names that are defined by the type.`,
+		),
+	readOnly: (prop: string) =>
+		new BcError(
+			400,
+			'BadRequest_InvalidOperation',
+			`The property '${prop}' is read-only and cannot be modified.`,
+		),
+	invalidGuid: (value: unknown) =>
+		new BcError(
+			400,
+			'Application_InvalidGUID',
+			`Cannot convert the literal '${String(value)}' to the expected type 'Edm.Guid'.`,
+		),
+	/** BC's text for Code/Text overflow; the sandbox appends the property name. */
+	stringLength: (prop: string, value: string, max: number) =>
+		new BcError(
+			400,
+			'Application_StringExceededLength',
+			`The length of the string is ${value.length}, but it must be less than or equal to ${max} characters. Value: ${value}. Property: ${prop}`,
+		),
+	unauthorized: (wwwAuthenticate: string) =>
+		new BcError(401, 'Authentication_InvalidCredentials', MSG.credentials, {
+			'www-authenticate': wwwAuthenticate,
+		}),
+};

@@ -1,0 +1,215 @@
+/**
+ * Public types of the Business Central API sandbox: entity shapes (as the
+ * v2.0 API pages return them), options, statistics and the audit log.
+ */
+
+/** API flavours the sandbox serves: SaaS v2.0, SaaS v1.0 and the legacy Financials beta. */
+export type ApiVersion = 'v2.0' | 'v1.0' | 'beta';
+
+/** `companies` entity (API v2.0 page "APIV2 - Companies"). */
+export interface Company {
+	id: string;
+	systemVersion: string;
+	timestamp: number;
+	name: string;
+	displayName: string;
+	businessProfileId: string;
+	systemCreatedAt: string;
+	systemModifiedAt: string;
+}
+
+/** `customers` entity (subset of the v2.0 fields a payment UI needs). */
+export interface Customer {
+	id: string;
+	number: string;
+	displayName: string;
+	type: 'Company' | 'Person';
+	email: string;
+	currencyCode: string;
+	/** BC's Blocked option: ' ' (not blocked), 'Ship', 'Invoice', 'All'. */
+	blocked: ' ' | 'Ship' | 'Invoice' | 'All';
+	balanceDue: number;
+	lastModifiedDateTime: string;
+}
+
+export type SalesInvoiceStatus = 'Open' | 'Paid' | 'Draft' | 'Canceled' | 'Corrective';
+
+/** `salesInvoices` entity (subset). Drafts are unposted; the others are posted invoices. */
+export interface SalesInvoice {
+	id: string;
+	number: string;
+	externalDocumentNumber: string;
+	invoiceDate: string;
+	postingDate: string;
+	dueDate: string;
+	customerId: string;
+	customerNumber: string;
+	customerName: string;
+	totalAmountIncludingTax: number;
+	remainingAmount: number;
+	status: SalesInvoiceStatus;
+	lastModifiedDateTime: string;
+}
+
+/** `customerPaymentJournals` entity (a Gen. Journal Batch of the cash receipts template). */
+export interface Journal {
+	id: string;
+	code: string;
+	displayName: string;
+	balancingAccountId: string;
+	balancingAccountNumber: string;
+	lastModifiedDateTime: string;
+}
+export type CustomerPaymentJournal = Journal;
+
+/** `contacts` entity (read-only lookup; extra, not required by the brief). */
+export interface Contact {
+	id: string;
+	number: string;
+	type: 'Company' | 'Person';
+	displayName: string;
+	companyName: string;
+	email: string;
+	phoneNumber: string;
+	lastModifiedDateTime: string;
+}
+
+/**
+ * `customerPayments` entity (a Gen. Journal Line). Stored records always hold
+ * `contactId`; the v2.0 API omits it (it only exists in v1.0 and beta).
+ */
+export interface CustomerPayment {
+	id: string;
+	journalId: string;
+	journalDisplayName: string;
+	lineNumber: number;
+	customerId: string;
+	customerNumber: string;
+	contactId?: string;
+	postingDate: string;
+	documentNumber: string;
+	externalDocumentNumber: string;
+	amount: number;
+	appliesToInvoiceId: string;
+	appliesToInvoiceNumber: string;
+	description: string;
+	comment: string;
+	lastModifiedDateTime: string;
+}
+
+export interface ThrottleOptions {
+	/** Requests (a $batch counts as its number of operations) allowed per token in the window. */
+	maxRequests: number;
+	/** Sliding window length. */
+	windowMs: number;
+	/** When set, 429 answers carry `Retry-After: <value>`; omitted → no header. */
+	retryAfterSeconds?: number;
+}
+
+export interface FaultOptions {
+	/** Probability per API request of answering 503 (with `Retry-After: 1`) without doing anything. */
+	rate503?: number;
+	/** Probability per API request of answering 504 without doing anything. */
+	rate504?: number;
+	/** Probability of destroying the socket without a response, before doing anything. */
+	dropRate?: number;
+	/** For requests that write (PATCH/POST/DELETE, or a $batch containing one): apply, then destroy the socket. */
+	applyThenDropRate?: number;
+	/** Probability of never answering (socket kept open until the client gives up or the server closes). */
+	hangRate?: number;
+}
+
+export interface SandboxOptions {
+	port?: number;
+	seed?: number;
+	pageSize?: number;
+	latencyMs?: number;
+	conflictStatus?: 409 | 412;
+	tokenLifetimeSeconds?: number;
+	throttle?: ThrottleOptions;
+	maxConcurrent?: number;
+	/** Requests per token allowed to wait for a slot when `maxConcurrent` is reached (default 0: excess → 429). */
+	queueSize?: number;
+	faults?: FaultOptions;
+	companies?: number;
+	customersPerCompany?: number;
+	paymentsPerJournal?: number;
+	journalsPerCompany?: number;
+}
+
+export interface FaultStats {
+	503: number;
+	504: number;
+	drop: number;
+	applyThenDrop: number;
+	hang: number;
+}
+
+export interface SandboxStats {
+	/** Every HTTP request that reached the server (token endpoint, throttled and faulted ones included). */
+	requests: number;
+	byMethod: Record<string, number>;
+	batchRequests: number;
+	batchOperations: number;
+	/** 429 answers (rate window or concurrency). */
+	throttled: number;
+	faults: FaultStats;
+	tokensIssued: number;
+	/** Highest number of API requests of one token being processed at the same time. */
+	maxConcurrentSeen: number;
+	/** 401 answers of the API (extra). */
+	unauthorized: number;
+	/** 409/412 concurrency answers, inside batches too (extra). */
+	conflicts: number;
+}
+
+export type WriteMethod = 'PATCH' | 'POST' | 'DELETE' | 'EXTERNAL';
+
+/** One applied write, in order. Writes rolled back by an `Isolation: snapshot` batch are removed. */
+export interface WriteRecord {
+	seq: number;
+	method: WriteMethod;
+	entity: 'customerPayment';
+	id: string;
+	companyId: string;
+	before: CustomerPayment | null;
+	after: CustomerPayment | null;
+	etagBefore: string | null;
+	etagAfter: string | null;
+	/** The If-Match header the client sent (null for POST / EXTERNAL). */
+	ifMatch: string | null;
+	viaBatch: boolean;
+	/** ISO time of the write. */
+	at: string;
+}
+
+export type ApiPayment = CustomerPayment & { '@odata.etag': string };
+
+export interface Sandbox {
+	url: string;
+	tenantId: string;
+	environment: string;
+	baseUrl(api?: ApiVersion): string;
+	tokenUrl: string;
+	token: string;
+	clientId: string;
+	clientSecret: string;
+	options: SandboxOptions;
+	stats: SandboxStats;
+	resetStats(): void;
+	writes: WriteRecord[];
+	companies(): Company[];
+	journals(companyId: string): Journal[];
+	customers(companyId: string): Customer[];
+	invoices(companyId: string): SalesInvoice[];
+	payments(companyId: string, journalId?: string): CustomerPayment[];
+	getPayment(companyId: string, paymentId: string): ApiPayment | undefined;
+	seedPayments(companyId: string, journalId: string, count: number): CustomerPayment[];
+	simulateConcurrentChange(
+		companyId: string,
+		paymentId: string,
+		patch?: Partial<CustomerPayment>,
+	): void;
+	forceConflictOnce(paymentId: string, times?: number): void;
+	close(): Promise<void>;
+}
