@@ -76,7 +76,8 @@ export const errors = {
 	badQuery: (message: string) => new BcError(400, 'BadRequest', message),
 	badBody: (message: string) => new BcError(400, 'BadRequest_InvalidRequestBody', message),
 	invalidToken: () => new BcError(400, 'BadRequest_InvalidToken', MSG.invalidToken),
-	entityChanged: (status: 409 | 412) => new BcError(status, 'Request_EntityChanged', MSG.entityChanged),
+	entityChanged: (status: 409 | 412) =>
+		new BcError(status, 'Request_EntityChanged', MSG.entityChanged),
 	journalRequired: () =>
 		new BcError(400, 'BadRequest_RequiredParamNotProvided', MSG.journalRequired),
 	dialog: (message: string) => new BcError(400, 'Application_DialogException', message),

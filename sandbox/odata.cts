@@ -109,7 +109,9 @@ function tokenize(text: string): Token[] {
 			let j = i + 1;
 			for (;;) {
 				if (j >= text.length)
-					throw errors.badQuery(`There is an unterminated string literal at position ${i} in '${text}'.`);
+					throw errors.badQuery(
+						`There is an unterminated string literal at position ${i} in '${text}'.`,
+					);
 				if (text[j] === "'") {
 					if (text[j + 1] === "'") {
 						value += "'";
@@ -228,7 +230,12 @@ class FilterParser {
 		this.expect('comma');
 		const value = this.operand();
 		this.expect('rp');
-		if (field.kind !== 'field' || field.type !== 'string' || value.kind !== 'literal' || value.type !== 'string') {
+		if (
+			field.kind !== 'field' ||
+			field.type !== 'string' ||
+			value.kind !== 'literal' ||
+			value.type !== 'string'
+		) {
 			throw errors.badQuery(
 				`No function signature for the function with name '${name}' matches the specified arguments. The function signatures considered are: ${name}(Edm.String Nullable=true, Edm.String Nullable=true).`,
 			);
@@ -373,11 +380,14 @@ export function evaluate(node: FilterNode, row: Row): boolean {
  */
 export function conjunctEquals(node: FilterNode | undefined, field: string): string[] {
 	if (!node) return [];
-	if (node.kind === 'and') return [...conjunctEquals(node.left, field), ...conjunctEquals(node.right, field)];
+	if (node.kind === 'and')
+		return [...conjunctEquals(node.left, field), ...conjunctEquals(node.right, field)];
 	if (node.kind !== 'cmp' || node.op !== 'eq') return [];
 	const { left, right } = node;
-	if (left.kind === 'field' && left.name === field && right.kind === 'literal') return [String(right.value)];
-	if (right.kind === 'field' && right.name === field && left.kind === 'literal') return [String(left.value)];
+	if (left.kind === 'field' && left.name === field && right.kind === 'literal')
+		return [String(right.value)];
+	if (right.kind === 'field' && right.name === field && left.kind === 'literal')
+		return [String(left.value)];
 	return [];
 }
 
@@ -399,7 +409,8 @@ export function encodeSkiptoken(offset: number): string {
 function decodeSkiptoken(raw: string): number {
 	try {
 		const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { o?: unknown };
-		if (typeof parsed.o === 'number' && Number.isInteger(parsed.o) && parsed.o >= 0) return parsed.o;
+		if (typeof parsed.o === 'number' && Number.isInteger(parsed.o) && parsed.o >= 0)
+			return parsed.o;
 	} catch {
 		// fall through
 	}
@@ -415,7 +426,8 @@ export function parseQuery(
 	const seen = new Set<string>();
 	for (const key of params.keys()) {
 		if (!key.startsWith('$')) continue;
-		if (!SUPPORTED.has(key)) throw errors.badQuery(`The query parameter '${key}' is not supported.`);
+		if (!SUPPORTED.has(key))
+			throw errors.badQuery(`The query parameter '${key}' is not supported.`);
 		if (seen.has(key))
 			throw errors.badQuery(
 				`Query option '${key}' was specified more than once, but it must be specified at most once.`,
@@ -455,7 +467,9 @@ export function parseQuery(
 			const name = raw.trim();
 			if (!(name in navigation)) {
 				if (/[(/]/.test(name))
-					throw errors.badQuery(`The sandbox supports only plain navigation names in $expand, got '${name}'.`);
+					throw errors.badQuery(
+						`The sandbox supports only plain navigation names in $expand, got '${name}'.`,
+					);
 				throw noProperty(name, typeName);
 			}
 			opts.expand.push(name);
@@ -483,7 +497,9 @@ export function filterAndSort<T extends object>(
 	opts: QueryOptions,
 	fields: Record<string, FieldType>,
 ): T[] {
-	const filtered = opts.filter ? rows.filter((r) => evaluate(opts.filter as FilterNode, r as Row)) : [...rows];
+	const filtered = opts.filter
+		? rows.filter((r) => evaluate(opts.filter as FilterNode, r as Row))
+		: [...rows];
 	if (opts.orderby.length === 0) return filtered;
 	return filtered
 		.map((row, index) => ({ row, index }))

@@ -82,7 +82,15 @@ const JOURNALS: Array<[string, string, string]> = [
 	['DAILY', 'Daily receipts', '10100'],
 ];
 
-const COMMENTS = ['', '', '', '', 'Partial payment', 'Paid by wire transfer', 'Check received by mail'];
+const COMMENTS = [
+	'',
+	'',
+	'',
+	'',
+	'Partial payment',
+	'Paid by wire transfer',
+	'Check received by mail',
+];
 
 /** `YYYY-MM-DD` plus n days (UTC). */
 export function addDays(date: string, days: number): string {
@@ -146,6 +154,10 @@ function seedCompany(rng: Rng, sizes: SeedSizes, index: number): CompanyData {
 		data.docPrefixes.set(journal.id, j < 8 ? `G0${j + 2}` : `G${j + 2}`);
 		seedPayments(rng, data, journal.id, sizes.paymentsPerJournal);
 	}
+	// BC lists batches by their key (template, name)
+	data.journals.sort((a, b) =>
+		a.data.code < b.data.code ? -1 : a.data.code > b.data.code ? 1 : 0,
+	);
 	return data;
 }
 
@@ -246,7 +258,10 @@ export function seedPayments(
 	const prefix = data.docPrefixes.get(journalId) ?? 'G02';
 	const existing = [...data.payments.values()].filter((p) => p.data.journalId === journalId);
 	let line = Math.max(0, ...existing.map((p) => p.data.lineNumber));
-	let doc = nextDocNumber(prefix, existing.map((p) => p.data.documentNumber));
+	let doc = nextDocNumber(
+		prefix,
+		existing.map((p) => p.data.documentNumber),
+	);
 	const created: CustomerPayment[] = [];
 	for (let i = 0; i < count; i++) {
 		const customer = rng.pick(data.customers).data;

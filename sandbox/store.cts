@@ -36,7 +36,8 @@ export interface CompanyData {
 
 /** Weak eTag of a record version: W/"base64('<n>;<digits>;00;')" like BC's. */
 export function etagFor(id: string, version: number): string {
-	const digits = String(fnv1a(id.toLowerCase())).padStart(10, '0') + String(version).padStart(9, '0');
+	const digits =
+		String(fnv1a(id.toLowerCase())).padStart(10, '0') + String(version).padStart(9, '0');
 	const inner = `'${digits.length};${digits};00;'`;
 	return `W/"${Buffer.from(inner, 'latin1').toString('base64')}"`;
 }
@@ -162,7 +163,8 @@ export class Store {
 		const payments = new Map<string, Map<string, Versioned<CustomerPayment>>>();
 		for (const c of this.companies) {
 			const copy = new Map<string, Versioned<CustomerPayment>>();
-			for (const [id, v] of c.payments) copy.set(id, { data: clonePayment(v.data), version: v.version });
+			for (const [id, v] of c.payments)
+				copy.set(id, { data: clonePayment(v.data), version: v.version });
 			payments.set(c.company.data.id, copy);
 		}
 		return { payments, writesLength: this.writes.length };

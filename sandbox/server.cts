@@ -1,0 +1,500 @@
+/**
+ * HTTP front of the sandbox (node:http, 127.0.0.1 only): the Entra ID token
+ * endpoint, the API service roots of BC SaaS
+ * (`/v2.0/{tenant}/{environment}/api/v2.0|v1.0|beta`, also
+ * `/v2.0/{environment}/api/...` with the tenant implied) and the legacy
+ * Financials root (`/v1.0/api/beta`, `/v1.0/{tenant}/api/beta|v1.0`), and the
+ * pipeline every API request goes through:
+ * auth (401) → service root (404) → concurrency cap (429) → rate window (429)
+ * → latency → fault draw (drop / hang / 503 / 504) → handler ($batch or
+ * single) → apply-then-drop fault or the answer.
+ */
+import * as http from 'node:http';
+import type { Socket } from 'node:net';
+import { handleApi, isWrite } from './api.cjs';
+import { TokenRegistry } from './auth.cjs';
+import { batchSize, handleBatch } from './batch.cjs';
+import { type ApiRequest, type ApiResponse, type Context, ERROR_CT, fail } from './context.cjs';
+import { BcError, errors } from './errors.cjs';
+import { fieldsOf, ENTITIES, project } from './entities.cjs';
+import { drawFault } from './faults.cjs';
+import { ConcurrencyLimiter, RateWindow } from './limits.cjs';
+import { createRng } from './random.cjs';
+import { seedCompanies, seedPayments } from './seed.cjs';
+import { etagFor, Store } from './store.cjs';
+import type { ApiPayment, ApiVersion, Sandbox, SandboxOptions, SandboxStats } from './types.cjs';
+
+const BODY_LIMIT = 10 * 1024 * 1024;
+const TENANT_ID = 'sandbox-tenant';
+const ENVIRONMENT = 'production';
+
+export const DEFAULT_OPTIONS = {
+	port: 0,
+	seed: 42,
+	pageSize: 50,
+	latencyMs: 0,
+	conflictStatus: 409,
+	tokenLifetimeSeconds: 3600,
+	queueSize: 0,
+	companies: 2,
+	customersPerCompany: 12,
+	journalsPerCompany: 2,
+	paymentsPerJournal: 10,
+} satisfies SandboxOptions;
+
+function emptyStats(): SandboxStats {
+	return {
+		requests: 0,
+		byMethod: {},
+		batchRequests: 0,
+		batchOperations: 0,
+		throttled: 0,
+		faults: { 503: 0, 504: 0, drop: 0, applyThenDrop: 0, hang: 0 },
+		tokensIssued: 0,
+		maxConcurrentSeen: 0,
+		unauthorized: 0,
+		conflicts: 0,
+	};
+}
+
+interface Root {
+	api: ApiVersion;
+	basePath: string;
+	rest: string;
+	tenant?: string;
+	environment: string;
+}
+
+/** Splits a path into an API service root and the rest, or undefined when it is no API path. */
+function matchRoot(pathname: string): Root | undefined {
+	const segs = pathname.split('/').slice(1);
+	let tenant: string | undefined;
+	let environment = ENVIRONMENT;
+	let version: string;
+	let restIndex: number;
+	if (segs[0] === 'v2.0' && segs[3] === 'api') {
+		[tenant, environment, version, restIndex] = [segs[1], segs[2], segs[4], 5];
+	} else if (segs[0] === 'v2.0' && segs[2] === 'api') {
+		[environment, version, restIndex] = [segs[1], segs[3], 4];
+	} else if (segs[0] === 'v1.0' && segs[1] === 'api') {
+		[version, restIndex] = [segs[2], 3];
+	} else if (segs[0] === 'v1.0' && segs[2] === 'api') {
+		[tenant, version, restIndex] = [segs[1], segs[3], 4];
+	} else return undefined;
+	if (version !== 'v2.0' && version !== 'v1.0' && version !== 'beta') return undefined;
+	return {
+		api: version,
+		basePath: `/${segs.slice(0, restIndex).join('/')}`,
+		rest: segs.slice(restIndex).join('/'),
+		tenant,
+		environment,
+	};
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+	return new Promise((resolve) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size <= BODY_LIMIT) chunks.push(chunk);
+		});
+		req.on('end', () => resolve(size > BODY_LIMIT ? undefined : Buffer.concat(chunks)));
+		req.on('error', () => resolve(Buffer.alloc(0)));
+	});
+}
+
+export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sandbox> {
+	const options: SandboxOptions = { ...DEFAULT_OPTIONS, ...userOptions };
+	const seed = options.seed ?? DEFAULT_OPTIONS.seed;
+	const seedRng = createRng(seed, 'seed');
+	const store = new Store(
+		seedCompanies(seedRng, {
+			companies: options.companies ?? DEFAULT_OPTIONS.companies,
+			customersPerCompany: options.customersPerCompany ?? DEFAULT_OPTIONS.customersPerCompany,
+			journalsPerCompany: options.journalsPerCompany ?? DEFAULT_OPTIONS.journalsPerCompany,
+			paymentsPerJournal: options.paymentsPerJournal ?? DEFAULT_OPTIONS.paymentsPerJournal,
+		}),
+	);
+	const stats = emptyStats();
+	const ctx: Context = {
+		store,
+		options,
+		stats,
+		ids: createRng(seed, 'ids'),
+		batchRng: createRng(seed, 'batch'),
+	};
+	const credentialRng = createRng(seed, 'credentials');
+	const clientId = credentialRng.guid();
+	const clientSecret = `sbx8Q~${credentialRng.hex(34)}`;
+	const staticToken = `bc-sandbox-token-${credentialRng.hex(40)}`;
+	const tokens = new TokenRegistry(
+		createRng(seed, 'tokens'),
+		staticToken,
+		TENANT_ID,
+		clientId,
+		clientSecret,
+	);
+	const faultRng = createRng(seed, 'faults');
+	const requestIds = createRng(seed, 'request-ids');
+	const rateWindow = new RateWindow();
+	const limiter = new ConcurrencyLimiter((active) => {
+		stats.maxConcurrentSeen = Math.max(stats.maxConcurrentSeen, active);
+	});
+
+	const sockets = new Set<Socket>();
+	const timers = new Set<NodeJS.Timeout>();
+	let closed = false;
+	const delay = (ms: number) =>
+		ms > 0 && !closed
+			? new Promise<void>((resolve) => {
+					const t = setTimeout(() => {
+						timers.delete(t);
+						resolve();
+					}, ms);
+					timers.add(t);
+				})
+			: Promise.resolve();
+
+	const send = (res: http.ServerResponse, r: ApiResponse) => {
+		if (res.destroyed || res.writableEnded) return;
+		const payload = r.body === undefined ? undefined : Buffer.from(JSON.stringify(r.body));
+		res.writeHead(r.status, {
+			...r.headers,
+			'request-id': requestIds.guid(),
+			...(payload ? { 'content-length': String(payload.length) } : { 'content-length': '0' }),
+		});
+		res.end(payload);
+	};
+	const sendError = (res: http.ServerResponse, err: BcError) => send(res, fail(ctx, err));
+
+	async function onTokenRequest(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		tenant: string,
+		raw: Buffer,
+	) {
+		await delay(options.latencyMs ?? 0);
+		const json = (status: number, body: unknown) =>
+			send(res, {
+				status,
+				headers: {
+					'content-type': ERROR_CT,
+					'cache-control': 'no-store, no-cache',
+					pragma: 'no-cache',
+				},
+				body,
+			});
+		if (req.method !== 'POST') {
+			json(405, {
+				error: 'invalid_request',
+				error_description: 'AADSTS900561: The endpoint only accepts POST requests.',
+			});
+			return;
+		}
+		if (tenant.toLowerCase() !== TENANT_ID) {
+			json(400, {
+				error: 'invalid_request',
+				error_description: `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+				error_codes: [90002],
+			});
+			return;
+		}
+		const r = tokens.tokenRequest(
+			req.headers['content-type'],
+			req.headers.authorization,
+			raw.toString('utf8'),
+			options.tokenLifetimeSeconds ?? DEFAULT_OPTIONS.tokenLifetimeSeconds,
+		);
+		if (r.status === 200) stats.tokensIssued++;
+		json(r.status, r.body);
+	}
+
+	async function onApiRequest(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		root: Root,
+		url: URL,
+		raw: Buffer,
+	) {
+		const method = (req.method ?? 'GET').toUpperCase();
+		const check = tokens.check(req.headers.authorization);
+		if (check.result !== 'ok' || !check.token) {
+			stats.unauthorized++;
+			await delay(options.latencyMs ?? 0);
+			sendError(
+				res,
+				errors.unauthorized(tokens.challenge(`http://${req.headers.host}`, check.result)),
+			);
+			return;
+		}
+		if (root.tenant !== undefined && root.tenant.toLowerCase() !== TENANT_ID) {
+			sendError(
+				res,
+				new BcError(
+					404,
+					'BadRequest_ResourceNotFound',
+					`The tenant '${root.tenant}' was not found.`,
+				),
+			);
+			return;
+		}
+		if (root.environment !== ENVIRONMENT) {
+			sendError(
+				res,
+				new BcError(
+					404,
+					'BadRequest_ResourceNotFound',
+					`The environment '${root.environment}' does not exist for tenant '${TENANT_ID}'.`,
+				),
+			);
+			return;
+		}
+		let body: unknown;
+		if (raw.length > 0) {
+			const type = String(req.headers['content-type'] ?? 'application/json').toLowerCase();
+			if (!type.includes('json')) {
+				sendError(
+					res,
+					new BcError(
+						415,
+						'BadRequest_UnsupportedMediaType',
+						`The content type '${type}' is not supported; send application/json.`,
+					),
+				);
+				return;
+			}
+			try {
+				body = JSON.parse(raw.toString('utf8'));
+			} catch {
+				sendError(res, errors.badBody('The request body is not valid JSON.'));
+				return;
+			}
+		}
+		const isBatch = root.rest === '$batch';
+		const ops = isBatch ? batchSize(body) : undefined;
+		if (isBatch && method === 'POST') {
+			stats.batchRequests++;
+			stats.batchOperations += ops ?? 0;
+		}
+		const release = await limiter.acquire(
+			check.token,
+			options.maxConcurrent,
+			options.queueSize ?? 0,
+		);
+		if (!release) {
+			stats.throttled++;
+			sendError(
+				res,
+				new BcError(
+					429,
+					'Application_TooManyRequests',
+					`Too many requests. The limit of ${options.maxConcurrent} concurrent requests per user has been reached; retry later.`,
+				),
+			);
+			return;
+		}
+		res.on('close', release);
+		if (res.destroyed || closed) return release();
+		const throttle = options.throttle;
+		if (throttle && !rateWindow.admit(check.token, Math.max(1, ops ?? 1), throttle)) {
+			stats.throttled++;
+			const headers =
+				throttle.retryAfterSeconds !== undefined
+					? { 'retry-after': String(throttle.retryAfterSeconds) }
+					: undefined;
+			sendError(
+				res,
+				new BcError(
+					429,
+					'Application_TooManyRequests',
+					`Too many requests. The limit of ${throttle.maxRequests} requests per ${throttle.windowMs / 1000} seconds has been reached; retry later.`,
+					headers,
+				),
+			);
+			return;
+		}
+		await delay(options.latencyMs ?? 0);
+		if (res.destroyed || closed) return;
+		const opsWrite = isBatch
+			? ((body as { requests?: Array<{ method?: unknown }> }).requests ?? []).some((op) =>
+					isWrite(String(op?.method ?? '').toUpperCase()),
+				)
+			: isWrite(method);
+		const fault = drawFault(faultRng, options.faults, opsWrite);
+		if (fault === 'drop') {
+			stats.faults.drop++;
+			req.socket.destroy();
+			return;
+		}
+		if (fault === 'hang') {
+			stats.faults.hang++;
+			return;
+		}
+		if (fault === '503' || fault === '504') {
+			stats.faults[fault]++;
+			sendError(
+				res,
+				fault === '503'
+					? new BcError(
+							503,
+							'Internal_ServiceUnavailable',
+							'The service is temporarily unavailable. Please try again later.',
+							{ 'retry-after': '1' },
+						)
+					: new BcError(
+							504,
+							'Internal_GatewayTimeout',
+							'The request did not complete in time at the gateway.',
+						),
+			);
+			return;
+		}
+		const apiReq: ApiRequest = {
+			method,
+			api: root.api,
+			base: `http://${req.headers.host ?? '127.0.0.1'}${root.basePath}`,
+			path: root.rest,
+			query: url.searchParams,
+			headers: req.headers as Record<string, string | undefined>,
+			body,
+			viaBatch: false,
+		};
+		let response: ApiResponse;
+		if (isBatch) {
+			try {
+				response = handleBatch(ctx, apiReq, (op) => handleApi(ctx, op));
+			} catch (err) {
+				if (!(err instanceof BcError)) throw err;
+				response = fail(ctx, err);
+			}
+		} else response = handleApi(ctx, apiReq);
+		if (fault === 'applyThenDrop') {
+			stats.faults.applyThenDrop++;
+			req.socket.destroy();
+			return;
+		}
+		send(res, response);
+	}
+
+	async function onRequest(req: http.IncomingMessage, res: http.ServerResponse) {
+		stats.requests++;
+		const method = (req.method ?? 'GET').toUpperCase();
+		stats.byMethod[method] = (stats.byMethod[method] ?? 0) + 1;
+		const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+		const raw = await readBody(req);
+		if (closed) return;
+		if (raw === undefined) {
+			sendError(res, new BcError(413, 'Request_EntityTooLarge', 'The request body is too large.'));
+			return;
+		}
+		const tokenPath = /^\/([^/]+)\/oauth2\/v2\.0\/token\/?$/.exec(url.pathname);
+		if (tokenPath) {
+			let tenant = tokenPath[1];
+			try {
+				tenant = decodeURIComponent(tenant);
+			} catch {
+				// keep it raw: it will not match the tenant anyway
+			}
+			return onTokenRequest(req, res, tenant, raw);
+		}
+		const root = matchRoot(url.pathname);
+		if (!root) {
+			sendError(
+				res,
+				new BcError(
+					404,
+					'BadRequest_ResourceNotFound',
+					`No Business Central API at '${url.pathname}'.`,
+				),
+			);
+			return;
+		}
+		return onApiRequest(req, res, root, url, raw);
+	}
+
+	const server = http.createServer((req, res) => {
+		onRequest(req, res).catch((err: unknown) => {
+			if (res.headersSent) {
+				res.destroy();
+				return;
+			}
+			send(res, {
+				status: 500,
+				headers: { 'content-type': ERROR_CT },
+				body: { error: { code: 'Unknown', message: `Sandbox error: ${String(err)}` } },
+			});
+		});
+	});
+	server.on('connection', (socket: Socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+	});
+	const port = (server.address() as { port: number }).port;
+	const url = `http://127.0.0.1:${port}`;
+
+	const companyOf = (companyId: string) => {
+		const company = store.company(companyId);
+		if (!company) throw new Error(`Unknown company ${companyId}`);
+		return company;
+	};
+
+	const sandbox: Sandbox = {
+		url,
+		tenantId: TENANT_ID,
+		environment: ENVIRONMENT,
+		baseUrl: (api: ApiVersion = 'v2.0') =>
+			api === 'beta'
+				? `${url}/v1.0/api/beta`
+				: `${url}/v2.0/${TENANT_ID}/${ENVIRONMENT}/api/${api}`,
+		tokenUrl: `${url}/${TENANT_ID}/oauth2/v2.0/token`,
+		token: staticToken,
+		clientId,
+		clientSecret,
+		options,
+		stats,
+		resetStats: () => {
+			Object.assign(stats, emptyStats());
+		},
+		writes: store.writes,
+		companies: () => store.companies.map((c) => ({ ...c.company.data })),
+		journals: (companyId) => companyOf(companyId).journals.map((j) => ({ ...j.data })),
+		customers: (companyId) => companyOf(companyId).customers.map((c) => ({ ...c.data })),
+		invoices: (companyId) => companyOf(companyId).invoices.map((i) => ({ ...i.data })),
+		payments: (companyId, journalId) =>
+			store.paymentList(companyOf(companyId), journalId).map((p) => ({ ...p.data })),
+		getPayment: (companyId, paymentId) => {
+			const row = store.payment(companyOf(companyId), paymentId);
+			if (!row) return undefined;
+			return {
+				'@odata.etag': etagFor(row.data.id, row.version),
+				...project(ENTITIES.customerPayments, 'v2.0', row.data),
+			} as ApiPayment;
+		},
+		seedPayments: (companyId, journalId, count) =>
+			seedPayments(seedRng, companyOf(companyId), journalId.toLowerCase(), count),
+		simulateConcurrentChange: (companyId, paymentId, patch) => {
+			store.externalChange(companyId, paymentId, patch);
+		},
+		forceConflictOnce: (paymentId, times = 1) => store.forceConflict(paymentId, times),
+		close: async () => {
+			if (closed) return;
+			closed = true;
+			for (const t of timers) clearTimeout(t);
+			timers.clear();
+			await new Promise<void>((resolve) => {
+				server.close(() => resolve());
+				for (const socket of sockets) socket.destroy();
+				server.closeAllConnections();
+			});
+		},
+	};
+	return sandbox;
+}
+
+/** Property names of customerPayment per API version (for docs / tests). */
+export const paymentProperties = (api: ApiVersion) => fieldsOf(ENTITIES.customerPayments, api);
