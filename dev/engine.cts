@@ -48,6 +48,7 @@ import {
 export const PACKAGE_DIR = path.resolve(__dirname, '..');
 export const NODE_TYPE = 'n8n-nodes-business-central.businessCentral';
 export const ITEMS_NODE_TYPE = 'dev.items';
+export const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 
 /**
  * A start node that emits the items in its `items` parameter (a JSON array):
@@ -70,6 +71,29 @@ class ItemsNode implements INodeType {
 		const raw = this.getNodeParameter('items', 0) as string | IDataObject[];
 		const items = (typeof raw === 'string' ? JSON.parse(raw) : raw) as IDataObject[];
 		return [items.map((json, index) => ({ json, pairedItem: { item: index } }))];
+	}
+}
+
+/**
+ * Stand-in for n8n-nodes-base's Manual Trigger (that package is not a
+ * dependency): like the real one it starts a manual run with one empty item,
+ * and like in the editor, pinned data on it replaces that item.
+ */
+class ManualTriggerNode implements INodeType {
+	description = {
+		displayName: 'Manual Trigger',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Runs the flow on clicking a button in n8n',
+		defaults: { name: 'When clicking ‘Execute workflow’' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [[{ json: {} }]];
 	}
 }
 
@@ -107,6 +131,7 @@ export async function loadPackage(): Promise<LoadedPackage> {
 		await loader.loadAll();
 		const types: Record<string, INodeType | IVersionedNodeType> = {
 			[ITEMS_NODE_TYPE]: new ItemsNode(),
+			[MANUAL_TRIGGER_TYPE]: new ManualTriggerNode(),
 		};
 		for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
 			types[`${loader.packageName}.${name}`] = type;
@@ -336,6 +361,8 @@ export interface WorkflowJson {
 	nodes: INode[];
 	connections: IConnections;
 	settings?: IDataObject;
+	/** Pinned output per node name, as in an exported n8n workflow. */
+	pinData?: Record<string, Array<{ json: IDataObject }>>;
 }
 
 export interface RunResult {
@@ -368,6 +395,7 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 		active: false,
 		nodeTypes,
 		settings: workflowJson.settings,
+		pinData: workflowJson.pinData as never,
 	});
 	const startNode = workflowJson.nodes.find(
 		(node) =>
@@ -390,6 +418,7 @@ export async function runWorkflow(workflowJson: WorkflowJson, options: RunOption
 	const finished = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
 	const runExecutionData: IRunExecutionData = createRunExecutionData({
+		resultData: { pinData: workflowJson.pinData as never },
 		executionData: {
 			nodeExecutionStack: [{ node: startNode, data: { main: [[{ json: {} }]] }, source: null }],
 		},
