@@ -37,7 +37,12 @@ export function describeValue(value: unknown): string {
 	return rendered.length > 80 ? `${rendered.slice(0, 77)}...` : rendered;
 }
 
-const guidSchema = z.string().regex(GUID_PATTERN, 'is not a GUID (expected 8-4-4-4-12 hex digits)');
+const NOT_A_GUID = 'is not a GUID (expected 8-4-4-4-12 hex digits)';
+
+// required_error / invalid_type_error: without them zod says "Required" or "Expected string, received number".
+const guidSchema = z
+	.string({ required_error: NOT_A_GUID, invalid_type_error: NOT_A_GUID })
+	.regex(GUID_PATTERN, NOT_A_GUID);
 
 export function validateGuid(field: string, value: unknown): string {
 	const result = guidSchema.safeParse(value);
@@ -58,7 +63,7 @@ function toNumber(value: unknown): unknown {
 const decimalSchema = z.preprocess(
 	toNumber,
 	z
-		.number({ invalid_type_error: 'is not a number' })
+		.number({ required_error: 'is not a number', invalid_type_error: 'is not a number' })
 		.finite('is not a finite number')
 		.refine((n) => Math.abs(n) < 1e15, 'is outside the range Business Central can store'),
 );
@@ -66,7 +71,7 @@ const decimalSchema = z.preprocess(
 const integerSchema = z.preprocess(
 	toNumber,
 	z
-		.number({ invalid_type_error: 'is not a whole number' })
+		.number({ required_error: 'is not a whole number', invalid_type_error: 'is not a whole number' })
 		.int('is not a whole number')
 		.min(0, 'must not be negative')
 		.max(2147483647, 'is larger than 2147483647'),
@@ -98,7 +103,7 @@ function isCalendarDate(year: number, month: number, day: number): boolean {
 const dateSchema = z.preprocess(
 	toDateText,
 	z
-		.string({ invalid_type_error: 'is not a date' })
+		.string({ required_error: 'is not a date', invalid_type_error: 'is not a date' })
 		.regex(
 			/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
 			'is not a date (expected YYYY-MM-DD)',
@@ -114,7 +119,7 @@ function stringSchema(maxLength: number) {
 	return z.preprocess(
 		(value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value),
 		z
-			.string({ invalid_type_error: 'is not text' })
+			.string({ required_error: 'is not text', invalid_type_error: 'is not text' })
 			.max(maxLength, `is longer than ${maxLength} characters, the most Business Central stores`),
 	);
 }

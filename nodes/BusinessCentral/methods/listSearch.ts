@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { parseCompanyLocator } from '../helpers/locators';
 import { collectionSchema } from '../helpers/schemas';
-import { locatorValue } from '../helpers/validation';
+import { GUID_PATTERN, locatorValue } from '../helpers/validation';
 import { getConnection } from '../transport/connection';
 import { errorDetails, toNodeApiError } from '../transport/errors';
 import { bcRequest } from '../transport/request';
@@ -125,9 +125,41 @@ function paymentName(payment: IDataObject): string {
 		.join(' · ');
 }
 
+/** Where a search over all journals goes on: a journal, and the next page link within it if any. */
+interface AllJournalsPosition {
+	journal: string;
+	next?: string;
+}
+
+function allJournalsPosition(token?: string): AllJournalsPosition | undefined {
+	if (!token) return undefined;
+	try {
+		const parsed = JSON.parse(token) as Partial<AllJournalsPosition>;
+		if (typeof parsed.journal === 'string' && GUID_PATTERN.test(parsed.journal)) {
+			return { journal: parsed.journal, next: typeof parsed.next === 'string' ? parsed.next : undefined };
+		}
+	} catch {
+		// not one of ours
+	}
+	return undefined;
+}
+
+/** Ids of every journal of the company (all pages). */
+async function journalIds(this: ILoadOptionsFunctions, company: string): Promise<string[]> {
+	const ids: string[] = [];
+	let next: string | undefined;
+	do {
+		const result = await page.call(this, `companies(${company})/customerPaymentJournals`, { $select: 'id' }, next);
+		ids.push(...result.value.map((journal) => text(journal.id)));
+		next = result.next;
+	} while (next);
+	return ids;
+}
+
 /**
  * Payments of the chosen journal (Business Central refuses to list them without
- * one); with no journal chosen, the first page of each journal of the company.
+ * one). With no journal chosen, the journals one after another: each call
+ * returns one page, and the pagination token says which journal and page come next.
  */
 export async function searchPayments(
 	this: ILoadOptionsFunctions,
@@ -140,26 +172,33 @@ export async function searchPayments(
 		$filter: and(`journalId eq ${journalId}`, search),
 		$orderby: 'lineNumber',
 	});
+	const toResults = (payments: IDataObject[]) =>
+		payments.map((payment): INodeListSearchItems => ({ name: paymentName(payment), value: text(payment.id) }));
 	const journal = text(locatorValue(this.getNodeParameter('journal', undefined)));
 	const path = `companies(${company})/customerPayments`;
-	let payments: IDataObject[] = [];
-	let next: string | undefined;
 	if (journal) {
-		({ value: payments, next } = await page.call(this, path, query(journal), paginationToken));
-	} else {
-		const journals = await page.call(this, `companies(${company})/customerPaymentJournals`, {
-			$select: 'id',
-		});
-		for (const entry of journals.value) {
-			payments = payments.concat((await page.call(this, path, query(text(entry.id)))).value);
+		const { value, next } = await page.call(this, path, query(journal), paginationToken);
+		return { results: toResults(value), paginationToken: next };
+	}
+	const journals = await journalIds.call(this, company);
+	const position = allJournalsPosition(paginationToken);
+	let index = position ? journals.findIndex((id) => id.toLowerCase() === position.journal.toLowerCase()) : 0;
+	let link = position?.next;
+	if (index < 0) return { results: [] };
+	for (; index < journals.length; index++, link = undefined) {
+		const { value, next } = await page.call(this, path, query(journals[index]), link);
+		if (next) {
+			return { results: toResults(value), paginationToken: JSON.stringify({ journal: journals[index], next }) };
+		}
+		if (value.length > 0) {
+			const following = journals[index + 1];
+			return {
+				results: toResults(value),
+				paginationToken: following ? JSON.stringify({ journal: following }) : undefined,
+			};
 		}
 	}
-	return {
-		results: payments.map(
-			(payment): INodeListSearchItems => ({ name: paymentName(payment), value: text(payment.id) }),
-		),
-		paginationToken: next,
-	};
+	return { results: [] };
 }
 
 export async function searchCustomers(

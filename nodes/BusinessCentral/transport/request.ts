@@ -61,6 +61,9 @@ interface HttpLikeError {
 	message?: string;
 	response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
 	cause?: HttpLikeError;
+	/** n8n-core wraps request failures in a NodeApiError: status (or network code) and JSON body only. */
+	httpCode?: string | null;
+	context?: { data?: unknown };
 }
 
 /** Turns what n8n's request helper threw into a response, without keeping the request (and its token). */
@@ -76,8 +79,14 @@ function responseFromError(error: HttpLikeError): Omit<BcResponse, 'retries'> {
 		}
 	}
 	for (const candidate of candidates) {
-		if (candidate.code && NETWORK_CODES[candidate.code]) {
-			return { statusCode: 0, headers: {}, body: undefined, networkError: NETWORK_CODES[candidate.code] };
+		if (typeof candidate.httpCode === 'string' && /^\d{3}$/.test(candidate.httpCode)) {
+			return { statusCode: Number(candidate.httpCode), headers: {}, body: candidate.context?.data };
+		}
+	}
+	for (const candidate of candidates) {
+		const code = candidate.code ?? candidate.httpCode ?? undefined;
+		if (code && NETWORK_CODES[code]) {
+			return { statusCode: 0, headers: {}, body: undefined, networkError: NETWORK_CODES[code] };
 		}
 	}
 	const text = candidates.map((candidate) => `${candidate.code ?? ''} ${candidate.message ?? ''}`).join(' ');
@@ -144,7 +153,8 @@ export async function bcRequest(
 	const connection = await getConnection(this);
 	const url = resolveUrl(this, connection, spec.url);
 	let retries = 0;
-	for (;;) {
+	let tokenRenewed = false;
+	const send = async (ignoreHttpStatusErrors: boolean): Promise<BcResponse> => {
 		const options: IHttpRequestOptions = {
 			method: spec.method,
 			url,
@@ -153,18 +163,33 @@ export async function bcRequest(
 			headers: { Accept: 'application/json', ...(spec.headers ?? {}) },
 			json: true,
 			returnFullResponse: true,
+			// Every status comes back as a response with its headers (Retry-After) and body:
+			// n8n-core would otherwise throw a NodeApiError that keeps neither.
+			ignoreHttpStatusErrors,
 			timeout: policy.timeoutMs,
 		};
-		let response: BcResponse;
 		try {
 			const full = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
 				connection.credentialType,
 				options,
 			)) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
-			response = { statusCode: full.statusCode, headers: full.headers ?? {}, body: full.body, retries };
+			return { statusCode: full.statusCode, headers: full.headers ?? {}, body: full.body, retries };
 		} catch (error) {
-			response = { ...responseFromError(error as HttpLikeError), retries };
+			return { ...responseFromError(error as HttpLikeError), retries };
+		}
+	};
+	for (;;) {
+		let response = await send(true);
+		if (
+			response.statusCode === 401 &&
+			connection.credentialType === 'businessCentralOAuth2Api' &&
+			!tokenRenewed
+		) {
+			// n8n-core renews an OAuth2 token only when a request fails with 401 as an error:
+			// send once more that way, so an expired token is replaced and the request repeated.
+			tokenRenewed = true;
+			response = await send(false);
 		}
 		if (!isRetryable(spec.method, response) || retries >= policy.maxRetries) {
 			return response;

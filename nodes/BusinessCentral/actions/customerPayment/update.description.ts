@@ -152,6 +152,15 @@ export const updateOptions: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 100 },
+			default: 100,
+			description:
+				'Operations per $batch request when "Use Batch Requests" is on (Business Central accepts at most 100)',
+		},
+		{
 			displayName: 'eTag',
 			name: 'eTag',
 			type: 'string',
@@ -167,6 +176,15 @@ export const updateOptions: INodeProperties = {
 			default: false,
 			description:
 				'Whether to add "previousValues" to the output: the values the changed fields had before the update',
+		},
+		{
+			displayName: 'Max Concurrent Requests',
+			name: 'maxConcurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 5 },
+			default: 5,
+			description:
+				'How many $batch requests may be in flight at once. Business Central processes at most 5 requests per user at a time and queues or throttles the rest.',
 		},
 		{
 			displayName: 'Max Retries',
@@ -203,6 +221,14 @@ export const updateOptions: INodeProperties = {
 			default: 'fail',
 			description:
 				'What to do when Business Central answers that the payment was changed by someone else (409 Request_EntityChanged or 412)',
+		},
+		{
+			displayName: 'Use Batch Requests',
+			name: 'batching',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to send many items as $batch requests (reads of eTags, then PATCHes, up to 100 per request) instead of a GET and a PATCH per item. Used when more than one item arrives. Each item still succeeds or fails on its own.',
 		},
 	],
 };

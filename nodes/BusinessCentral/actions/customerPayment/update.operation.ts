@@ -3,11 +3,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { withDisplayOptions } from '../../helpers/displayOptions';
 import { parseCompanyLocator, parsePaymentLocator } from '../../helpers/locators';
 import { buildPaymentPatch } from '../../helpers/validation';
+import { MAX_BATCH_OPERATIONS } from '../../transport/batch';
 import { getConnection } from '../../transport/connection';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../transport/request';
 import { failureJson, itemError } from '../itemErrors';
+import { batchIo, directIo } from './paymentIo';
 import { updateProperties } from './update.description';
-import { updateOne, type ConflictPolicy, type UpdatePlan } from './updateOne';
+import { runUpdates, type UpdateOutcome } from './updateEngine';
+import type { ConflictPolicy, UpdatePlan } from './updatePlan';
 
 export const description: INodeProperties[] = withDisplayOptions(
 	{ show: { resource: ['customerPayment'], operation: ['update'] } },
@@ -19,13 +22,20 @@ interface UpdateOptions {
 	onConflict?: ConflictPolicy;
 	includePreviousValues?: boolean;
 	maxRetries?: number;
+	batching?: boolean;
+	batchSize?: number;
+	maxConcurrency?: number;
+}
+
+function wholeNumber(value: unknown, fallback: number, min: number, max: number): number {
+	const number = Number(value ?? fallback);
+	return Number.isInteger(number) ? Math.min(Math.max(number, min), max) : fallback;
 }
 
 function retryPolicy(options: UpdateOptions): RetryPolicy {
-	const maxRetries = Number(options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries);
 	return {
 		...DEFAULT_RETRY_POLICY,
-		maxRetries: Number.isInteger(maxRetries) && maxRetries >= 0 ? Math.min(maxRetries, 10) : 5,
+		maxRetries: wholeNumber(options.maxRetries, DEFAULT_RETRY_POLICY.maxRetries, 0, 10),
 	};
 }
 
@@ -64,6 +74,41 @@ async function planUpdates(
 	});
 }
 
+/**
+ * Splits plans so that no payment appears twice in one group: the k-th update
+ * of the same payment goes to group k, and groups run one after another, so
+ * repeated updates of one record apply in item order as they would one by one.
+ */
+function inWaves(plans: UpdatePlan[]): UpdatePlan[][] {
+	const seen = new Map<string, number>();
+	const waves: UpdatePlan[][] = [];
+	for (const plan of plans) {
+		const key = `${plan.companyId}/${plan.paymentId}`.toLowerCase();
+		const wave = seen.get(key) ?? 0;
+		seen.set(key, wave + 1);
+		(waves[wave] ??= []).push(plan);
+	}
+	return waves;
+}
+
+function chunks<T>(list: T[], size: number): T[][] {
+	const result: T[][] = [];
+	for (let start = 0; start < list.length; start += size) result.push(list.slice(start, start + size));
+	return result;
+}
+
+/** Runs tasks with at most `limit` in flight; stops starting new ones once `stop()` says so. */
+async function inPool(tasks: Array<() => Promise<void>>, limit: number, stop: () => boolean) {
+	let next = 0;
+	const worker = async () => {
+		while (next < tasks.length && !stop()) {
+			const task = tasks[next++];
+			await task();
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -74,17 +119,59 @@ export async function execute(
 		const invalid = plans.find((plan): plan is Error => plan instanceof Error);
 		if (invalid) throw invalid;
 	}
-	const policy = retryPolicy(this.getNodeParameter('options', 0, {}) as UpdateOptions);
+	const options = this.getNodeParameter('options', 0, {}) as UpdateOptions;
+	const policy = retryPolicy(options);
+	const valid = plans.filter((plan): plan is UpdatePlan => !(plan instanceof Error));
+	const outcomes = new Map<number, UpdateOutcome>();
+	const failed = () => !continueOnFail && [...outcomes.values()].some((outcome) => outcome instanceof Error);
+
+	if (options.batching !== false && valid.length > 1) {
+		const size = wholeNumber(options.batchSize, MAX_BATCH_OPERATIONS, 1, MAX_BATCH_OPERATIONS);
+		const concurrency = wholeNumber(options.maxConcurrency, 5, 1, 5);
+		const io = batchIo(this, policy);
+		for (const wave of inWaves(valid)) {
+			if (failed()) break;
+			const tasks = chunks(wave, size).map((chunk) => async () => {
+				for (const [index, outcome] of await runUpdates.call(this, chunk, io)) outcomes.set(index, outcome);
+			});
+			await inPool(tasks, concurrency, failed);
+		}
+	} else {
+		const io = directIo(this, policy);
+		for (const plan of valid) {
+			if (failed()) break;
+			for (const [index, outcome] of await runUpdates.call(this, [plan], io)) outcomes.set(index, outcome);
+		}
+	}
+
 	const results: INodeExecutionData[] = [];
 	for (const [itemIndex, plan] of plans.entries()) {
-		try {
-			if (plan instanceof Error) throw plan;
-			const json = await updateOne.call(this, plan, policy);
-			results.push({ json, pairedItem: { item: itemIndex } });
-		} catch (error) {
-			if (!continueOnFail) throw itemError(this.getNode(), error as Error, itemIndex);
-			results.push({ json: failureJson(error as Error), pairedItem: { item: itemIndex } });
+		const outcome = plan instanceof Error ? plan : outcomes.get(itemIndex);
+		if (outcome === undefined) continue;
+		if (outcome instanceof Error) {
+			if (!continueOnFail) throw stoppedError(this, outcome, itemIndex, outcomes);
+			results.push({ json: failureJson(outcome), pairedItem: { item: itemIndex } });
+		} else {
+			results.push({ json: outcome, pairedItem: { item: itemIndex } });
 		}
 	}
 	return results;
+}
+
+/** The item's error, saying how many other items were already updated (they stay updated). */
+function stoppedError(
+	context: IExecuteFunctions,
+	error: Error,
+	itemIndex: number,
+	outcomes: Map<number, UpdateOutcome>,
+): Error {
+	const wrapped = itemError(context.getNode(), error, itemIndex);
+	const applied = [...outcomes.values()].filter((outcome) => !(outcome instanceof Error)).length;
+	if (applied > 0 && 'description' in wrapped) {
+		const note = `${applied} other item(s) of this run were updated before the node stopped and stay updated; turn on "Continue On Fail" to get one result per item.`;
+		(wrapped as { description?: string | null }).description = [wrapped.description, note]
+			.filter(Boolean)
+			.join(' ');
+	}
+	return wrapped;
 }

@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# npm run n8n [-- start|execute|install|help]
+#
+# A real n8n (2.8.4, installed outside the project's dependency tree) with this
+# package loaded as a community package, pointed at the bundled Business Central
+# sandbox. See docs/real-n8n.md.
+#
+#   start    (default) n8n editor on http://localhost:$N8N_PORT with the sandbox,
+#            the sandbox credentials and both example workflows; Ctrl+C stops both
+#   execute  runs examples/update-customer-payments.n8n.json headless with
+#            `n8n execute --id=bcUpdatePayments --rawOutput`, prints the result,
+#            checks the two payments were updated (exit 1 otherwise), stops
+#   install  only installs n8n into $N8N_APP_DIR (done by the others when missing)
+#
+# Environment (defaults):
+#   N8N_APP_DIR      <repo>/.n8n-app    where n8n is installed (own package.json)
+#   N8N_USER_FOLDER  <repo>/.n8n-user   n8n's data (SQLite, encryption key) in .n8n/
+#   N8N_PORT         5678               editor port (start)
+#   SANDBOX_PORT     8790               Business Central sandbox port on 127.0.0.1
+#   N8N_RUNNERS_BROKER_PORT             task broker port: 5679 for start, a free
+#                                       port for execute (so both can run at once)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+N8N_VERSION="2.8.4"
+N8N_APP_DIR="$(mkdir -p "${N8N_APP_DIR:-$ROOT/.n8n-app}" && cd "${N8N_APP_DIR:-$ROOT/.n8n-app}" && pwd)"
+N8N_USER_DIR="$(mkdir -p "${N8N_USER_FOLDER:-$ROOT/.n8n-user}" && cd "${N8N_USER_FOLDER:-$ROOT/.n8n-user}" && pwd)"
+N8N_BIN="$N8N_APP_DIR/node_modules/n8n/bin/n8n"
+N8N_HOME="$N8N_USER_DIR/.n8n"
+RUN_DIR="$N8N_USER_DIR/run" # generated files: sandbox log, import files, last execute output
+SANDBOX_PORT="${SANDBOX_PORT:-8790}"
+PACKAGE_NAME="$(node -p "require('./package.json').name")"
+WORKFLOW_ID="bcUpdatePayments" # examples/update-customer-payments.n8n.json (see scripts/n8n/prepare.cjs)
+
+MODE="${1:-start}"
+SANDBOX_PID=""
+N8N_PID=""
+T0=$SECONDS
+
+say() { printf '\033[1m[n8n.sh]\033[0m %s\n' "$*"; }
+die() {
+	printf '\033[1;31m[n8n.sh] error:\033[0m %s\n' "$*" >&2
+	exit 1
+}
+elapsed() { echo "$((SECONDS - $1)) s"; }
+
+usage() {
+	sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+}
+
+# Something already listens on 127.0.0.1:$1?
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+	node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+check_node() {
+	node -e "
+		const [maj, min] = process.versions.node.split('.').map(Number);
+		if (maj < 20 || (maj === 20 && min < 19) || maj > 24) {
+			console.error('n8n ${N8N_VERSION} needs Node.js >=20.19 <=24.x; this is ' + process.version);
+			process.exit(1);
+		}" || die "unsupported Node.js version"
+}
+
+# ---------------------------------------------------------------- 1. install
+n8n_installed() {
+	[[ -f "$N8N_APP_DIR/.installed-$N8N_VERSION" && -f "$N8N_BIN" ]] &&
+		[[ "$(node -p "require('$N8N_APP_DIR/node_modules/n8n/package.json').version" 2>/dev/null)" == "$N8N_VERSION" ]]
+}
+
+install_n8n() {
+	if n8n_installed; then
+		say "n8n $N8N_VERSION already installed in ${N8N_APP_DIR#"$ROOT"/} ($(cat "$N8N_APP_DIR/.installed-$N8N_VERSION"))"
+		return
+	fi
+	check_node
+	local t=$SECONDS log="$N8N_APP_DIR/npm-install.log"
+	say "Installing n8n $N8N_VERSION into ${N8N_APP_DIR#"$ROOT"/} (own package.json, not the project's dependencies)."
+	say "This takes about 3-8 minutes and ~2.3 GB; npm's log: ${log#"$ROOT"/}"
+	rm -f "$N8N_APP_DIR"/.installed-*
+	# The override: one of n8n's packages points xlsx at a tarball outside the npm
+	# registry; 0.18.5 is the newest xlsx on the registry.
+	cat >"$N8N_APP_DIR/package.json" <<JSON
+{
+	"name": "n8n-app-for-business-central-dev",
+	"private": true,
+	"description": "n8n ${N8N_VERSION} for npm run n8n (scripts/n8n.sh). Not part of the package; safe to delete.",
+	"dependencies": { "n8n": "${N8N_VERSION}" },
+	"overrides": { "xlsx": "0.18.5" }
+}
+JSON
+	# Install scripts on (the project's .npmrc turns them off for its own dev
+	# install, and this directory has its own package.json, but be explicit):
+	# sqlite3 has no prebuilt binary in its package and is compiled with node-gyp
+	# against Node's headers (its prebuild download fails quickly offline).
+	local nodedir_env=()
+	if [[ -z "${npm_config_nodedir:-}" && -f /usr/include/node/common.gypi ]] &&
+		[[ "$(npm config get nodedir 2>/dev/null)" =~ ^(undefined|null|)$ ]]; then
+		nodedir_env=(npm_config_nodedir=/usr)
+	fi
+	if ! (cd "$N8N_APP_DIR" && env "${nodedir_env[@]}" SCARF_ANALYTICS=false DO_NOT_TRACK=1 \
+		npm install --omit=dev --ignore-scripts=false --no-audit --no-fund --loglevel=warn >"$log" 2>&1); then
+		tail -n 40 "$log" >&2
+		die "npm install of n8n $N8N_VERSION failed after $(elapsed "$t") (full log: $log)"
+	fi
+	node -e "require('$N8N_APP_DIR/node_modules/sqlite3')" ||
+		die "n8n installed but its SQLite driver (sqlite3) does not load; see $log"
+	echo "installed $(date -u +%Y-%m-%dT%H:%M:%SZ) in $(elapsed "$t")" >"$N8N_APP_DIR/.installed-$N8N_VERSION"
+	say "n8n $N8N_VERSION installed in $(elapsed "$t") ($(du -sh "$N8N_APP_DIR" 2>/dev/null | cut -f1))."
+}
+
+# ------------------------------------------------------ 2. build and link
+build_and_link() {
+	local t=$SECONDS
+	if [[ ! -x node_modules/.bin/n8n-node || ! -d node_modules/tsx ]]; then
+		say "Installing the project's dev dependencies (npm ci)..."
+		npm ci --no-audit --no-fund
+	fi
+	say "Building the package (npm run build)..."
+	mkdir -p "$RUN_DIR"
+	npm run build >"$RUN_DIR/build.log" 2>&1 || {
+		cat "$RUN_DIR/build.log" >&2
+		die "npm run build failed"
+	}
+	local link="$N8N_HOME/nodes/node_modules/$PACKAGE_NAME"
+	mkdir -p "$(dirname "$link")"
+	if [[ -e "$link" && ! -L "$link" ]]; then
+		die "$link exists and is not a symlink (an npm-installed copy?); remove it first"
+	fi
+	ln -sfn "$ROOT" "$link"
+	say "Built in $(elapsed "$t"); linked ${link#"$ROOT"/} -> $ROOT"
+}
+
+# ------------------------------------------------------------- 3. sandbox
+start_sandbox() {
+	port_busy "$SANDBOX_PORT" &&
+		die "127.0.0.1:$SANDBOX_PORT is in use (another npm run n8n?); set SANDBOX_PORT to a free port"
+	local log="$RUN_DIR/sandbox.log" t=$SECONDS
+	say "Starting the Business Central sandbox on 127.0.0.1:$SANDBOX_PORT (seed 42)..."
+	node --import tsx sandbox/cli.cts --port "$SANDBOX_PORT" --seed 42 >"$log" 2>&1 &
+	SANDBOX_PID=$!
+	for _ in $(seq 1 150); do
+		grep -q '^Press Ctrl+C' "$log" 2>/dev/null && break
+		kill -0 "$SANDBOX_PID" 2>/dev/null || {
+			cat "$log" >&2
+			die "the sandbox did not start"
+		}
+		sleep 0.2
+	done
+	grep -q '^Press Ctrl+C' "$log" || die "the sandbox did not report ready within 30 s (log: $log)"
+	node scripts/n8n/prepare.cjs "$log" "$RUN_DIR" >/dev/null
+	local base token code
+	base="$(node -p "require('$RUN_DIR/sandbox.json').baseUrl")"
+	token="$(node -p "require('$RUN_DIR/sandbox.json').token")"
+	code="$(curl -s -m 5 -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" "$base/companies?\$top=1")" || true
+	[[ "$code" == 200 ]] || die "the sandbox does not answer (GET $base/companies gave '$code')"
+	say "Sandbox answers (pid $SANDBOX_PID, $(elapsed "$t")): $base"
+}
+
+# --------------------------------------------------------- n8n environment
+n8n_env() {
+	export N8N_USER_FOLDER="$N8N_USER_DIR"
+	# A fixed key per user folder: credentials are encrypted with it on import.
+	if [[ -z "${N8N_ENCRYPTION_KEY:-}" ]]; then
+		local keyfile="$N8N_USER_DIR/encryption-key"
+		[[ -s "$keyfile" ]] || (umask 077 && node -e "console.log(require('crypto').randomBytes(24).toString('hex'))" >"$keyfile")
+		N8N_ENCRYPTION_KEY="$(cat "$keyfile")"
+	fi
+	export N8N_ENCRYPTION_KEY
+	# Local and offline: loopback only, no telemetry, no calls home.
+	export N8N_LISTEN_ADDRESS="${N8N_LISTEN_ADDRESS:-127.0.0.1}"
+	export N8N_HOST="${N8N_HOST:-localhost}"
+	export N8N_PORT="${N8N_PORT:-5678}"
+	export N8N_PROTOCOL="${N8N_PROTOCOL:-http}"
+	export N8N_SECURE_COOKIE="${N8N_SECURE_COOKIE:-false}"
+	export N8N_RUNNERS_BROKER_LISTEN_ADDRESS="${N8N_RUNNERS_BROKER_LISTEN_ADDRESS:-127.0.0.1}"
+	export N8N_DIAGNOSTICS_ENABLED=false
+	export N8N_PERSONALIZATION_ENABLED=false
+	export N8N_VERSION_NOTIFICATIONS_ENABLED=false
+	export N8N_TEMPLATES_ENABLED=false
+	export N8N_VERIFIED_PACKAGES_ENABLED=false
+	export N8N_HIRING_BANNER_ENABLED=false
+	export N8N_DYNAMIC_BANNERS_ENABLED=false
+	export N8N_LICENSE_AUTO_RENEW_ENABLED=false
+	export N8N_REINSTALL_MISSING_PACKAGES=false
+	export N8N_COMMUNITY_PACKAGES_ENABLED=true
+	# `execute` prints its result at info level: warn would hide it.
+	export N8N_LOG_LEVEL="${N8N_LOG_LEVEL:-info}"
+}
+
+# Runs n8n from the user folder (n8n reads a .env from its working directory).
+n8n_cli() { (cd "$N8N_USER_DIR" && node "$N8N_BIN" "$@"); }
+
+# ------------------------------------------------------------- 4. import
+import_all() {
+	local t=$SECONDS log="$RUN_DIR/import.log"
+	: >"$log"
+	say "Importing credentials and workflows into n8n (${N8N_HOME#"$ROOT"/})..."
+	n8n_cli import:credentials --input="$RUN_DIR/credentials.json" >>"$log" 2>&1 &&
+		n8n_cli import:workflow --input="$RUN_DIR/workflows.json" >>"$log" 2>&1 || {
+		cat "$log" >&2
+		die "import failed"
+	}
+	grep -E '^Successfully imported' "$log" | sed 's/^/         /'
+	say "Imported in $(elapsed "$t"): credentials 'Business Central sandbox (bearer)' (bcSandboxToken)," \
+		"'Business Central sandbox (OAuth2 client credentials)' (bcSandboxOAuth2); workflows $WORKFLOW_ID, bcUpdatePaymentsPinned"
+}
+
+setup() {
+	install_n8n
+	build_and_link
+	n8n_env
+	start_sandbox
+	import_all
+}
+
+# --------------------------------------------------------------- cleanup
+cleanup() {
+	local rc=$?
+	if [[ -n "$N8N_PID" ]] && kill -0 "$N8N_PID" 2>/dev/null; then
+		say "Stopping n8n (pid $N8N_PID)..."
+		kill -TERM "$N8N_PID" 2>/dev/null || true
+		wait "$N8N_PID" 2>/dev/null || true
+	fi
+	if [[ -n "$SANDBOX_PID" ]] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
+		kill -TERM "$SANDBOX_PID" 2>/dev/null || true
+		wait "$SANDBOX_PID" 2>/dev/null || true
+		say "Sandbox stopped."
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# ----------------------------------------------------------------- modes
+run_start() {
+	setup
+	port_busy "$N8N_PORT" && die "127.0.0.1:$N8N_PORT is in use; set N8N_PORT to a free port"
+	export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-5679}"
+	port_busy "$N8N_RUNNERS_BROKER_PORT" &&
+		die "127.0.0.1:$N8N_RUNNERS_BROKER_PORT (task broker) is in use; set N8N_RUNNERS_BROKER_PORT"
+	say "Starting n8n $N8N_VERSION (log: ${RUN_DIR#"$ROOT"/}/n8n.log and below)..."
+	(cd "$N8N_USER_DIR" && exec node "$N8N_BIN" start) 2>&1 | tee "$RUN_DIR/n8n.log" &
+	N8N_PID=$(jobs -p | tail -n 1)
+	local t=$SECONDS
+	until curl -s -m 2 "http://127.0.0.1:$N8N_PORT/healthz" 2>/dev/null | grep -q '"ok"'; do
+		kill -0 "$N8N_PID" 2>/dev/null || die "n8n exited during start (see above)"
+		((SECONDS - t < 120)) || die "n8n did not answer on port $N8N_PORT within 120 s"
+		sleep 1
+	done
+	say "──────────────────────────────────────────────────────────────────────"
+	say "n8n $N8N_VERSION is up after $(elapsed "$T0"): http://localhost:$N8N_PORT"
+	say "  First visit: n8n asks for an owner account (kept in ${N8N_USER_DIR#"$ROOT"/} only)."
+	say "  Workflows: 'Business Central: update two customer payments (automatic eTag)'"
+	say "    (pinned data, click Execute workflow) and the Code-node variant ($WORKFLOW_ID)."
+	say "  Credentials point at the sandbox, which starts fresh (seed 42) with every run."
+	say "  Ctrl+C stops n8n and the sandbox."
+	say "──────────────────────────────────────────────────────────────────────"
+	wait "$N8N_PID" || true
+	N8N_PID=""
+}
+
+run_execute() {
+	setup
+	export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$(free_port)}"
+	local out="$RUN_DIR/execute.out" t=$SECONDS rc=0
+	say "Running: n8n execute --id=$WORKFLOW_ID --rawOutput (task broker port $N8N_RUNNERS_BROKER_PORT)"
+	n8n_cli execute --id="$WORKFLOW_ID" --rawOutput >"$out" 2>&1 || rc=$?
+	local took
+	took="$(elapsed "$t")"
+	cat "$out"
+	say "n8n execute exited with $rc after $took (output kept in ${out#"$ROOT"/})"
+	node scripts/n8n/check-execute.cjs "$out" "$RUN_DIR/sandbox.json" || die "the workflow did not update the payments"
+	((rc == 0)) || die "n8n execute exited with $rc"
+	say "execute passed in $(elapsed "$T0") in all."
+}
+
+case "$MODE" in
+start) run_start ;;
+execute) run_execute ;;
+install) install_n8n ;;
+help | -h | --help) usage ;;
+*)
+	usage >&2
+	die "unknown mode '$MODE' (start, execute, install, help)"
+	;;
+esac
