@@ -62,7 +62,7 @@ function audit(sandbox: Sandbox, companyId: string, inputs: IDataObject[]) {
 	for (const input of inputs) {
 		const stored = sandbox.getPayment(companyId, String(input.paymentId));
 		const count = patches.get(String(input.paymentId)) ?? 0;
-		if (stored?.amount === input.amount && stored.description === input.description && count >= 1) updated++;
+		if (stored && stored.amount === input.amount && stored.description === input.description && count >= 1) updated++;
 		else lost++;
 		if (count > 1) doubled++;
 	}
@@ -109,7 +109,7 @@ async function measure(
 		const failure = result.error();
 		if (failure) throw new Error(`workflow failed: ${failure.message} ${String(failure.description ?? "")} ${failure.stack}`);
 		const output = result.output('Business Central');
-		const orderOk = output.every((item, index) => (item.pairedItem as IDataObject).item === index);
+		const orderOk = output.every((item, index) => (item.pairedItem as { item: number }).item === index);
 		if (!orderOk || output.length !== items) throw new Error('output items are not paired with the inputs in order');
 		const { updated, lost, doubled } = audit(sandbox, company.id, inputs);
 		return {

@@ -69,9 +69,12 @@ async function main(): Promise<number> {
 					`eTag ${old['@odata.etag']} → ${String(json['@odata.etag'])} [${ok ? 'stored in Business Central' : 'NOT as stored!'}]`,
 			);
 		});
+		const { requests, batchRequests, batchOperations } = sandbox.stats;
 		print(
-			`\n${output.length} payment(s) updated with ${sandbox.stats.requests} requests to Business Central ` +
-				`(GET for the eTag + PATCH with If-Match each) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+			`\n${output.length} payment(s) updated in ${((Date.now() - started) / 1000).toFixed(1)} s with ${requests} request(s) to Business Central` +
+				(batchRequests > 0
+					? ` ($batch: ${batchOperations} operations — eTag reads, then PATCHes with If-Match).`
+					: ' (GET for the eTag, then PATCH with If-Match, per payment).'),
 		);
 		return mismatches === 0 && output.length === pinned.length ? 0 : 1;
 	} finally {

@@ -99,8 +99,10 @@ function responseFromError(error: HttpLikeError): Omit<BcResponse, 'retries'> {
 	throw error;
 }
 
+/** Header value by case-insensitive name (HTTP headers come lower-cased, $batch answers as the server wrote them). */
 function header(headers: Record<string, unknown>, name: string): string | undefined {
-	const value = headers[name] ?? headers[name.toLowerCase()];
+	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+	const value = key === undefined ? undefined : headers[key];
 	if (Array.isArray(value)) return String(value[0]);
 	return value === undefined || value === null ? undefined : String(value);
 }

@@ -61,10 +61,20 @@ export async function readPayment(
 	return toPaymentRecord.call(this, response, paymentId, itemIndex);
 }
 
+/** Business Central stores Code fields upper-cased (and GUIDs in any case). */
+const CASE_INSENSITIVE = new Set([
+	'customerId',
+	'appliesToInvoiceId',
+	'customerNumber',
+	'documentNumber',
+	'externalDocumentNumber',
+	'appliesToInvoiceNumber',
+]);
+
 function sameValue(field: string, expected: unknown, actual: unknown): boolean {
 	if (typeof expected === 'number') return Number(actual) === expected;
-	if (typeof expected === 'string' && typeof actual === 'string' && /Id$/.test(field)) {
-		return expected.toLowerCase() === actual.toLowerCase();
+	if (typeof expected === 'string' && typeof actual === 'string' && CASE_INSENSITIVE.has(field)) {
+		return expected.toUpperCase() === actual.toUpperCase();
 	}
 	return expected === actual;
 }

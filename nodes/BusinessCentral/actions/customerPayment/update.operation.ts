@@ -7,7 +7,7 @@ import { MAX_BATCH_OPERATIONS } from '../../transport/batch';
 import { getConnection } from '../../transport/connection';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../transport/request';
 import { failureJson, itemError } from '../itemErrors';
-import { batchIo, directIo } from './paymentIo';
+import { batchIo, directIo, type PaymentIo } from './paymentIo';
 import { updateProperties } from './update.description';
 import { runUpdates, type UpdateOutcome } from './updateEngine';
 import type { ConflictPolicy, UpdatePlan } from './updatePlan';
@@ -109,6 +109,29 @@ async function inPool(tasks: Array<() => Promise<void>>, limit: number, stop: ()
 	await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }
 
+/**
+ * runUpdates turns Business Central's answers into per-item outcomes, but a request
+ * can also fail outright (token endpoint refused, TLS error, ...): that becomes the
+ * outcome of every item of the chunk, so "Continue On Fail" still gives one error
+ * item per input item instead of passing the input through as if it had been updated.
+ */
+async function runSafely(
+	this: IExecuteFunctions,
+	plans: UpdatePlan[],
+	io: PaymentIo,
+): Promise<Map<number, UpdateOutcome>> {
+	try {
+		return await runUpdates.call(this, plans, io);
+	} catch (error) {
+		return new Map(
+			plans.map((plan): [number, UpdateOutcome] => [
+				plan.itemIndex,
+				itemError(this.getNode(), error as Error, plan.itemIndex),
+			]),
+		);
+	}
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
@@ -132,7 +155,7 @@ export async function execute(
 		for (const wave of inWaves(valid)) {
 			if (failed()) break;
 			const tasks = chunks(wave, size).map((chunk) => async () => {
-				for (const [index, outcome] of await runUpdates.call(this, chunk, io)) outcomes.set(index, outcome);
+				for (const [index, outcome] of await runSafely.call(this, chunk, io)) outcomes.set(index, outcome);
 			});
 			await inPool(tasks, concurrency, failed);
 		}
@@ -140,7 +163,7 @@ export async function execute(
 		const io = directIo(this, policy);
 		for (const plan of valid) {
 			if (failed()) break;
-			for (const [index, outcome] of await runUpdates.call(this, [plan], io)) outcomes.set(index, outcome);
+			for (const [index, outcome] of await runSafely.call(this, [plan], io)) outcomes.set(index, outcome);
 		}
 	}
 

@@ -1,0 +1,339 @@
+/**
+ * The pickers' list searches through n8n-core's LoadOptionsContext: OData
+ * queries, result names, server-driven paging, and links that are not followed.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import nock from 'nock';
+
+import { listSearch } from '../dev/engine.cjs';
+import {
+	bcError,
+	bearerCredentials,
+	businessCentralNode,
+	COMPANY,
+	CUSTOMER,
+	expectNoSecrets,
+	INVOICE,
+	JOURNAL,
+	JOURNAL_2,
+	locator,
+	PAYMENT,
+	PAYMENT_2,
+	paymentRecord,
+	ETAG_1,
+	SAAS_BASE,
+	SAAS_ORIGIN,
+	SAAS_PATH,
+	TOKEN,
+	useNock,
+	type UpdateNodeOptions,
+} from './fixtures.cjs';
+
+const requests = useNock(nock);
+
+const COMPANY_2 = '6f1fe3d1-4b7c-ef11-8a6b-6045bde9c5a2';
+const COMPANY_PATH = `${SAAS_PATH}/companies(${COMPANY})`;
+
+function api() {
+	return nock(SAAS_ORIGIN, {
+		reqheaders: { authorization: `Bearer ${TOKEN}`, prefer: 'odata.maxpagesize=50' },
+	});
+}
+
+async function search(method: string, parameters: UpdateNodeOptions = {}, filter?: string, paginationToken?: string) {
+	return await listSearch(method, businessCentralNode(parameters), {
+		credentials: bearerCredentials(),
+		filter,
+		paginationToken,
+	});
+}
+
+describe('searchCompanies', () => {
+	test('filters on name and display name, names results, returns @odata.nextLink as the token', async () => {
+		const nextLink = `${SAAS_BASE}/companies?$select=id,name,displayName&$skiptoken=abc`;
+		const scope = api()
+			.get(`${SAAS_PATH}/companies`)
+			.query({
+				$select: 'id,name,displayName',
+				$filter: "(contains(name,'cro') or contains(displayName,'cro'))",
+			})
+			.reply(200, {
+				value: [
+					{ id: COMPANY, name: 'CRONUS USA', displayName: 'CRONUS USA, Inc.' },
+					{ id: COMPANY_2, name: 'CRONUS UK', displayName: '' },
+				],
+				'@odata.nextLink': nextLink,
+			});
+
+		const result = await search('searchCompanies', {}, 'cro');
+
+		expect(result).toEqual({
+			results: [
+				{ name: 'CRONUS USA, Inc.', value: COMPANY },
+				{ name: 'CRONUS UK', value: COMPANY_2 },
+			],
+			paginationToken: nextLink,
+		});
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('the pagination token is followed as is; the last page has no token', async () => {
+		const scope = api()
+			.get(`${SAAS_PATH}/companies`)
+			.query({ $select: 'id,name,displayName', $skiptoken: 'abc' })
+			.reply(200, { value: [{ id: COMPANY_2, name: 'CRONUS UK', displayName: 'CRONUS UK Ltd.' }] });
+
+		const result = await search(
+			'searchCompanies',
+			{},
+			undefined,
+			`${SAAS_BASE}/companies?$select=id,name,displayName&$skiptoken=abc`,
+		);
+
+		expect(result).toEqual({ results: [{ name: 'CRONUS UK Ltd.', value: COMPANY_2 }], paginationToken: undefined });
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('no filter: no $filter sent; a quote in the filter is escaped as in OData', async () => {
+		const scope = api()
+			.get(`${SAAS_PATH}/companies`)
+			.query({ $select: 'id,name,displayName' })
+			.reply(200, { value: [] })
+			.get(`${SAAS_PATH}/companies`)
+			.query({
+				$select: 'id,name,displayName',
+				$filter: "(contains(name,'O''Brien') or contains(displayName,'O''Brien'))",
+			})
+			.reply(200, { value: [] });
+
+		expect(await search('searchCompanies', {}, '  ')).toEqual({ results: [], paginationToken: undefined });
+		expect(await search('searchCompanies', {}, "O'Brien")).toEqual({ results: [], paginationToken: undefined });
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test.each([
+		['another host', 'https://bc.attacker.example/v2.0/x/production/api/v2.0/companies?$skiptoken=abc'],
+		['another tenant on the same host', 'https://api.businesscentral.dynamics.com/v2.0/fabrikam.onmicrosoft.com/production/api/v2.0/companies?$skiptoken=abc'],
+		['a look-alike host', `https://api.businesscentral.dynamics.com.attacker.example/v2.0/${SAAS_PATH}/companies`],
+	])('a nextLink to %s is refused, nothing is sent there (token stays home)', async (_name, link) => {
+		await expect(search('searchCompanies', {}, undefined, link)).rejects.toThrow(
+			`Refused to follow a link outside the configured Business Central API: ${link}`,
+		);
+		expect(requests.unmatched).toEqual([]);
+	});
+
+	test('an error answer becomes a NodeApiError with Business Central\'s code; the token is not in it', async () => {
+		api()
+			.get(`${SAAS_PATH}/companies`)
+			.query(true)
+			.reply(401, bcError('Authentication_InvalidCredentials', 'The server has rejected the client credentials.'));
+
+		const error = await search('searchCompanies').catch((caught: Error & IDataObject) => caught);
+
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toBe('Listing companies failed: The server has rejected the client credentials.');
+		expect((error as IDataObject).httpCode).toBe('401');
+		expect((error as IDataObject).description).toContain('Code: Authentication_InvalidCredentials.');
+		expectNoSecrets([error]);
+	});
+
+	test('an answer that is not a list is reported', async () => {
+		api().get(`${SAAS_PATH}/companies`).query(true).reply(200, '<html>Sign in to your account</html>');
+
+		await expect(search('searchCompanies')).rejects.toThrow('Business Central sent an unexpected list for companies');
+	});
+});
+
+describe('searchJournals', () => {
+	test('lists the customer payment journals of the company', async () => {
+		const scope = api()
+			.get(`${COMPANY_PATH}/customerPaymentJournals`)
+			.query({ $select: 'id,code,displayName', $filter: "(contains(code,'CASH') or contains(displayName,'CASH'))" })
+			.reply(200, {
+				value: [
+					{ id: JOURNAL, code: 'CASH RCPT', displayName: 'Cash receipts' },
+					{ id: JOURNAL_2, code: 'CASH2', displayName: '' },
+				],
+			});
+
+		const result = await search('searchJournals', {}, 'CASH');
+
+		expect(result).toEqual({
+			results: [
+				{ name: 'CASH RCPT · Cash receipts', value: JOURNAL },
+				{ name: 'CASH2', value: JOURNAL_2 },
+			],
+			paginationToken: undefined,
+		});
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('the company may be given by URL', async () => {
+		const scope = api().get(`${COMPANY_PATH}/customerPaymentJournals`).query(true).reply(200, { value: [] });
+
+		await search('searchJournals', { company: locator(`${SAAS_BASE}/companies(${COMPANY})`, 'url') });
+
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('no company chosen: "Choose a Company first", no request', async () => {
+		await expect(search('searchJournals', { company: locator('', 'list') })).rejects.toThrow(
+			'Choose a Company first',
+		);
+		expect(requests.unmatched).toEqual([]);
+	});
+});
+
+const payment1 = paymentRecord(PAYMENT, ETAG_1);
+const payment2 = paymentRecord(PAYMENT_2, ETAG_1, {
+	documentNumber: 'G02002',
+	customerNumber: '20000',
+	amount: -250.5,
+	postingDate: '2026-11-03',
+	description: '',
+});
+
+describe('searchPayments', () => {
+	test('with a journal: filter journalId eq <journal> (and the search), ordered by line number', async () => {
+		const nextLink = `${COMPANY_PATH.replace(SAAS_PATH, SAAS_BASE)}/customerPayments?$skiptoken=2`;
+		const scope = api()
+			.get(`${COMPANY_PATH}/customerPayments`)
+			.query({
+				$filter: `journalId eq ${JOURNAL} and (contains(documentNumber,'G02') or contains(customerNumber,'G02') or contains(description,'G02') or contains(externalDocumentNumber,'G02'))`,
+				$orderby: 'lineNumber',
+			})
+			.reply(200, { value: [payment1, payment2], '@odata.nextLink': nextLink });
+
+		const result = await search('searchPayments', { journal: locator(JOURNAL) }, 'G02');
+
+		expect(result).toEqual({
+			results: [
+				{ name: 'G02001 · 10000 · -1500 · 2026-11-02 · Payment from Adatum', value: PAYMENT },
+				{ name: 'G02002 · 20000 · -250.5 · 2026-11-03', value: PAYMENT_2 },
+			],
+			paginationToken: nextLink,
+		});
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('without a journal: lists the journals, then the payments of each journal (never company-wide)', async () => {
+		const scope = api()
+			.get(`${COMPANY_PATH}/customerPaymentJournals`)
+			.query({ $select: 'id' })
+			.reply(200, { value: [{ id: JOURNAL }, { id: JOURNAL_2 }] })
+			.get(`${COMPANY_PATH}/customerPayments`)
+			.query({ $filter: `journalId eq ${JOURNAL}`, $orderby: 'lineNumber' })
+			.reply(200, { value: [] })
+			.get(`${COMPANY_PATH}/customerPayments`)
+			.query({ $filter: `journalId eq ${JOURNAL_2}`, $orderby: 'lineNumber' })
+			.reply(200, { value: [payment2] });
+
+		const result = await search('searchPayments');
+
+		expect(result.results).toEqual([{ name: 'G02002 · 20000 · -250.5 · 2026-11-03', value: PAYMENT_2 }]);
+		expect(result.paginationToken).toBeUndefined();
+		expect(scope.isDone()).toBe(true);
+		expect(requests.unmatched).toEqual([]);
+	});
+
+	test('without a journal, more than one journal with payments: the token leads to the next journal', async () => {
+		const journals = () =>
+			api()
+				.get(`${COMPANY_PATH}/customerPaymentJournals`)
+				.query({ $select: 'id' })
+				.reply(200, { value: [{ id: JOURNAL }, { id: JOURNAL_2 }] });
+		const first = journals()
+			.get(`${COMPANY_PATH}/customerPayments`)
+			.query({ $filter: `journalId eq ${JOURNAL}`, $orderby: 'lineNumber' })
+			.reply(200, { value: [payment1] });
+
+		const page1 = await search('searchPayments');
+
+		expect(page1.results.map((item) => item.value)).toEqual([PAYMENT]);
+		expect(page1.paginationToken).toEqual(expect.any(String));
+		expect(first.isDone()).toBe(true);
+
+		const second = journals()
+			.get(`${COMPANY_PATH}/customerPayments`)
+			.query({ $filter: `journalId eq ${JOURNAL_2}`, $orderby: 'lineNumber' })
+			.reply(200, { value: [payment2] });
+
+		const page2 = await search('searchPayments', {}, undefined, page1.paginationToken as string);
+
+		expect(page2.results.map((item) => item.value)).toEqual([PAYMENT_2]);
+		expect(page2.paginationToken).toBeUndefined();
+		expect(second.isDone()).toBe(true);
+	});
+});
+
+describe('searchCustomers and searchInvoices', () => {
+	test('customers: number and name, ordered by number', async () => {
+		const scope = api()
+			.get(`${COMPANY_PATH}/customers`)
+			.query({
+				$select: 'id,number,displayName',
+				$filter: "(contains(number,'Ada') or contains(displayName,'Ada'))",
+				$orderby: 'number',
+			})
+			.reply(200, { value: [{ id: CUSTOMER, number: '10000', displayName: 'Adatum Corporation' }] });
+
+		const result = await search('searchCustomers', {}, 'Ada');
+
+		expect(result).toEqual({
+			results: [{ name: '10000 · Adatum Corporation', value: CUSTOMER }],
+			paginationToken: undefined,
+		});
+		expect(scope.isDone()).toBe(true);
+	});
+
+	const invoice = {
+		id: INVOICE,
+		number: '103022',
+		customerNumber: '10000',
+		customerName: 'Adatum Corporation',
+		remainingAmount: 1500,
+		dueDate: '2026-12-01',
+	};
+	const select = 'id,number,customerNumber,customerName,remainingAmount,dueDate';
+
+	test("invoices: only open ones (status eq 'Open')", async () => {
+		const scope = api()
+			.get(`${COMPANY_PATH}/salesInvoices`)
+			.query({ $select: select, $filter: "status eq 'Open'", $orderby: 'number' })
+			.reply(200, { value: [invoice] });
+
+		const result = await search('searchInvoices');
+
+		expect(result.results).toEqual([
+			{ name: '103022 · Adatum Corporation · open 1500 · due 2026-12-01', value: INVOICE },
+		]);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('invoices: narrowed to the customer chosen in Update Fields, and to the search text', async () => {
+		const scope = api()
+			.get(`${COMPANY_PATH}/salesInvoices`)
+			.query({
+				$select: select,
+				$filter: `status eq 'Open' and customerId eq ${CUSTOMER} and (contains(number,'1030') or contains(customerName,'1030') or contains(customerNumber,'1030'))`,
+				$orderby: 'number',
+			})
+			.reply(200, { value: [invoice] });
+
+		const result = await search('searchInvoices', { updateFields: { customer: locator(CUSTOMER, 'list') } }, '1030');
+
+		expect(result.results).toHaveLength(1);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('invoices: a customer value that is not a GUID is not put into the filter', async () => {
+		const scope = api()
+			.get(`${COMPANY_PATH}/salesInvoices`)
+			.query({ $select: select, $filter: "status eq 'Open'", $orderby: 'number' })
+			.reply(200, { value: [] });
+
+		await search('searchInvoices', { updateFields: { customer: locator("x' or 1 eq 1 or id eq '", 'id') } });
+
+		expect(scope.isDone()).toBe(true);
+	});
+});
