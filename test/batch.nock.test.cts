@@ -261,4 +261,119 @@ describe('$batch (default for more than one item)', () => {
 		expect(result.output('Business Central')).toHaveLength(2);
 		expect(scope.isDone()).toBe(true);
 	});
+
+	test('250 items go out as 3 read batches and 3 write batches of 100/100/50, outputs in input order with pairedItem', async () => {
+		const many = Array.from({ length: 250 }, (_, index) => {
+			const suffix = index.toString(16).padStart(12, '0');
+			return `c0ffee00-0000-4000-8000-${suffix}`;
+		});
+		const etag = (id: string) => `W/"JzE2OzEw${many.indexOf(id)}Jw=="`;
+		const reads: BatchRequest[][] = [];
+		const writes: BatchRequest[][] = [];
+		for (let batch = 0; batch < 3; batch++) {
+			expectBatch(reads, (request) => ({ status: 200, body: paymentRecord(idOf(request), etag(idOf(request))) }));
+			expectBatch(writes, (request) => ({
+				status: 200,
+				body: paymentRecord(idOf(request), `W/"new-${idOf(request)}"`, request.body),
+			}));
+		}
+		// nock serves the interceptors in order: per chunk (one in flight) a read batch, then a write batch
+		const result = await runWorkflow(
+			updateWorkflow(
+				many.map((paymentId, index) => ({ paymentId, amount: -(index + 1) })),
+				{
+					payment: { __rl: true, mode: 'id', value: '={{ $json.paymentId }}' },
+					updateFields: { amount: '={{ $json.amount }}' },
+					options: { maxConcurrency: 1 },
+				},
+			),
+			{ credentials: bearerCredentials() },
+		);
+		expect(result.error()).toBeUndefined();
+		const all = [...reads, ...writes];
+		expect(all.map((operations) => operations.length).sort((a, b) => b - a)).toEqual([100, 100, 100, 100, 50, 50]);
+		const gets = all.filter((operations) => operations.every((operation) => operation.method === 'GET'));
+		const patches = all.filter((operations) => operations.every((operation) => operation.method === 'PATCH'));
+		expect(gets).toHaveLength(3);
+		expect(patches).toHaveLength(3);
+		const patched = patches.flat();
+		expect(new Set(patched.map(idOf)).size).toBe(250);
+		for (const operation of patched) {
+			expect(operation.headers['If-Match']).toBe(etag(idOf(operation)));
+			expect(operation.body).toEqual({ amount: -(many.indexOf(idOf(operation)) + 1) });
+		}
+		const output = result.output('Business Central');
+		expect(output).toHaveLength(250);
+		output.forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(item.json.id).toBe(many[index]);
+			expect(item.json.amount).toBe(-(index + 1));
+			expect(item.json['@odata.etag']).toBe(`W/"new-${many[index]}"`);
+		});
+		expect(requests.unmatched).toEqual([]);
+	});
+
+	test('mixed answers in one PATCH batch (200, 409, 404, 400) fail only their own items', async () => {
+		const sent: BatchRequest[][] = [];
+		const answers: Record<string, BatchAnswer> = {
+			[PAYMENT]: { status: 200, body: paymentRecord(PAYMENT, ETAG_2, { amount: -1 }) },
+			[PAYMENT_2]: { status: 409, body: bcError('Request_EntityChanged', 'Another user has already changed the record.') },
+			[PAYMENT_3]: { status: 404, body: bcError('BadRequest_NotFound', `The customerPayment does not exist. Identification fields and values: Id='${PAYMENT_3}'`) },
+		};
+		const fourth = 'd03c0a52-4b7c-ef11-8a6b-6045bde9c5a4';
+		answers[fourth] = {
+			status: 400,
+			body: bcError('Application_StringExceededLength', 'The length of the string is 120, but it must be less than or equal to 100 characters. Value: x. Property: description'),
+		};
+		expectBatch(sent, (request) => answers[idOf(request)]);
+		const result = await runWorkflow(
+			updateWorkflow(
+				[PAYMENT, PAYMENT_2, PAYMENT_3, fourth].map((paymentId) => ({ paymentId, etag: ETAG_1 })),
+				{
+					payment: { __rl: true, mode: 'id', value: '={{ $json.paymentId }}' },
+					updateFields: { amount: -1 },
+					options: { eTag: '={{ $json.etag }}' },
+					continueOnFail: true,
+				},
+			),
+			{ credentials: bearerCredentials() },
+		);
+		expect(sent).toHaveLength(1);
+		expect(sent[0].map((operation) => operation.headers['If-Match'])).toEqual([ETAG_1, ETAG_1, ETAG_1, ETAG_1]);
+		const output = result.output('Business Central');
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+		expect(output[0].json).toMatchObject({ id: PAYMENT, amount: -1, '@odata.etag': ETAG_2 });
+		expect(output[1].json).toMatchObject({ httpStatus: 409, code: 'Request_EntityChanged' });
+		expect(output[2].json).toMatchObject({ httpStatus: 404, code: 'BadRequest_NotFound', correlationId: CORRELATION_ID });
+		expect(output[3].json).toMatchObject({ httpStatus: 400, code: 'Application_StringExceededLength' });
+		expect(String(output[1].json.error)).toContain('nothing was written');
+		expect(requests.unmatched).toEqual([]);
+	});
+
+	test('a whole $batch answered 429 with Retry-After is sent again, then applied once', async () => {
+		const sent: BatchRequest[][] = [];
+		nock(SAAS_ORIGIN)
+			.post(BATCH_PATH)
+			.reply(429, bcError('Application_TooManyRequests', 'Too many requests.'), { 'Retry-After': '0' });
+		expectBatch(sent, (request) => ({
+			status: 200,
+			body: paymentRecord(idOf(request), ETAG_3, request.body),
+		}));
+		const result = await runWorkflow(
+			updateWorkflow([PAYMENT, PAYMENT_2].map((paymentId) => ({ paymentId })), {
+				payment: { __rl: true, mode: 'id', value: '={{ $json.paymentId }}' },
+				updateFields: { description: 'after throttling' },
+				options: { eTag: ETAG_1 },
+			}),
+			{ credentials: bearerCredentials() },
+		);
+		expect(result.error()).toBeUndefined();
+		expect(sent).toHaveLength(1);
+		expect(sent[0].map(idOf)).toEqual([PAYMENT, PAYMENT_2]);
+		expect(result.output('Business Central').map((item) => item.json.description)).toEqual([
+			'after throttling',
+			'after throttling',
+		]);
+		expect(requests.unmatched).toEqual([]);
+	});
 });
