@@ -92,6 +92,11 @@ function rowsOf(ctx: Context, def: EntityDef, company?: CompanyData, journalId?:
 	}
 }
 
+function matchingJournal(row: Row | undefined, journalId?: string): Row | undefined {
+	if (!row || !journalId) return row;
+	return (row.data as { journalId?: string }).journalId === journalId.toLowerCase() ? row : undefined;
+}
+
 function findRow(
 	ctx: Context,
 	def: EntityDef,
@@ -99,7 +104,11 @@ function findRow(
 	id: string,
 	journalId?: string,
 ): Row {
-	const row = rowsOf(ctx, def, company, journalId).find((r) => r.data.id === id);
+	// Payments are looked up by key (a Map), not by sorting the whole list: bulk runs stay linear.
+	const row =
+		def.set === 'customerPayments' && company
+			? matchingJournal(ctx.store.payment(company, id), journalId)
+			: rowsOf(ctx, def, company, journalId).find((r) => r.data.id === id);
 	if (!row) throw errors.notFound(def.type, id);
 	return row;
 }
