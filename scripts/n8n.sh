@@ -39,9 +39,10 @@ SANDBOX_PID=""
 N8N_PID=""
 T0=$SECONDS
 
-say() { printf '\033[1m[n8n.sh]\033[0m %s\n' "$*"; }
+if [[ -t 1 ]]; then B=$'\033[1m' R=$'\033[1;31m' N=$'\033[0m'; else B="" R="" N=""; fi
+say() { printf '%s[n8n.sh]%s %s\n' "$B" "$N" "$*"; }
 die() {
-	printf '\033[1;31m[n8n.sh] error:\033[0m %s\n' "$*" >&2
+	printf '%s[n8n.sh] error:%s %s\n' "$R" "$N" "$*" >&2
 	exit 1
 }
 elapsed() { echo "$((SECONDS - $1)) s"; }
@@ -82,15 +83,30 @@ install_n8n() {
 	say "Installing n8n $N8N_VERSION into ${N8N_APP_DIR#"$ROOT"/} (own package.json, not the project's dependencies)."
 	say "This takes about 3-8 minutes and ~2.3 GB; npm's log: ${log#"$ROOT"/}"
 	rm -f "$N8N_APP_DIR"/.installed-*
-	# The override: one of n8n's packages points xlsx at a tarball outside the npm
+	# overrides: one of n8n's packages points xlsx at a tarball outside the npm
 	# registry; 0.18.5 is the newest xlsx on the registry.
+	# allowScripts (npm 11's install-script policy; older npm ignores it): the
+	# install scripts of n8n's tree as they ran when this was verified; only
+	# sqlite3's is required. @scarf/scarf's is install telemetry: denied.
 	cat >"$N8N_APP_DIR/package.json" <<JSON
 {
 	"name": "n8n-app-for-business-central-dev",
 	"private": true,
 	"description": "n8n ${N8N_VERSION} for npm run n8n (scripts/n8n.sh). Not part of the package; safe to delete.",
 	"dependencies": { "n8n": "${N8N_VERSION}" },
-	"overrides": { "xlsx": "0.18.5" }
+	"overrides": { "xlsx": "0.18.5" },
+	"allowScripts": {
+		"sqlite3": true,
+		"@parcel/watcher": true,
+		"@sentry/node-cpu-profiler": true,
+		"@sentry/node-native-stacktrace": true,
+		"cpu-features": true,
+		"msgpackr-extract": true,
+		"oracledb": true,
+		"protobufjs": true,
+		"ssh2": true,
+		"@scarf/scarf": false
+	}
 }
 JSON
 	# Install scripts on (the project's .npmrc turns them off for its own dev
@@ -120,19 +136,29 @@ build_and_link() {
 		say "Installing the project's dev dependencies (npm ci)..."
 		npm ci --no-audit --no-fund
 	fi
-	say "Building the package (npm run build)..."
 	mkdir -p "$RUN_DIR"
-	npm run build >"$RUN_DIR/build.log" 2>&1 || {
-		cat "$RUN_DIR/build.log" >&2
-		die "npm run build failed"
-	}
+	# Like scripts/ensureBuilt.cts (npm run demo): build when dist/ is missing or
+	# older than the sources; N8N_BUILD=1 forces it. (`n8n-node build` empties
+	# dist/ first, so a needless rebuild can break an n8n or a test reading it.)
+	local main="dist/nodes/BusinessCentral/BusinessCentral.node.js"
+	if [[ "${N8N_BUILD:-}" == 1 || ! -f "$main" ]] ||
+		[[ -n "$(find nodes credentials icons package.json tsconfig.json -newer "$main" -print -quit 2>/dev/null)" ]]; then
+		say "Building the package (npm run build)..."
+		npm run build >"$RUN_DIR/build.log" 2>&1 || {
+			cat "$RUN_DIR/build.log" >&2
+			die "npm run build failed"
+		}
+		[[ -f "$main" ]] || die "npm run build left no $main"
+	else
+		say "dist/ is up to date with nodes/, credentials/ and icons/ (N8N_BUILD=1 rebuilds)."
+	fi
 	local link="$N8N_HOME/nodes/node_modules/$PACKAGE_NAME"
 	mkdir -p "$(dirname "$link")"
 	if [[ -e "$link" && ! -L "$link" ]]; then
 		die "$link exists and is not a symlink (an npm-installed copy?); remove it first"
 	fi
 	ln -sfn "$ROOT" "$link"
-	say "Built in $(elapsed "$t"); linked ${link#"$ROOT"/} -> $ROOT"
+	say "Package ready in $(elapsed "$t"); linked ${link#"$ROOT"/} -> $ROOT"
 }
 
 # ------------------------------------------------------------- 3. sandbox
@@ -226,8 +252,8 @@ cleanup() {
 		kill -TERM "$N8N_PID" 2>/dev/null || true
 		wait "$N8N_PID" 2>/dev/null || true
 	fi
-	if [[ -n "$SANDBOX_PID" ]] && kill -0 "$SANDBOX_PID" 2>/dev/null; then
-		kill -TERM "$SANDBOX_PID" 2>/dev/null || true
+	if [[ -n "$SANDBOX_PID" ]]; then
+		kill -TERM "$SANDBOX_PID" 2>/dev/null || true # (Ctrl+C may have stopped it already)
 		wait "$SANDBOX_PID" 2>/dev/null || true
 		say "Sandbox stopped."
 	fi
@@ -245,11 +271,13 @@ run_start() {
 	export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-5679}"
 	port_busy "$N8N_RUNNERS_BROKER_PORT" &&
 		die "127.0.0.1:$N8N_RUNNERS_BROKER_PORT (task broker) is in use; set N8N_RUNNERS_BROKER_PORT"
-	say "Starting n8n $N8N_VERSION (log: ${RUN_DIR#"$ROOT"/}/n8n.log and below)..."
-	(cd "$N8N_USER_DIR" && exec node "$N8N_BIN" start) 2>&1 | tee "$RUN_DIR/n8n.log" &
-	N8N_PID=$(jobs -p | tail -n 1)
+	say "Starting n8n $N8N_VERSION (its log follows)..."
+	(cd "$N8N_USER_DIR" && exec node "$N8N_BIN" start) &
+	N8N_PID=$!
 	local t=$SECONDS
-	until curl -s -m 2 "http://127.0.0.1:$N8N_PORT/healthz" 2>/dev/null | grep -q '"ok"'; do
+	# /healthz answers a moment before the editor is served: wait for both.
+	until curl -s -m 2 "http://127.0.0.1:$N8N_PORT/healthz" 2>/dev/null | grep -q '"ok"' &&
+		[[ "$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$N8N_PORT/")" == 200 ]]; do
 		kill -0 "$N8N_PID" 2>/dev/null || die "n8n exited during start (see above)"
 		((SECONDS - t < 120)) || die "n8n did not answer on port $N8N_PORT within 120 s"
 		sleep 1
@@ -262,8 +290,10 @@ run_start() {
 	say "  Credentials point at the sandbox, which starts fresh (seed 42) with every run."
 	say "  Ctrl+C stops n8n and the sandbox."
 	say "──────────────────────────────────────────────────────────────────────"
-	wait "$N8N_PID" || true
+	local rc=0
+	wait "$N8N_PID" || rc=$? # Ctrl+C / SIGTERM land in the traps above instead
 	N8N_PID=""
+	((rc == 0)) || die "n8n exited with $rc"
 }
 
 run_execute() {
