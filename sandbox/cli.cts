@@ -25,6 +25,9 @@ Usage: npx tsx sandbox/cli.cts [options]
   --drop-rate P               probability of closing the connection without answer
   --apply-then-drop-rate P    probability of applying a write, then closing without answer
   --hang-rate P               probability of never answering
+  --apply-then-hang-rate P    probability of applying a write, then never answering
+  --slow-write-rate P         probability of handling a write late (applied even if the client gave up)
+  --slow-write-ms N           how late (default 1000)
   --companies N  --customers N  --journals N  --payments N   seed sizes
   -h, --help                  this text
 `;
@@ -118,6 +121,15 @@ export function parseArgs(argv: string[]): SandboxOptions | 'help' {
 				break;
 			case '--hang-rate':
 				faults.hangRate = probability(flag, value());
+				break;
+			case '--apply-then-hang-rate':
+				faults.applyThenHangRate = probability(flag, value());
+				break;
+			case '--slow-write-rate':
+				faults.slowWriteRate = probability(flag, value());
+				break;
+			case '--slow-write-ms':
+				faults.slowWriteMs = int(flag, value());
 				break;
 			case '--companies':
 				options.companies = int(flag, value(), 1);

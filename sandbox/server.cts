@@ -7,7 +7,7 @@
  * pipeline every API request goes through:
  * auth (401) → service root (404) → concurrency cap (429) → rate window (429)
  * → latency → fault draw (drop / hang / 503 / 504) → handler ($batch or
- * single) → apply-then-drop fault or the answer.
+ * single) → apply-then-drop / apply-then-hang fault or the answer.
  */
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
@@ -49,7 +49,7 @@ function emptyStats(): SandboxStats {
 		batchRequests: 0,
 		batchOperations: 0,
 		throttled: 0,
-		faults: { 503: 0, 504: 0, drop: 0, applyThenDrop: 0, hang: 0 },
+		faults: { 503: 0, 504: 0, drop: 0, applyThenDrop: 0, hang: 0, applyThenHang: 0, slowWrite: 0 },
 		tokensIssued: 0,
 		maxConcurrentSeen: 0,
 		unauthorized: 0,
@@ -350,6 +350,12 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 			);
 			return;
 		}
+		if (fault === 'slowWrite') {
+			// handled late: the client may have timed out by then, the write is applied anyway
+			stats.faults.slowWrite++;
+			await delay(options.faults?.slowWriteMs ?? 1000);
+			if (closed) return;
+		}
 		const apiReq: ApiRequest = {
 			method,
 			api: root.api,
@@ -372,6 +378,11 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		if (fault === 'applyThenDrop') {
 			stats.faults.applyThenDrop++;
 			req.socket.destroy();
+			return;
+		}
+		if (fault === 'applyThenHang') {
+			// applied, but the answer never comes: the socket stays open until the client gives up
+			stats.faults.applyThenHang++;
 			return;
 		}
 		send(res, response);

@@ -117,6 +117,17 @@ export interface FaultOptions {
 	applyThenDropRate?: number;
 	/** Probability of never answering (socket kept open until the client gives up or the server closes). */
 	hangRate?: number;
+	/**
+	 * For requests that write: apply, then never answer (like `hangRate`, after the write):
+	 * what a client timeout looks like when the server was only slow to answer.
+	 */
+	applyThenHangRate?: number;
+	/**
+	 * For requests that write: wait `slowWriteMs` (default 1000) before handling it, then apply
+	 * and answer — applied even if the client gave up meanwhile (a write applied late).
+	 */
+	slowWriteRate?: number;
+	slowWriteMs?: number;
 }
 
 export interface SandboxOptions {
@@ -143,6 +154,8 @@ export interface FaultStats {
 	drop: number;
 	applyThenDrop: number;
 	hang: number;
+	applyThenHang: number;
+	slowWrite: number;
 }
 
 export interface SandboxStats {

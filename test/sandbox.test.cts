@@ -793,7 +793,7 @@ describe('limits and faults', () => {
 		}
 	});
 
-	test('503 / 504 / drop / apply-then-drop / hang', async () => {
+	test('503 / 504 / drop / apply-then-drop / hang / apply-then-hang / slow write', async () => {
 		const p = firstPayment();
 		try {
 			sb.options.faults = { rate503: 1 };
@@ -822,7 +822,47 @@ describe('limits and faults', () => {
 				}),
 			).rejects.toThrow();
 			clearTimeout(timer);
-			expect(sb.stats.faults).toMatchObject({ 503: 1, 504: 1, drop: 1, applyThenDrop: 1, hang: 1 });
+
+			sb.options.faults = { applyThenHangRate: 1 };
+			expect((await getWith(sb.token)).status).toBe(200); // reads are not affected
+			const hungWrite = new AbortController();
+			const hungTimer = setTimeout(() => hungWrite.abort(), 150);
+			await expect(
+				call(paymentPath(p.id), {
+					method: 'PATCH',
+					headers: { 'If-Match': '*' },
+					body: JSON.stringify({ comment: 'applied, never answered' }),
+					signal: hungWrite.signal,
+				}),
+			).rejects.toThrow();
+			clearTimeout(hungTimer);
+			expect(sb.getPayment(cid, p.id)?.comment).toBe('applied, never answered');
+
+			// slow write: the client gives up first, the write is applied later anyway
+			sb.options.faults = { slowWriteRate: 1, slowWriteMs: 100 };
+			const gaveUp = new AbortController();
+			const gaveUpTimer = setTimeout(() => gaveUp.abort(), 20);
+			await expect(
+				call(paymentPath(p.id), {
+					method: 'PATCH',
+					headers: { 'If-Match': '*' },
+					body: JSON.stringify({ comment: 'applied late' }),
+					signal: gaveUp.signal,
+				}),
+			).rejects.toThrow();
+			clearTimeout(gaveUpTimer);
+			expect(sb.getPayment(cid, p.id)?.comment).toBe('applied, never answered');
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			expect(sb.getPayment(cid, p.id)?.comment).toBe('applied late');
+			expect(sb.stats.faults).toMatchObject({
+				503: 1,
+				504: 1,
+				drop: 1,
+				applyThenDrop: 1,
+				hang: 1,
+				applyThenHang: 1,
+				slowWrite: 1,
+			});
 		} finally {
 			sb.options.faults = undefined;
 		}

@@ -19,7 +19,7 @@ export class BusinessCentral implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Update customer payments in Microsoft Dynamics 365 Business Central, with eTag concurrency control',
+			'Create, get, list, update and delete customer payments in Microsoft Dynamics 365 Business Central, with eTag concurrency control',
 		defaults: { name: 'Business Central' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -1,7 +1,7 @@
 import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
-	customerPayment: 'update';
+	customerPayment: 'create' | 'delete' | 'get' | 'getAll' | 'update';
 };
 
 export type BusinessCentralType = AllEntities<NodeMap>;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ApiVersion } from './apiBase';
 import {
 	WRITABLE_PAYMENT_FIELDS,
+	type FieldKind,
 	type PaymentField,
 	type PaymentPatch,
 	type WritablePaymentField,
@@ -137,6 +138,23 @@ function schemaFor(field: PaymentField): z.ZodTypeAny {
 		default:
 			return stringSchema(field.maxLength ?? 250);
 	}
+}
+
+/**
+ * Checks a value against one of the field kinds under the caller's label (filters,
+ * create parameters): same rules and messages as the payment fields themselves.
+ */
+export function validateAs(
+	label: string,
+	kind: FieldKind,
+	value: unknown,
+	maxLength?: number,
+): string | number {
+	const result = schemaFor({ displayName: label, kind, maxLength }).safeParse(value);
+	if (!result.success) {
+		throw new InputValidationError(label, value, result.error.issues[0]?.message ?? 'is not valid');
+	}
+	return result.data as string | number;
 }
 
 /** Validates one property value; the error names the field and the value. */

@@ -12,6 +12,7 @@ import { GUID_PATTERN, locatorValue } from '../helpers/validation';
 import { getConnection } from '../transport/connection';
 import { errorDetails, toNodeApiError } from '../transport/errors';
 import { bcRequest } from '../transport/request';
+import { invoiceCustomerFilter } from './invoiceCustomer';
 
 const PAGE_SIZE = 50;
 
@@ -226,15 +227,13 @@ export async function searchCustomers(
 	};
 }
 
-/** Open posted sales invoices, narrowed to the customer chosen in "Update Fields" if any. */
+/** Open posted sales invoices, narrowed to the customer chosen for the payment if any (see invoiceCustomer.ts). */
 export async function searchInvoices(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const company = await companyId.call(this);
-	const fields = (this.getNodeParameter('updateFields', {}) ?? {}) as IDataObject;
-	const customer = text(locatorValue(fields.customer));
 	const { value, next } = await page.call(
 		this,
 		`companies(${company})/salesInvoices`,
@@ -242,7 +241,7 @@ export async function searchInvoices(
 			$select: 'id,number,customerNumber,customerName,remainingAmount,dueDate',
 			$filter: and(
 				"status eq 'Open'",
-				/^[0-9a-fA-F-]{36}$/.test(customer) ? `customerId eq ${customer}` : undefined,
+				invoiceCustomerFilter(this),
 				containsAny(['number', 'customerName', 'customerNumber'], filter),
 			),
 			$orderby: 'number',

@@ -1,8 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as create from './create.operation';
+import * as del from './delete.operation';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
 import * as update from './update.operation';
 
-export { update };
+export { create, del as delete, get, getAll, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +17,30 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['customerPayment'] } },
 		options: [
 			{
+				name: 'Create',
+				value: 'create',
+				description: 'Add a payment line to a customer payment journal',
+				action: 'Create a customer payment',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Delete a customer payment, guarded by its eTag',
+				action: 'Delete a customer payment',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Read one customer payment by ID, with its eTag',
+				action: 'Get a customer payment',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'List customer payments of a journal or of every journal, with filters',
+				action: 'Get many customer payments',
+			},
+			{
 				name: 'Update',
 				value: 'update',
 				description: 'Change fields of a customer payment, guarded by its eTag',
@@ -21,5 +49,9 @@ export const description: INodeProperties[] = [
 		],
 		default: 'update',
 	},
+	...create.description,
+	...del.description,
+	...get.description,
+	...getAll.description,
 	...update.description,
 ];

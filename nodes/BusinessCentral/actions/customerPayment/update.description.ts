@@ -193,7 +193,7 @@ export const updateOptions: INodeProperties = {
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: 5,
 			description:
-				'How often to retry a request that Business Central throttled (429) or could not serve (503, 504), waiting as it asks (Retry-After) or with exponential back-off',
+				'How often to retry a request that Business Central throttled (429) or could not serve (503, 504), waiting as it asks (Retry-After) or with exponential back-off. A PATCH that got no answer is sent again only after re-reading the payment shows it was not applied.',
 		},
 		{
 			displayName: 'On eTag Conflict',
@@ -221,6 +221,15 @@ export const updateOptions: INodeProperties = {
 			default: 'fail',
 			description:
 				'What to do when Business Central answers that the payment was changed by someone else (409 Request_EntityChanged or 412)',
+		},
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 120000,
+			description:
+				'Time in ms to wait for an answer to each request before giving up on it. A read is then repeated (up to Max Retries); a PATCH is never blindly sent again: the node re-reads the payment to see whether it was applied.',
 		},
 		{
 			displayName: 'Use Batch Requests',

@@ -9,7 +9,7 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../transport/request'
 import { failureJson, itemError } from '../itemErrors';
 import { batchIo, directIo, type PaymentIo } from './paymentIo';
 import { updateProperties } from './update.description';
-import { runUpdates, type UpdateOutcome } from './updateEngine';
+import { runUpdates, type UpdateEngineOptions, type UpdateOutcome } from './updateEngine';
 import type { ConflictPolicy, UpdatePlan } from './updatePlan';
 
 export const description: INodeProperties[] = withDisplayOptions(
@@ -25,6 +25,7 @@ interface UpdateOptions {
 	batching?: boolean;
 	batchSize?: number;
 	maxConcurrency?: number;
+	timeout?: number;
 }
 
 function wholeNumber(value: unknown, fallback: number, min: number, max: number): number {
@@ -36,6 +37,8 @@ function retryPolicy(options: UpdateOptions): RetryPolicy {
 	return {
 		...DEFAULT_RETRY_POLICY,
 		maxRetries: wholeNumber(options.maxRetries, DEFAULT_RETRY_POLICY.maxRetries, 0, 10),
+		// per request, in ms; at most an hour (Business Central itself gives up after 10 minutes: 504)
+		timeoutMs: wholeNumber(options.timeout, DEFAULT_RETRY_POLICY.timeoutMs, 1, 3_600_000),
 	};
 }
 
@@ -119,9 +122,10 @@ async function runSafely(
 	this: IExecuteFunctions,
 	plans: UpdatePlan[],
 	io: PaymentIo,
+	engineOptions: UpdateEngineOptions,
 ): Promise<Map<number, UpdateOutcome>> {
 	try {
-		return await runUpdates.call(this, plans, io);
+		return await runUpdates.call(this, plans, io, engineOptions);
 	} catch (error) {
 		return new Map(
 			plans.map((plan): [number, UpdateOutcome] => [
@@ -144,6 +148,8 @@ export async function execute(
 	}
 	const options = this.getNodeParameter('options', 0, {}) as UpdateOptions;
 	const policy = retryPolicy(options);
+	// "Max Retries" also bounds how often an unanswered PATCH is re-sent (each time only after a re-read)
+	const engineOptions: UpdateEngineOptions = { maxResends: policy.maxRetries };
 	const valid = plans.filter((plan): plan is UpdatePlan => !(plan instanceof Error));
 	const outcomes = new Map<number, UpdateOutcome>();
 	const failed = () => !continueOnFail && [...outcomes.values()].some((outcome) => outcome instanceof Error);
@@ -155,7 +161,7 @@ export async function execute(
 		for (const wave of inWaves(valid)) {
 			if (failed()) break;
 			const tasks = chunks(wave, size).map((chunk) => async () => {
-				for (const [index, outcome] of await runSafely.call(this, chunk, io)) outcomes.set(index, outcome);
+				for (const [index, outcome] of await runSafely.call(this, chunk, io, engineOptions)) outcomes.set(index, outcome);
 			});
 			await inPool(tasks, concurrency, failed);
 		}
@@ -163,7 +169,7 @@ export async function execute(
 		const io = directIo(this, policy);
 		for (const plan of valid) {
 			if (failed()) break;
-			for (const [index, outcome] of await runSafely.call(this, [plan], io)) outcomes.set(index, outcome);
+			for (const [index, outcome] of await runSafely.call(this, [plan], io, engineOptions)) outcomes.set(index, outcome);
 		}
 	}
 

@@ -20,7 +20,19 @@ interface Work {
 	/** A read is due before the next write, and why. */
 	read?: ReadReason;
 	conflictRetried: boolean;
-	resent: boolean;
+	/** Writes sent again after a re-read showed that an unanswered one was not applied. */
+	resends: number;
+	/** The last write's answer when it was no answer (dropped, timed out, 504). */
+	unanswered?: BcResponse;
+}
+
+export interface UpdateEngineOptions {
+	/**
+	 * How often a write that got no answer, and that a re-read showed was not
+	 * applied, is sent again (default 1). Every unanswered write is re-read,
+	 * the re-sent ones too, so the outcome reported is what the record shows.
+	 */
+	maxResends?: number;
 }
 
 export function isConflict(response: BcResponse): boolean {
@@ -37,16 +49,22 @@ export function isAmbiguous(response: BcResponse): boolean {
  * requests go one by one or in `$batch`:
  * - If-Match is the given eTag, else the one just read (`*` only for "Overwrite Regardless").
  * - 409/412 → per the plan's policy: fail, or re-read and write once more.
- * - No answer / 504 → re-read before anything else: eTag unchanged → the write
- *   did not happen, send it once more; record carries our values → it did; else
- *   someone else changed it → a conflict. So a write is never applied twice and
- *   never lands on top of another user's change without If-Match allowing it.
+ * - No answer / 504 (a dropped connection, the Timeout, a gateway) → re-read
+ *   before anything else: eTag unchanged → the write did not happen, send it
+ *   again (up to `maxResends` times, each re-sent write verified the same way);
+ *   record carries our values → it did; else someone else changed it → a
+ *   conflict. So a write is never applied twice, never lands on top of another
+ *   user's change without If-Match allowing it, and an item is reported failed
+ *   only when the record shows it was not applied — or, when even the re-read
+ *   fails, with an error saying the outcome is unknown.
  */
 export async function runUpdates(
 	this: IExecuteFunctions,
 	plans: UpdatePlan[],
 	io: PaymentIo,
+	engineOptions: UpdateEngineOptions = {},
 ): Promise<Map<number, UpdateOutcome>> {
+	const maxResends = Math.max(0, engineOptions.maxResends ?? 1);
 	const outcomes = new Map<number, UpdateOutcome>();
 	const node = this.getNode();
 	const finish = (work: Work, outcome: UpdateOutcome) => outcomes.set(work.plan.itemIndex, outcome);
@@ -60,6 +78,37 @@ export async function runUpdates(
 			work,
 			toNodeApiError(node, details, {
 				action: `${action} customer payment ${work.plan.paymentId}`,
+				itemIndex: work.plan.itemIndex,
+			}),
+		);
+	};
+
+	/** An unanswered write the re-read showed was not applied, and that may not be sent again. */
+	const failNotApplied = (work: Work) => {
+		const details = errorDetails(work.unanswered!);
+		details.message = `${details.message} (${work.resends + 1} attempt(s)). Re-reading the payment showed the update was not applied; nothing was written.`;
+		finish(
+			work,
+			toNodeApiError(node, details, {
+				action: `Updating customer payment ${work.plan.paymentId}`,
+				itemIndex: work.plan.itemIndex,
+			}),
+		);
+	};
+
+	/** An unanswered write whose re-read failed too: whether it was applied is not known. */
+	const failUnverified = (work: Work, response: BcResponse) => {
+		const read = errorDetails(response);
+		const unanswered = errorDetails(work.unanswered!);
+		const details = {
+			...read,
+			code: 'UpdateOutcomeUnknown',
+			message: `${unanswered.message}, and re-reading the payment to check whether the update was applied failed too (${read.code}: ${read.message}). It may or may not have been applied: check the payment before running this item again.`,
+		};
+		finish(
+			work,
+			toNodeApiError(node, details, {
+				action: `Updating customer payment ${work.plan.paymentId}`,
 				itemIndex: work.plan.itemIndex,
 			}),
 		);
@@ -96,7 +145,7 @@ export async function runUpdates(
 			ifMatch,
 			read: !ifMatch || plan.includePreviousValues ? 'initial' : undefined,
 			conflictRetried: false,
-			resent: false,
+			resends: 0,
 		};
 	});
 
@@ -109,7 +158,8 @@ export async function runUpdates(
 				work.read = undefined;
 				const response = answers.get(work.key)!;
 				if (response.statusCode !== 200) {
-					fail(work, response, 'Reading');
+					if (reason === 'verify') failUnverified(work, response);
+					else fail(work, response, 'Reading');
 					continue;
 				}
 				let current: PaymentRecord;
@@ -122,15 +172,26 @@ export async function runUpdates(
 				if (reason === 'initial') {
 					work.before = current;
 					work.ifMatch ??= current['@odata.etag'];
-				} else if (reason === 'refresh') {
+					continue;
+				}
+				if (reason === 'refresh') {
 					work.before = current;
 					work.ifMatch = current['@odata.etag'];
-				} else if (work.ifMatch !== '*' && current['@odata.etag'] === work.ifMatch) {
-					work.resent = true;
-				} else if (carriesPatch(current, work.plan.patch)) {
+					continue;
+				}
+				// verify: what happened to the write that got no answer?
+				const unchanged = work.ifMatch !== '*' && current['@odata.etag'] === work.ifMatch;
+				if (!unchanged && carriesPatch(current, work.plan.patch)) {
 					succeed(work, current);
-				} else if (work.ifMatch === '*') {
-					work.resent = true;
+				} else if (unchanged || work.plan.onConflict === 'overwrite') {
+					// Not applied: send again, guarded by the eTag just read (also for "Overwrite
+					// Regardless"), so that if the unanswered write is still applied late, only one lands.
+					if (work.resends < maxResends) {
+						work.resends++;
+						work.ifMatch = current['@odata.etag'];
+					} else {
+						failNotApplied(work);
+					}
 				} else {
 					onConflict(work, changedMeanwhile(), current);
 				}
@@ -156,9 +217,14 @@ export async function runUpdates(
 					} catch (error) {
 						finish(work, error as Error);
 					}
+				} else if (isConflict(response) && work.resends > 0) {
+					// The record changed since the re-read: possibly by our own unanswered write, applied
+					// late. Re-read: carrying our values → it was ours; otherwise another user's change.
+					work.read = 'verify';
 				} else if (isConflict(response)) {
 					onConflict(work, response);
-				} else if (isAmbiguous(response) && !work.resent) {
+				} else if (isAmbiguous(response)) {
+					work.unanswered = response;
 					work.read = 'verify';
 				} else {
 					fail(work, response, 'Updating');

@@ -1,0 +1,92 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { withDisplayOptions } from '../../helpers/displayOptions';
+import { parseCompanyLocator, parsePaymentLocator } from '../../helpers/locators';
+import { getConnection } from '../../transport/connection';
+import { DEFAULT_RETRY_POLICY } from '../../transport/request';
+import { companyLocator, journalLocator, paymentLocator } from '../common.descriptions';
+import { runItems } from '../runItems';
+import { deletePayment, type DeletePlan } from './deleteEngine';
+import type { ConflictPolicy } from './updatePlan';
+
+const deleteOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'eTag',
+			name: 'eTag',
+			type: 'string',
+			default: '',
+			placeholder: 'W/"JzQ0O0pYb2JQVWVPZz09OzE0NTM3NzYwMTMwMDA7Jw=="',
+			description:
+				'Version of the payment you mean to delete: map the @odata.etag output of a previous step, so a payment someone changed since is not deleted. Empty: the node reads the payment and uses its current eTag.',
+		},
+		{
+			displayName: 'On eTag Conflict',
+			name: 'onConflict',
+			type: 'options',
+			options: [
+				{
+					name: 'Delete Regardless',
+					value: 'overwrite',
+					description: 'Send If-Match: * so the payment is deleted whatever changed in between',
+				},
+				{
+					name: 'Fail',
+					value: 'fail',
+					description: 'Report that the payment changed since it was read; nothing is deleted',
+				},
+				{
+					name: 'Fetch Latest and Retry Once',
+					value: 'retryOnce',
+					description: 'Read the current version and delete it; fail if it changes again',
+				},
+			],
+			default: 'fail',
+			description:
+				'What to do when Business Central answers that the payment was changed by someone else (409 Request_EntityChanged or 412)',
+		},
+	],
+};
+
+const properties: INodeProperties[] = [
+	companyLocator,
+	journalLocator,
+	{
+		...paymentLocator,
+		description:
+			'The customer payment (a line of a customer payment journal, not yet posted) to delete. By ID takes the GUID, e.g. the "id" of a previous step.',
+	},
+	deleteOptions,
+];
+
+export const description: INodeProperties[] = withDisplayOptions(
+	{ show: { resource: ['customerPayment'], operation: ['delete'] } },
+	properties,
+);
+
+/** DELETE `companies(c)/customerPayments(p)` with If-Match per item → `{ deleted: true, id }`. */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const { base } = await getConnection(this);
+	return await runItems<DeletePlan>(this, items, {
+		done: 'deleted',
+		plan: (itemIndex) => {
+			const companyId = parseCompanyLocator(this.getNodeParameter('company', itemIndex), base);
+			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			return {
+				companyId,
+				paymentId: parsePaymentLocator(this.getNodeParameter('customerPayment', itemIndex), base, companyId),
+				eTag: typeof options.eTag === 'string' ? options.eTag.trim() : '',
+				onConflict: (options.onConflict as ConflictPolicy | undefined) ?? 'fail',
+			};
+		},
+		run: async (plan, itemIndex) => await deletePayment(this, plan, itemIndex, DEFAULT_RETRY_POLICY),
+	});
+}

@@ -1,0 +1,117 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { companyLocator, journalLocator } from '../common.descriptions';
+import { customerLocator, invoiceLocator } from './lookups.descriptions';
+import { simplifyProperty } from './simplify';
+
+/** "Filters": each one becomes an OData condition; all of them (and the journal) are ANDed. */
+export const getAllFilters: INodeProperties = {
+	displayName: 'Filters',
+	name: 'filters',
+	type: 'collection',
+	placeholder: 'Add Filter',
+	default: {},
+	description: 'Only payments matching every filter added here are returned',
+	options: [
+		invoiceLocator(
+			'Only payments applied to this posted sales invoice (appliesToInvoiceId eq …). The list shows open invoices, narrowed to the customer chosen in these filters.',
+			false,
+		),
+		{
+			displayName: 'Applies-to Invoice Number',
+			name: 'appliesToInvoiceNumber',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 103001',
+			description: 'Only payments applied to the invoice with this number (exact match, max 20 characters)',
+		},
+		{
+			displayName: 'Custom Filter',
+			name: 'odataFilter',
+			type: 'string',
+			default: '',
+			placeholder: "e.g. amount lt -1000 and contains(description,'Adatum')",
+			description:
+				"An OData $filter expression over customer payment properties, ANDed with the other filters. GUIDs and dates unquoted (customerId eq 11aa0a52-…, postingDate ge 2026-01-01), text in single quotes ('G02001').",
+		},
+		customerLocator('Only payments of this customer (customerId eq …)', false),
+		{
+			displayName: 'Customer Number',
+			name: 'customerNumber',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 10000',
+			description: 'Only payments of the customer with this number (exact match, max 20 characters)',
+		},
+		{
+			displayName: 'Document Number',
+			name: 'documentNumber',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. G02001',
+			description:
+				'Only payments with this document number (exact match, max 20 characters), e.g. to check whether a payment was already created',
+		},
+		{
+			displayName: 'Posting Date From',
+			name: 'postingDateFrom',
+			type: 'dateTime',
+			default: '',
+			description: 'Only payments posted on or after this date (postingDate ge YYYY-MM-DD)',
+		},
+		{
+			displayName: 'Posting Date To',
+			name: 'postingDateTo',
+			type: 'dateTime',
+			default: '',
+			description: 'Only payments posted on or before this date (postingDate le YYYY-MM-DD)',
+		},
+	],
+};
+
+export const getAllOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Fields',
+			name: 'fields',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. documentNumber,amount,postingDate',
+			description:
+				'Comma-separated properties to return ($select); empty returns all. @odata.etag always comes along.',
+		},
+	],
+};
+
+export const getAllProperties: INodeProperties[] = [
+	companyLocator,
+	{
+		...journalLocator,
+		description:
+			'Customer payment journal whose payments to return (Business Central lists payments only per journal: journalId eq …). Leave empty to return the payments of every journal of the company, journal by journal.',
+	},
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	getAllFilters,
+	simplifyProperty,
+	getAllOptions,
+];

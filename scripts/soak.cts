@@ -1,0 +1,181 @@
+/**
+ * `npm run soak`: Customer Payment updates through n8n's engine against a
+ * sandbox that throttles, fails, drops and hangs (see scripts/soakLib.cts),
+ * with Continue On Fail, then a table comparing the sandbox's records with the
+ * intended values. Three runs: batched ($batch) with a bearer token, one request
+ * per item, and batched with OAuth2 tokens that expire every few seconds.
+ *
+ * Exits 1 when an update was lost, applied twice, written over another user's
+ * change, a secret appeared in the output/errors/logs, or output pairing broke;
+ * 2 when it ran out of time. Bounded: every run ends by itself (timeouts and
+ * retries are bounded) and a watchdog stops the script after SOAK_MAX_SECONDS.
+ *
+ * Environment: SOAK_ITEMS (batched runs, default 10000), SOAK_PER_ITEM_ITEMS
+ * (default 1000), SOAK_OAUTH_ITEMS (default 2000), SOAK_SEED (default 1),
+ * SOAK_MAX_SECONDS (default 900), SOAK_RUNS (comma list of batched,per-item,oauth2).
+ */
+import { ensureBuilt } from './ensureBuilt.cjs';
+import { formatTable, mustBeZero, runSoak, type SoakConfig, type SoakReport } from './soakLib.cjs';
+
+function numberFromEnv(name: string, fallback: number): number {
+	const raw = process.env[name];
+	if (raw === undefined || raw === '') return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < 1) {
+		process.stderr.write(`${name} must be a positive whole number, got "${raw}"\n`);
+		process.exit(2);
+	}
+	return value;
+}
+
+const ITEMS = numberFromEnv('SOAK_ITEMS', 10000);
+const PER_ITEM_ITEMS = numberFromEnv('SOAK_PER_ITEM_ITEMS', 1000);
+const OAUTH_ITEMS = numberFromEnv('SOAK_OAUTH_ITEMS', 2000);
+const SEED = numberFromEnv('SOAK_SEED', 1);
+const MAX_SECONDS = numberFromEnv('SOAK_MAX_SECONDS', 900);
+const RUNS = (process.env.SOAK_RUNS ?? 'batched,per-item,oauth2').split(',').map((run) => run.trim());
+
+/** Shares of items with conflicts and policies (the same for every run). */
+const MIX = {
+	forcedConflictShare: 0.05,
+	staleShare: 0.05,
+	givenEtagShare: 0.2,
+	retryOnceShare: 0.2,
+	overwriteShare: 0.1,
+};
+
+/** One $batch is one request: fault rates apply per request (a batch of 100 operations shares its fate). */
+const BATCHED_FAULTS = {
+	rate503: 0.04,
+	rate504: 0.04,
+	dropRate: 0.04,
+	applyThenDropRate: 0.04,
+	hangRate: 0.03,
+	applyThenHangRate: 0.03,
+	// applied 2.5 s late, after the node's 2 s Timeout gave up on it
+	slowWriteRate: 0.03,
+	slowWriteMs: 2500,
+};
+
+const PER_ITEM_FAULTS = {
+	rate503: 0.01,
+	rate504: 0.01,
+	dropRate: 0.01,
+	applyThenDropRate: 0.01,
+	hangRate: 0.005,
+	applyThenHangRate: 0.005,
+	// applied 0.8 s late, after the node's 0.5 s Timeout gave up on it
+	slowWriteRate: 0.005,
+	slowWriteMs: 800,
+};
+
+const CONFIGS: Record<string, SoakConfig> = {
+	batched: {
+		name: 'batched',
+		items: ITEMS,
+		batching: true,
+		auth: 'bearer',
+		seed: SEED,
+		faults: BATCHED_FAULTS,
+		// 429: past 2,000 operations per second (Retry-After: 1), and past 4 requests at once (no Retry-After)
+		throttle: { maxRequests: 2000, windowMs: 1000, retryAfterSeconds: 1 },
+		maxConcurrent: 4,
+		latencyMs: 20,
+		timeoutMs: 2000,
+		maxRetries: 10,
+		...MIX,
+	},
+	'per-item': {
+		name: 'per-item',
+		items: PER_ITEM_ITEMS,
+		batching: false,
+		auth: 'bearer',
+		seed: SEED + 1,
+		faults: PER_ITEM_FAULTS,
+		// 429 without Retry-After: exponential back-off with jitter
+		throttle: { maxRequests: 60, windowMs: 2000 },
+		timeoutMs: 500,
+		maxRetries: 10,
+		...MIX,
+	},
+	oauth2: {
+		name: 'batched OAuth2',
+		items: OAUTH_ITEMS,
+		batching: true,
+		auth: 'oAuth2',
+		seed: SEED + 2,
+		faults: BATCHED_FAULTS,
+		throttle: { maxRequests: 2000, windowMs: 1000, retryAfterSeconds: 1 },
+		maxConcurrent: 4,
+		latencyMs: 20,
+		timeoutMs: 2000,
+		maxRetries: 10,
+		// tokens expire every 2 s: renewed on the 401 mid-run
+		tokenLifetimeSeconds: 2,
+		...MIX,
+	},
+};
+
+function print(line = ''): void {
+	process.stdout.write(`${line}\n`);
+}
+
+function describeConfig(config: SoakConfig): string {
+	const faults = Object.entries(config.faults)
+		.map(([name, value]) => (name.endsWith('Ms') ? `${name} ${value}` : `${name} ${(Number(value) * 100).toFixed(1)}%`))
+		.join(', ');
+	const throttle = config.throttle
+		? `429 past ${config.throttle.maxRequests} ops/${config.throttle.windowMs} ms${config.throttle.retryAfterSeconds === undefined ? ' (no Retry-After)' : ` (Retry-After: ${config.throttle.retryAfterSeconds})`}`
+		: 'no rate limit';
+	const concurrency = config.maxConcurrent ? `, 429 past ${config.maxConcurrent} requests at once` : '';
+	const token = config.tokenLifetimeSeconds ? `, tokens live ${config.tokenLifetimeSeconds} s` : '';
+	return `${config.name}: ${config.items} items, ${config.auth === 'oAuth2' ? 'OAuth2' : 'bearer token'}${token}; ${faults}; ${throttle}${concurrency}; Timeout ${config.timeoutMs} ms, Max Retries ${config.maxRetries}`;
+}
+
+async function main(): Promise<number> {
+	const watchdog = setTimeout(() => {
+		process.stderr.write(`soak: still running after ${MAX_SECONDS} s, stopping\n`);
+		process.exit(2);
+	}, MAX_SECONDS * 1000);
+	watchdog.unref();
+	ensureBuilt();
+	const configs = RUNS.map((run) => {
+		const config = CONFIGS[run];
+		if (!config) throw new Error(`Unknown soak run "${run}" (batched, per-item, oauth2)`);
+		return config;
+	});
+	print(`Soak: Customer Payment Update through n8n's engine against the sandbox, Continue On Fail, Node ${process.version}`);
+	print(
+		`Per run: ${MIX.forcedConflictShare * 100}% of the records get a forced 409, ${MIX.staleShare * 100}% are changed by another user before the run (the item carries the old eTag), ${MIX.givenEtagShare * 100}% of the others carry their current eTag; ` +
+			`policies: ${MIX.retryOnceShare * 100}% Fetch Latest and Retry Once, ${MIX.overwriteShare * 100}% Overwrite Regardless, the rest Fail.`,
+	);
+	const reports: SoakReport[] = [];
+	for (const config of configs) {
+		print(`\n${describeConfig(config)}`);
+		const report = await runSoak(config);
+		print(`  done in ${report.seconds.toFixed(1)} s: ${report.applied} applied, ${report.failed} failed with a reported error, ${report.lost} lost`);
+		for (const problem of report.problems) print(`  ! ${problem}`);
+		reports.push(report);
+	}
+	print(`\n${formatTable(reports)}`);
+	const failures = reports.flatMap((report) =>
+		Object.entries(mustBeZero(report))
+			.filter(([, count]) => count !== 0)
+			.map(([name, count]) => `${report.config.name}: ${name} = ${count}`),
+	);
+	clearTimeout(watchdog);
+	if (failures.length > 0) {
+		print(`\nFAILED: ${failures.join('; ')}`);
+		return 1;
+	}
+	print('\nNo update lost, none applied twice, none written over another user\'s change, no secret in the output, errors or logs.');
+	return 0;
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: Error) => {
+		process.stderr.write(`soak failed: ${error.stack ?? error.message}\n`);
+		process.exit(1);
+	},
+);

@@ -1,0 +1,412 @@
+/**
+ * The soak run shared by `npm run soak` (scripts/soak.cts) and the short soak of
+ * the test suite (test/soak.sandbox.test.cts): many Customer Payment updates
+ * through n8n's engine (dev/engine.cts, package from dist/) against a sandbox
+ * that throttles (429), fails (503, 504), drops connections before or after
+ * applying a write, hangs before or after applying one (the node's Timeout cuts
+ * it), and answers 409 for records "another user" changed — with Continue On Fail.
+ *
+ * Afterwards the sandbox's records and its audit log (`writes`) are compared
+ * with what each item asked for:
+ * - applied: the record carries the item's values (exactly one PATCH of ours);
+ * - failed with a reported error: an error item, by Business Central code;
+ * - lost: neither applied nor reported as failed (or reported as updated but not
+ *   applied) — must be 0;
+ * - applied twice: more than one PATCH of ours applied for the item — must be 0;
+ * - overwritten: applied over another user's change without "Overwrite
+ *   Regardless" — a PATCH with If-Match `*`, or (policy Fail) one not based on the
+ *   eTag the item started from — must be 0;
+ * - reported failed although applied: the output says failed, the record says
+ *   otherwise (a wrong report, not a data problem) — expected 0;
+ * - secrets: the bearer token / OAuth2 access tokens / client secret anywhere in
+ *   the run data, the output or n8n's log — must be 0.
+ */
+import type { IDataObject, INodeExecutionData, Logger } from 'n8n-workflow';
+import { LoggerProxy } from 'n8n-workflow';
+
+import { runWorkflow } from '../dev/engine.cjs';
+import {
+	createRng,
+	startSandbox,
+	type FaultOptions,
+	type Sandbox,
+	type SandboxStats,
+	type ThrottleOptions,
+} from '../sandbox/index.cjs';
+import {
+	sandboxBearerCredentials,
+	sandboxOAuth2Credentials,
+	serializeDeep,
+	updateWorkflow,
+} from '../test/fixtures.cjs';
+
+export type Policy = 'fail' | 'retryOnce' | 'overwrite';
+
+export interface SoakConfig {
+	/** Shown in the table. */
+	name: string;
+	items: number;
+	batching: boolean;
+	auth: 'bearer' | 'oAuth2';
+	seed: number;
+	faults: FaultOptions;
+	throttle?: ThrottleOptions;
+	/** Sandbox cap on requests in processing at once per token (beyond → 429 without Retry-After). */
+	maxConcurrent?: number;
+	/** The node's "Timeout" option (ms). */
+	timeoutMs: number;
+	/** The node's "Max Retries" option. */
+	maxRetries: number;
+	/** Share of items whose record gets one forced 409 (another user's change racing in at the PATCH). */
+	forcedConflictShare: number;
+	/** Share of items whose record another user changes before the run, the item carrying the old eTag. */
+	staleShare: number;
+	/** Share of the other items that carry the current eTag (no read needed). */
+	givenEtagShare: number;
+	/** Share of items per "On eTag Conflict" policy (the rest: Fail). */
+	retryOnceShare: number;
+	overwriteShare: number;
+	/** Sandbox token lifetime (OAuth2 runs: tokens expire mid-run). */
+	tokenLifetimeSeconds?: number;
+	/** Latency the sandbox adds to each request. */
+	latencyMs?: number;
+}
+
+interface SoakItem extends IDataObject {
+	index: number;
+	paymentId: string;
+	amount: number;
+	description: string;
+	eTag: string;
+	onConflict: Policy;
+}
+
+interface ItemPlan {
+	item: SoakItem;
+	stale: boolean;
+	forced: boolean;
+	/** The eTag this item's change is based on: the given one, else the record's at the start. */
+	baseEtag: string;
+}
+
+export interface SoakReport {
+	config: SoakConfig;
+	seconds: number;
+	items: number;
+	applied: number;
+	appliedAfterConflict: number;
+	appliedWithOverwrite: number;
+	failed: number;
+	failedByCode: Record<string, number>;
+	/** Items expected to end in a conflict (stale or forced 409, policy Fail) that did. */
+	expectedConflicts: number;
+	expectedConflictsReported: number;
+	lost: number;
+	appliedTwice: number;
+	overwritten: number;
+	reportedFailedButApplied: number;
+	/** Other user's change gone from a record (the node must only send the fields it changes). */
+	otherChangeLost: number;
+	/** Output items not paired to their input in order, or missing. */
+	badOutput: number;
+	secretsFound: number;
+	logLines: number;
+	stats: SandboxStats;
+	/** Examples of problems, for the report. */
+	problems: string[];
+}
+
+/** A logger for n8n's LoggerProxy that keeps every line (message and meta) in memory. */
+export function capturingLogger(lines: string[]): Logger {
+	const keep =
+		(level: string) =>
+		(message: string, meta?: object): void => {
+			lines.push(`${level} ${message} ${meta === undefined ? '' : serializeDeep(meta)}`);
+		};
+	return {
+		error: keep('error'),
+		warn: keep('warn'),
+		info: keep('info'),
+		debug: keep('debug'),
+	} as Logger;
+}
+
+/** Which of the secrets occur in the values (deeply, incl. non-enumerable properties) or log lines. */
+export function findSecrets(values: unknown[], secrets: string[]): string[] {
+	const found = new Set<string>();
+	for (const value of values) {
+		const text = typeof value === 'string' ? value : `${JSON.stringify(value) ?? ''}\n${serializeDeep(value)}`;
+		for (const secret of secrets) if (secret && text.includes(secret)) found.add(secret);
+	}
+	return [...found];
+}
+
+function pick<T>(rng: { next(): number }, shares: Array<[T, number]>, fallback: T): T {
+	const u = rng.next();
+	let edge = 0;
+	for (const [value, share] of shares) {
+		edge += share;
+		if (u < edge) return value;
+	}
+	return fallback;
+}
+
+async function prepare(sandbox: Sandbox, config: SoakConfig) {
+	const company = sandbox.companies()[0].id;
+	const journal = sandbox.journals(company)[0].id;
+	const payments = sandbox.seedPayments(company, journal, config.items);
+	const rng = createRng(config.seed, 'soak');
+	const plans: ItemPlan[] = payments.map((payment, index) => {
+		const onConflict = pick<Policy>(
+			rng,
+			[
+				['retryOnce', config.retryOnceShare],
+				['overwrite', config.overwriteShare],
+			],
+			'fail',
+		);
+		const kind = pick<'stale' | 'forced' | 'given' | 'read'>(
+			rng,
+			[
+				['stale', config.staleShare],
+				['forced', config.forcedConflictShare],
+				['given', config.givenEtagShare],
+			],
+			'read',
+		);
+		const current = sandbox.getPayment(company, payment.id)!['@odata.etag'];
+		if (kind === 'stale') {
+			// another user changes the record after the item's eTag was taken
+			sandbox.simulateConcurrentChange(company, payment.id, { comment: `changed by another user ${index}` });
+		}
+		if (kind === 'forced') sandbox.forceConflictOnce(payment.id);
+		const eTag = kind === 'stale' || kind === 'given' ? current : '';
+		return {
+			item: {
+				index,
+				paymentId: payment.id,
+				amount: -(100000 + index) - 0.37,
+				description: `Soak ${config.seed} item ${index}`,
+				eTag,
+				onConflict,
+			},
+			stale: kind === 'stale',
+			forced: kind === 'forced',
+			baseEtag: eTag || current,
+		};
+	});
+	return { company, plans };
+}
+
+function outputByItem(output: INodeExecutionData[]): Map<number, INodeExecutionData> {
+	const byItem = new Map<number, INodeExecutionData>();
+	for (const entry of output) {
+		const paired = entry.pairedItem as { item: number } | undefined;
+		if (paired && typeof paired.item === 'number') byItem.set(paired.item, entry);
+	}
+	return byItem;
+}
+
+/** Runs one soak configuration on its own sandbox and compares the result with the intent. */
+export async function runSoak(config: SoakConfig): Promise<SoakReport> {
+	const sandbox = await startSandbox({
+		seed: config.seed,
+		paymentsPerJournal: 0,
+		latencyMs: config.latencyMs ?? 0,
+		tokenLifetimeSeconds: config.tokenLifetimeSeconds ?? 3600,
+	});
+	const logLines: string[] = [];
+	try {
+		const { company, plans } = await prepare(sandbox, config);
+		const writesBefore = sandbox.writes.length;
+		const recordsBefore = new Map(plans.map((plan) => [plan.item.paymentId, sandbox.getPayment(company, plan.item.paymentId)!]));
+		sandbox.options.faults = config.faults;
+		sandbox.options.throttle = config.throttle;
+		sandbox.options.maxConcurrent = config.maxConcurrent;
+		sandbox.resetStats();
+
+		const workflow = updateWorkflow(
+			plans.map((plan) => plan.item),
+			{
+				authentication: config.auth === 'oAuth2' ? 'oAuth2' : 'bearerToken',
+				company,
+				payment: { __rl: true, mode: 'id', value: '={{ $json.paymentId }}' },
+				updateFields: { amount: '={{ $json.amount }}', description: '={{ $json.description }}' },
+				options: {
+					eTag: '={{ $json.eTag }}',
+					onConflict: '={{ $json.onConflict }}',
+					batching: config.batching,
+					maxRetries: config.maxRetries,
+					timeout: config.timeoutMs,
+				},
+				continueOnFail: true,
+			},
+		);
+		LoggerProxy.init(capturingLogger(logLines));
+		const started = process.hrtime.bigint();
+		const result = await runWorkflow(workflow, {
+			credentials: config.auth === 'oAuth2' ? sandboxOAuth2Credentials(sandbox) : sandboxBearerCredentials(sandbox),
+		});
+		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+		sandbox.options.faults = undefined;
+		sandbox.options.throttle = undefined;
+		sandbox.options.maxConcurrent = undefined;
+		const stats = structuredClone(sandbox.stats);
+
+		const problems: string[] = [];
+		const note = (text: string) => {
+			if (problems.length < 20) problems.push(text);
+		};
+		const runError = result.error('Business Central') ?? result.error();
+		if (runError) note(`the node stopped: ${runError.message}`);
+		const output = result.output('Business Central');
+		const byItem = outputByItem(output);
+		const badOutput =
+			plans.length -
+			output.filter((entry, index) => (entry.pairedItem as { item?: number } | undefined)?.item === index).length +
+			Math.max(0, output.length - plans.length);
+
+		const ourPatches = new Map<string, typeof sandbox.writes>();
+		for (const write of sandbox.writes.slice(writesBefore)) {
+			if (write.method !== 'PATCH') continue;
+			const list = ourPatches.get(write.id) ?? [];
+			list.push(write);
+			ourPatches.set(write.id, list);
+		}
+
+		const report: SoakReport = {
+			config,
+			seconds,
+			items: plans.length,
+			applied: 0,
+			appliedAfterConflict: 0,
+			appliedWithOverwrite: 0,
+			failed: 0,
+			failedByCode: {},
+			expectedConflicts: 0,
+			expectedConflictsReported: 0,
+			lost: 0,
+			appliedTwice: 0,
+			overwritten: 0,
+			reportedFailedButApplied: 0,
+			otherChangeLost: 0,
+			badOutput,
+			secretsFound: 0,
+			logLines: logLines.length,
+			stats,
+			problems,
+		};
+		for (const plan of plans) {
+			const { item } = plan;
+			const record = sandbox.getPayment(company, item.paymentId)!;
+			const json = byItem.get(item.index)?.json;
+			const patches = ourPatches.get(item.paymentId) ?? [];
+			const carries = record.amount === item.amount && record.description === item.description;
+			const applied = carries && patches.length >= 1;
+			const reportedFailed = json !== undefined && typeof json.error === 'string';
+			const reportedUpdated = json !== undefined && !reportedFailed;
+
+			if (applied) {
+				report.applied++;
+				if (item.onConflict === 'overwrite') report.appliedWithOverwrite++;
+				else if (patches.some((patch) => patch.ifMatch !== plan.baseEtag)) report.appliedAfterConflict++;
+			}
+			if (reportedFailed) {
+				report.failed++;
+				const code = String(json.code ?? (json.field ? 'InvalidInput' : 'NoCode'));
+				report.failedByCode[code] = (report.failedByCode[code] ?? 0) + 1;
+				if (applied) {
+					report.reportedFailedButApplied++;
+					note(`item ${item.index}: reported failed (${String(json.error)}) but applied`);
+				}
+			}
+			if (!applied && !reportedFailed) {
+				report.lost++;
+				note(`item ${item.index}: ${reportedUpdated ? 'reported updated' : 'no output'} but not applied`);
+			} else if (reportedUpdated && (json.amount !== record.amount || json['@odata.etag'] !== record['@odata.etag'])) {
+				report.lost++;
+				note(`item ${item.index}: the output is not the stored record`);
+			}
+			if (patches.length > 1) {
+				report.appliedTwice++;
+				note(`item ${item.index}: ${patches.length} PATCHes applied`);
+			}
+			const overwrote = patches.some(
+				(patch) =>
+					(patch.ifMatch === '*' && item.onConflict !== 'overwrite') ||
+					(patch.ifMatch !== '*' && patch.ifMatch !== patch.etagBefore) ||
+					(item.onConflict === 'fail' && patch.ifMatch !== plan.baseEtag),
+			);
+			if (overwrote) {
+				report.overwritten++;
+				note(`item ${item.index}: applied over another user's change (policy ${item.onConflict})`);
+			}
+			if (plan.stale && record.comment !== recordsBefore.get(item.paymentId)?.comment) {
+				report.otherChangeLost++;
+				note(`item ${item.index}: the other user's change is gone`);
+			}
+			if ((plan.stale || plan.forced) && item.onConflict === 'fail') {
+				report.expectedConflicts++;
+				if (reportedFailed && json.code === 'Request_EntityChanged') report.expectedConflictsReported++;
+			}
+		}
+
+		const secrets = [sandbox.token, sandbox.clientSecret];
+		for (const update of result.credentials.tokenUpdates) secrets.push(String(update.access_token));
+		const leaks = findSecrets([result.run, output, ...logLines], secrets);
+		report.secretsFound = leaks.length;
+		if (leaks.length > 0) note(`${leaks.length} secret(s) found in the run data, output or log`);
+		return report;
+	} finally {
+		LoggerProxy.init(capturingLogger([]));
+		await sandbox.close();
+	}
+}
+
+/** The three counts that must be 0, plus secrets and broken output pairing. */
+export function mustBeZero(report: SoakReport): Record<string, number> {
+	return {
+		lost: report.lost,
+		'applied twice': report.appliedTwice,
+		overwritten: report.overwritten,
+		'secrets found': report.secretsFound,
+		'output not paired': report.badOutput,
+	};
+}
+
+/** A table with one column per report. */
+export function formatTable(reports: SoakReport[]): string {
+	const codes = [...new Set(reports.flatMap((report) => Object.keys(report.failedByCode)))].sort();
+	const rows: Array<[string, (report: SoakReport) => string]> = [
+		['items', (r) => String(r.items)],
+		['updates applied', (r) => String(r.applied)],
+		['  after a conflict (Fetch Latest and Retry Once)', (r) => String(r.appliedAfterConflict)],
+		['  with Overwrite Regardless', (r) => String(r.appliedWithOverwrite)],
+		['failed with a reported error', (r) => String(r.failed)],
+		...codes.map((code): [string, (report: SoakReport) => string] => [`  ${code}`, (r) => String(r.failedByCode[code] ?? 0)]),
+		['  expected conflicts (stale/forced, Fail) reported as 409', (r) => `${r.expectedConflictsReported}/${r.expectedConflicts}`],
+		['lost (must be 0)', (r) => String(r.lost)],
+		['applied twice (must be 0)', (r) => String(r.appliedTwice)],
+		["overwritten over another user's change (must be 0)", (r) => String(r.overwritten)],
+		['reported failed although applied', (r) => String(r.reportedFailedButApplied)],
+		["other user's change lost", (r) => String(r.otherChangeLost)],
+		['secrets in output, errors, logs (must be 0)', (r) => String(r.secretsFound)],
+		['requests (HTTP)', (r) => String(r.stats.requests)],
+		['  429 throttled', (r) => String(r.stats.throttled)],
+		['  503 / 504', (r) => `${r.stats.faults[503]} / ${r.stats.faults[504]}`],
+		['  dropped / applied then dropped', (r) => `${r.stats.faults.drop} / ${r.stats.faults.applyThenDrop}`],
+		['  hung / applied then hung (timeout)', (r) => `${r.stats.faults.hang} / ${r.stats.faults.applyThenHang}`],
+		['  applied late, after the timeout', (r) => String(r.stats.faults.slowWrite)],
+		['  409 answers', (r) => String(r.stats.conflicts)],
+		['  401 (token expired) / tokens issued', (r) => `${r.stats.unauthorized} / ${r.stats.tokensIssued}`],
+		['wall time (s)', (r) => r.seconds.toFixed(1)],
+		['ms per item', (r) => ((r.seconds * 1000) / r.items).toFixed(2)],
+	];
+	const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+	const columnWidth = Math.max(14, ...reports.map((r) => r.config.name.length + 2));
+	const lines = [
+		`${''.padEnd(width)}${reports.map((r) => r.config.name.padStart(columnWidth)).join('')}`,
+		...rows.map(([label, cell]) => `${label.padEnd(width)}${reports.map((r) => cell(r).padStart(columnWidth)).join('')}`),
+	];
+	return lines.join('\n');
+}
