@@ -19,8 +19,8 @@ function print(line = ''): void {
 }
 
 async function main(): Promise<number> {
-	const started = Date.now();
 	ensureBuilt();
+	const started = Date.now();
 	const workflow = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as WorkflowJson & { name: string };
 	const sandbox = await startSandbox({ seed: 42 });
 	try {
