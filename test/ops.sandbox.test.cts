@@ -6,6 +6,9 @@
  * n8n-core's LoadOptionsContext. State is checked in the sandbox itself.
  * No nock in this file.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { listSearch, runWorkflow, type RunResult } from '../dev/engine.cjs';
@@ -279,6 +282,50 @@ describe('Customer Payment life cycle against the sandbox', () => {
 		expect(activity.writes().map((write) => write.method)).toEqual(['POST', 'POST', 'PATCH', 'PATCH', 'DELETE', 'DELETE']);
 		// every write was guarded by the eTag of the step before it
 		expect(activity.writes().every((write) => write.method === 'POST' || write.ifMatch === write.etagBefore)).toBe(true);
+	});
+});
+
+describe('output schemas (nodes/BusinessCentral/__schema__) describe what the operations really return', () => {
+	interface Schema {
+		properties: Record<string, { type: string }>;
+		required: string[];
+	}
+
+	function schema(operation: Operation): Schema {
+		const file = path.resolve(__dirname, `../nodes/BusinessCentral/__schema__/v1.0.0/customerPayment/${operation}.json`);
+		return JSON.parse(readFileSync(file, 'utf8')) as Schema;
+	}
+
+	function typeOf(value: unknown): string {
+		if (Number.isInteger(value)) return 'integer';
+		return typeof value;
+	}
+
+	function expectConforms(operation: Operation, outputs: IDataObject[]): void {
+		const { properties, required } = schema(operation);
+		expect(outputs.length).toBeGreaterThan(0);
+		for (const output of outputs) {
+			expect(Object.keys(output).filter((key) => !(key in properties))).toEqual([]);
+			expect(required.filter((key) => !(key in output))).toEqual([]);
+			for (const [key, value] of Object.entries(output)) {
+				const wanted = properties[key].type;
+				const actual = typeOf(value);
+				expect({ key, type: wanted === 'number' && actual === 'integer' ? 'number' : actual }).toEqual({ key, type: wanted });
+			}
+		}
+	}
+
+	test('get, getAll, create, update and delete (default options)', async () => {
+		const [general] = sandbox.journals(company).slice(1);
+		const [createdPayment] = jsonOf(
+			await run('create', [{}], { journal: general.id, customer: locator('10000', 'number'), amount: -10 }),
+		);
+		expectConforms('create', [createdPayment]);
+		const id = String(createdPayment.id);
+		expectConforms('get', jsonOf(await run('get', [{}], { customerPayment: id })));
+		expectConforms('getAll', jsonOf(await run('getAll', [{}], { journal: general.id, limit: 5 })));
+		expectConforms('update', jsonOf(await run('update', [{}], { customerPayment: id, updateFields: { amount: -11 } })));
+		expectConforms('delete', jsonOf(await run('delete', [{}], { customerPayment: id })));
 	});
 });
 
