@@ -75,6 +75,7 @@ export const getAllOptions: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
+	description: 'Which properties of each payment to return. Leave empty to return all of them.',
 	options: [
 		{
 			displayName: 'Fields',
