@@ -294,6 +294,18 @@ describe('Customer Payment: Get Many (nock)', () => {
 		expect(result.output(NODE).map((item) => item.json)).toEqual([record]);
 	});
 
+	test('Fields with Simplify on (the default): the chosen properties are returned, even those Simplify would drop', async () => {
+		const record = { '@odata.etag': ETAG_1, id: PAYMENT, comment: 'Paid by wire transfer', customerId: CUSTOMER };
+		api()
+			.get(LIST_PATH)
+			.query({ $filter: `journalId eq ${JOURNAL}`, $select: 'id,comment,customerId', $top: '50' })
+			.reply(200, page([record]));
+
+		const result = await getAll([{}], { options: { fields: 'id,comment,customerId' } });
+
+		expect(result.output(NODE).map((item) => item.json)).toEqual([record]);
+	});
+
 	test('Simplify off: every property Business Central returned, @odata.context dropped; on: only the simple fields', async () => {
 		const record = paymentRecord(PAYMENT, ETAG_1, { comment: 'raw', extension: 1 });
 		api()
