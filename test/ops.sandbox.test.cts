@@ -330,8 +330,8 @@ describe('output schemas (nodes/BusinessCentral/__schema__) describe what the op
 });
 
 describe('pickers against the sandbox (list search)', () => {
-	async function search(method: string, parameters: IDataObject, filter?: string, paginationToken?: string) {
-		return await listSearch(method, opsNode('create', { parameters: { company, ...parameters } }), {
+	async function search(method: string, parameters: IDataObject, filter?: string, paginationToken?: string, operation: Operation = 'create') {
+		return await listSearch(method, opsNode(operation, { parameters: { company, ...parameters } }), {
 			credentials: sandboxBearerCredentials(sandbox),
 			filter,
 			paginationToken,
@@ -368,6 +368,11 @@ describe('pickers against the sandbox (list search)', () => {
 
 		expect(byNumber.results.map((result) => result.value)).toEqual(expected);
 		expect(fromList.results.map((result) => result.value)).toEqual(expected);
+		// Get Many: narrowed by Filters → Customer Number; and searchable by invoice number
+		const inGetMany = await search('searchInvoices', { filters: { customerNumber: '20000' } }, undefined, undefined, 'getAll');
+		expect(inGetMany.results.map((result) => result.value)).toEqual(expected);
+		const searched = await search('searchInvoices', { customer: locator('20000', 'number') }, '103003');
+		expect(searched.results.map((result) => result.value)).toEqual([expected[1]]);
 		expect(byNumber.results[0].name).toMatch(/^103002 · Trey Research · open 8022\.66 · due \d{4}-\d{2}-\d{2}$/);
 	});
 
