@@ -67,6 +67,7 @@ export const createOptions: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
+	description: 'How the new payment is returned. Leave empty to return the whole record Business Central created.',
 	options: [
 		{
 			displayName: 'Simplify',

@@ -15,6 +15,8 @@ const deleteOptions: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
+	description:
+		'Concurrency control of the delete. Leave empty to read the payment\'s current eTag and fail if it changes before the delete.',
 	options: [
 		{
 			displayName: 'eTag',

@@ -75,6 +75,7 @@ export const getAllOptions: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
+	description: 'Which properties of each payment to return. Leave empty to return all of them.',
 	options: [
 		{
 			displayName: 'Fields',
@@ -83,7 +84,7 @@ export const getAllOptions: INodeProperties = {
 			default: '',
 			placeholder: 'e.g. documentNumber,amount,postingDate',
 			description:
-				'Comma-separated properties to return ($select); empty returns all. @odata.etag always comes along.',
+				'Comma-separated properties to return ($select); empty returns all. @odata.etag always comes along. When set, exactly these properties are returned, whatever Simplify says.',
 		},
 	],
 };

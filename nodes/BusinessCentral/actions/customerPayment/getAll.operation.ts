@@ -47,7 +47,9 @@ export async function execute(
 		},
 		run: async (plan, itemIndex) => {
 			const payments = await listPayments(this, plan, itemIndex, DEFAULT_RETRY_POLICY);
-			return payments.map((payment) => paymentOutput(payment, plan.simple));
+			// Fields chosen in Options → Fields are returned as Business Central sent them:
+			// Simplify must not drop a property the user asked for by name.
+			return payments.map((payment) => paymentOutput(payment, plan.simple && !plan.select));
 		},
 	});
 }
