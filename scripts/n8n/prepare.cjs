@@ -9,7 +9,7 @@
  *                              credentials one (id bcSandboxOAuth2), both
  *                              pointing at the sandbox; plain JSON, n8n
  *                              encrypts `data` on import
- *   <outDir>/workflows.json    both examples with fixed workflow ids
+ *   <outDir>/workflows.json    every example with a fixed workflow id
  *   <outDir>/sandbox.json      the parsed sandbox facts (for check-execute.cjs)
  *
  * Usage: node scripts/n8n/prepare.cjs <sandbox.log> <outDir>
@@ -27,6 +27,11 @@ const WORKFLOWS = [
 	{ id: 'bcUpdatePayments', file: 'examples/update-customer-payments.n8n.json' },
 	// The in-process demo's workflow; its pinned data is used by manual runs in the editor only.
 	{ id: 'bcUpdatePaymentsPinned', file: 'examples/update-customer-payments.json' },
+	// One example per other operation (run them from the editor).
+	{ id: 'bcGetPayment', file: 'examples/get-customer-payment.json' },
+	{ id: 'bcGetManyPayments', file: 'examples/get-many-customer-payments.json' },
+	{ id: 'bcCreatePayment', file: 'examples/create-customer-payment.json' },
+	{ id: 'bcDeletePayment', file: 'examples/delete-customer-payment.json' },
 ];
 
 function parseSandboxLog(text) {
