@@ -1,7 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { companyLocator, journalLocator } from '../common.descriptions';
-import { customerLocator, invoiceLocator } from './lookups.descriptions';
+import {
+	commentField,
+	contactIdField,
+	customerLocator,
+	externalDocumentNumberField,
+	invoiceLocator,
+} from './lookups.descriptions';
 
 export const createAdditionalFields: INodeProperties = {
 	displayName: 'Additional Fields',
@@ -12,21 +18,8 @@ export const createAdditionalFields: INodeProperties = {
 	description:
 		'Optional properties of the new payment. Left out or empty: Business Central fills in its defaults.',
 	options: [
-		{
-			displayName: 'Comment',
-			name: 'comment',
-			type: 'string',
-			default: '',
-			description: 'Free-text comment (max 250 characters)',
-		},
-		{
-			displayName: 'Contact ID',
-			name: 'contactId',
-			type: 'string',
-			default: '',
-			description:
-				'Contact of the customer (max 250 characters). Exists only in API v1.0 and the legacy Financials beta; refused on v2.0.',
-		},
+		commentField,
+		contactIdField,
 		{
 			displayName: 'Description',
 			name: 'description',
@@ -42,13 +35,7 @@ export const createAdditionalFields: INodeProperties = {
 			description:
 				"Document number of the payment (max 20 characters). Empty: the next number of the journal's number series. Give your own to be able to find the payment again, e.g. after a timeout.",
 		},
-		{
-			displayName: 'External Document Number',
-			name: 'externalDocumentNumber',
-			type: 'string',
-			default: '',
-			description: "The customer's own reference, e.g. their payment advice number (max 35 characters)",
-		},
+		externalDocumentNumberField,
 		{
 			displayName: 'Line Number',
 			name: 'lineNumber',

@@ -16,6 +16,40 @@ function byNumber(placeholder: string): INodePropertyMode {
 	return { displayName: 'By Number', name: 'number', type: 'string' as const, placeholder };
 }
 
+interface LookupSpec {
+	displayName: string;
+	name: string;
+	searchListMethod: string;
+	idExample: string;
+	numberExample: string;
+}
+
+function lookupLocator(
+	spec: LookupSpec,
+	description: string,
+	withNumber: boolean,
+	extra: Partial<INodeProperties>,
+): INodeProperties {
+	return {
+		displayName: spec.displayName,
+		name: spec.name,
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: spec.searchListMethod, searchable: true },
+			},
+			byId(`e.g. ${spec.idExample}`),
+			...(withNumber ? [byNumber(`e.g. ${spec.numberExample}`)] : []),
+		],
+		...extra,
+	};
+}
+
 /**
  * Customer picker: from the list (number · name) or by ID → `customerId`; with
  * `withNumber`, also By Number → `customerNumber` (one parameter, so the pair
@@ -26,24 +60,14 @@ export function customerLocator(
 	withNumber: boolean,
 	extra: Partial<INodeProperties> = {},
 ): INodeProperties {
-	return {
+	const spec = {
 		displayName: 'Customer',
 		name: 'customer',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
-			},
-			byId('e.g. 11aa0a52-4b7c-ef11-8a6b-6045bde9c5a1'),
-			...(withNumber ? [byNumber('e.g. 10000')] : []),
-		],
-		...extra,
+		searchListMethod: 'searchCustomers',
+		idExample: '11aa0a52-4b7c-ef11-8a6b-6045bde9c5a1',
+		numberExample: '10000',
 	};
+	return lookupLocator(spec, description, withNumber, extra);
 }
 
 /** Applies-to invoice picker: open posted invoices (of the chosen customer), by ID, optionally By Number. */
@@ -52,22 +76,38 @@ export function invoiceLocator(
 	withNumber: boolean,
 	extra: Partial<INodeProperties> = {},
 ): INodeProperties {
-	return {
+	const spec = {
 		displayName: 'Applies-to Invoice',
 		name: 'appliesToInvoice',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		description,
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				typeOptions: { searchListMethod: 'searchInvoices', searchable: true },
-			},
-			byId('e.g. 44cc0a52-4b7c-ef11-8a6b-6045bde9c5a4'),
-			...(withNumber ? [byNumber('e.g. 103001')] : []),
-		],
-		...extra,
+		searchListMethod: 'searchInvoices',
+		idExample: '44cc0a52-4b7c-ef11-8a6b-6045bde9c5a4',
+		numberExample: '103001',
 	};
+	return lookupLocator(spec, description, withNumber, extra);
 }
+
+/** Free-text and reference properties Create and Update offer alike. */
+export const commentField: INodeProperties = {
+	displayName: 'Comment',
+	name: 'comment',
+	type: 'string',
+	default: '',
+	description: 'Free-text comment (max 250 characters)',
+};
+
+export const contactIdField: INodeProperties = {
+	displayName: 'Contact ID',
+	name: 'contactId',
+	type: 'string',
+	default: '',
+	description:
+		'Contact of the customer (max 250 characters). Exists only in API v1.0 and the legacy Financials beta; refused on v2.0.',
+};
+
+export const externalDocumentNumberField: INodeProperties = {
+	displayName: 'External Document Number',
+	name: 'externalDocumentNumber',
+	type: 'string',
+	default: '',
+	description: "The customer's own reference, e.g. their payment advice number (max 35 characters)",
+};

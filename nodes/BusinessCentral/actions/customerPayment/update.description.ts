@@ -1,8 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { companyLocator, journalLocator, paymentLocator } from '../common.descriptions';
-
-const GUID_REGEX = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+import {
+	commentField,
+	contactIdField,
+	customerLocator,
+	externalDocumentNumberField,
+	invoiceLocator,
+} from './lookups.descriptions';
 
 /**
  * "Update Fields" is a collection rather than a resource mapper: it can hold
@@ -26,30 +31,10 @@ export const updateFields: INodeProperties = {
 			description:
 				'Payment amount, stored exactly as sent. In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
 		},
-		{
-			displayName: 'Applies-to Invoice',
-			name: 'appliesToInvoice',
-			type: 'resourceLocator',
-			default: { mode: 'list', value: '' },
-			description:
-				'Posted sales invoice the payment settles. Business Central fills in the invoice number and, if the payment has no customer yet, the customer.',
-			modes: [
-				{
-					displayName: 'From List',
-					name: 'list',
-					type: 'list',
-					typeOptions: { searchListMethod: 'searchInvoices', searchable: true },
-				},
-				{
-					displayName: 'By ID',
-					name: 'id',
-					type: 'string',
-					validation: [
-						{ type: 'regex', properties: { regex: GUID_REGEX, errorMessage: 'Not a valid GUID' } },
-					],
-				},
-			],
-		},
+		invoiceLocator(
+			'Posted sales invoice the payment settles. Business Central fills in the invoice number and, if the payment has no customer yet, the customer.',
+			false,
+		),
 		{
 			displayName: 'Applies-to Invoice Number',
 			name: 'appliesToInvoiceNumber',
@@ -58,45 +43,12 @@ export const updateFields: INodeProperties = {
 			description:
 				'Number of the invoice the payment settles (max 20 characters). Use either this or Applies-to Invoice.',
 		},
-		{
-			displayName: 'Comment',
-			name: 'comment',
-			type: 'string',
-			default: '',
-			description: 'Free-text comment (max 250 characters)',
-		},
-		{
-			displayName: 'Contact ID',
-			name: 'contactId',
-			type: 'string',
-			default: '',
-			description:
-				'Contact of the customer (max 250 characters). Exists only in API v1.0 and the legacy Financials beta; refused on v2.0.',
-		},
-		{
-			displayName: 'Customer',
-			name: 'customer',
-			type: 'resourceLocator',
-			default: { mode: 'list', value: '' },
-			description:
-				'Customer who paid. Business Central fills in the customer number. Use either this or Customer Number.',
-			modes: [
-				{
-					displayName: 'From List',
-					name: 'list',
-					type: 'list',
-					typeOptions: { searchListMethod: 'searchCustomers', searchable: true },
-				},
-				{
-					displayName: 'By ID',
-					name: 'id',
-					type: 'string',
-					validation: [
-						{ type: 'regex', properties: { regex: GUID_REGEX, errorMessage: 'Not a valid GUID' } },
-					],
-				},
-			],
-		},
+		commentField,
+		contactIdField,
+		customerLocator(
+			'Customer who paid. Business Central fills in the customer number. Use either this or Customer Number.',
+			false,
+		),
 		{
 			displayName: 'Customer Number',
 			name: 'customerNumber',
@@ -119,13 +71,7 @@ export const updateFields: INodeProperties = {
 			default: '',
 			description: 'Document number of the payment (max 20 characters)',
 		},
-		{
-			displayName: 'External Document Number',
-			name: 'externalDocumentNumber',
-			type: 'string',
-			default: '',
-			description: "The customer's own reference, e.g. their payment advice number (max 35 characters)",
-		},
+		externalDocumentNumberField,
 		{
 			displayName: 'Line Number',
 			name: 'lineNumber',
