@@ -57,6 +57,8 @@ export interface SoakConfig {
 	timeoutMs: number;
 	/** The node's "Max Retries" option. */
 	maxRetries: number;
+	/** The node's "Batch Size" option (default 100). */
+	batchSize?: number;
 	/** Share of items whose record gets one forced 409 (another user's change racing in at the PATCH). */
 	forcedConflictShare: number;
 	/** Share of items whose record another user changes before the run, the item carrying the old eTag. */
@@ -131,6 +133,47 @@ export function capturingLogger(lines: string[]): Logger {
 		info: keep('info'),
 		debug: keep('debug'),
 	} as Logger;
+}
+
+interface RootLogger {
+	getInternalLogger(): unknown;
+	setInternalLogger(internal: unknown): void;
+}
+
+/**
+ * Captures everything n8n logs while a run goes on: n8n-workflow's LoggerProxy
+ * and n8n-core's root Logger (what nodes get as `this.logger`, from the DI
+ * container; creating it points LoggerProxy at itself, so it is created first,
+ * at debug level — N8N_LOG_LEVEL=debug unless the process already created it —
+ * and then its winston logger is swapped for one that keeps every line).
+ * Returns a function that restores both.
+ */
+export function captureN8nLogs(lines: string[]): () => void {
+	const capture = capturingLogger(lines);
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Container } = require('@n8n/di') as typeof import('@n8n/di');
+	// n8n-core's own copy of @n8n/backend-common (nested under n8n-core)
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const backendCommon = require(require.resolve('@n8n/backend-common', { paths: [require.resolve('n8n-core')] })) as {
+		Logger: new (...args: any[]) => RootLogger; // eslint-disable-line @typescript-eslint/no-explicit-any
+	};
+	if (!Container.has(backendCommon.Logger)) process.env.N8N_LOG_LEVEL ??= 'debug';
+	const root = Container.get(backendCommon.Logger);
+	const saved = root.getInternalLogger();
+	const internal = {
+		levels: { error: 0, warn: 1, info: 2, debug: 5 },
+		log: (level: string, message: string, meta?: object) => {
+			lines.push(`${level} ${message} ${meta === undefined ? '' : serializeDeep(meta)}`);
+		},
+		// scoped loggers (Logger.scoped) log through a child: the same capture
+		child: () => internal,
+	};
+	root.setInternalLogger(internal);
+	LoggerProxy.init(capture);
+	return () => {
+		root.setInternalLogger(saved);
+		LoggerProxy.init(root as unknown as Logger);
+	};
 }
 
 /** Which of the secrets occur in the values (deeply, incl. non-enumerable properties) or log lines. */
@@ -244,16 +287,18 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 					batching: config.batching,
 					maxRetries: config.maxRetries,
 					timeout: config.timeoutMs,
+					...(config.batchSize ? { batchSize: config.batchSize } : {}),
 				},
 				continueOnFail: true,
 			},
 		);
-		LoggerProxy.init(capturingLogger(logLines));
+		const restoreLogs = captureN8nLogs(logLines);
 		const started = process.hrtime.bigint();
 		const result = await runWorkflow(workflow, {
 			credentials: config.auth === 'oAuth2' ? sandboxOAuth2Credentials(sandbox) : sandboxBearerCredentials(sandbox),
 		});
 		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+		restoreLogs();
 		sandbox.options.faults = undefined;
 		sandbox.options.throttle = undefined;
 		sandbox.options.maxConcurrent = undefined;
@@ -379,7 +424,6 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 		if (leaks.length > 0) note(`${leaks.length} secret(s) found in the run data, output or log`);
 		return report;
 	} finally {
-		LoggerProxy.init(capturingLogger([]));
 		await sandbox.close();
 	}
 }
