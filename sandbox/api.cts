@@ -286,9 +286,10 @@ function checkIfMatch(
 	if (tags.some((t) => !/^(W\/)?"[^"]*"$/.test(t))) throw errors.invalidToken();
 	const status = ctx.options.conflictStatus ?? 409;
 	if (!tags.includes(etagFor(row.data.id, row.version))) throw errors.entityChanged(status);
-	if (ctx.store.takeForcedConflict(row.data.id)) {
+	const forced = ctx.store.takeForcedConflict(row.data.id);
+	if (forced) {
 		// a change by another user raced in just before this write
-		ctx.store.externalChange(company.company.data.id, row.data.id);
+		ctx.store.externalChange(company.company.data.id, row.data.id, forced);
 		throw errors.entityChanged(status);
 	}
 }

@@ -491,7 +491,7 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		simulateConcurrentChange: (companyId, paymentId, patch) => {
 			store.externalChange(companyId, paymentId, patch);
 		},
-		forceConflictOnce: (paymentId, times = 1) => store.forceConflict(paymentId, times),
+		forceConflictOnce: (paymentId, times = 1, patch) => store.forceConflict(paymentId, times, patch),
 		close: async () => {
 			if (closed) return;
 			closed = true;

@@ -53,6 +53,8 @@ export class Store {
 	readonly writes: WriteRecord[] = [];
 	private seq = 0;
 	private readonly forced = new Map<string, number>();
+	/** What "another user" writes when a forced conflict fires (default: nothing but a new version). */
+	private readonly forcedPatches = new Map<string, Partial<CustomerPayment>>();
 
 	constructor(readonly companies: CompanyData[]) {}
 
@@ -144,19 +146,23 @@ export class Store {
 		};
 	}
 
-	forceConflict(paymentId: string, times: number): void {
+	forceConflict(paymentId: string, times: number, patch?: Partial<CustomerPayment>): void {
 		const key = paymentId.toLowerCase();
 		this.forced.set(key, (this.forced.get(key) ?? 0) + times);
+		if (patch) this.forcedPatches.set(key, patch);
 	}
 
-	/** Consumes one pending forced conflict for the record, if any. */
-	takeForcedConflict(paymentId: string): boolean {
+	/** Consumes one pending forced conflict for the record: the other user's patch, or undefined if none pending. */
+	takeForcedConflict(paymentId: string): Partial<CustomerPayment> | undefined {
 		const key = paymentId.toLowerCase();
 		const left = this.forced.get(key) ?? 0;
-		if (left <= 0) return false;
-		if (left === 1) this.forced.delete(key);
-		else this.forced.set(key, left - 1);
-		return true;
+		if (left <= 0) return undefined;
+		const patch = this.forcedPatches.get(key) ?? {};
+		if (left === 1) {
+			this.forced.delete(key);
+			this.forcedPatches.delete(key);
+		} else this.forced.set(key, left - 1);
+		return patch;
 	}
 
 	snapshot(): StoreSnapshot {

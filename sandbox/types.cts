@@ -223,6 +223,10 @@ export interface Sandbox {
 		paymentId: string,
 		patch?: Partial<CustomerPayment>,
 	): void;
-	forceConflictOnce(paymentId: string, times?: number): void;
+	/**
+	 * The next `times` writes of the payment with a current If-Match meet "another
+	 * user" first: their change (`patch`, else only a new version) is applied, the write gets 409/412.
+	 */
+	forceConflictOnce(paymentId: string, times?: number, patch?: Partial<CustomerPayment>): void;
 	close(): Promise<void>;
 }

@@ -8,44 +8,101 @@
  * Exits 1 when an update was lost, applied twice, written over another user's
  * change, a secret appeared in the output/errors/logs, or output pairing broke;
  * 2 when it ran out of time. Bounded: every run ends by itself (timeouts and
- * retries are bounded) and a watchdog stops the script after SOAK_MAX_SECONDS.
+ * retries are bounded) and a watchdog stops the script after --max-seconds.
  *
- * Environment: SOAK_ITEMS (batched runs, default 10000), SOAK_PER_ITEM_ITEMS
- * (default 1000), SOAK_OAUTH_ITEMS (default 2000), SOAK_SEED (default 1),
- * SOAK_MAX_SECONDS (default 900), SOAK_RUNS (comma list of batched,per-item,oauth2).
+ * Options, as flags or environment variables (flags win):
+ *   --items N          SOAK_ITEMS           batched run (default 10000)
+ *   --per-item-items N SOAK_PER_ITEM_ITEMS  one-request-per-item run (default 1000)
+ *   --oauth-items N    SOAK_OAUTH_ITEMS     batched OAuth2 run, tokens expiring (default 2000)
+ *   --seed N           SOAK_SEED            (default 1)
+ *   --runs LIST        SOAK_RUNS            comma list of batched,per-item,oauth2 (default all)
+ *   --rate-scale X     SOAK_RATE_SCALE      multiplies every fault rate (default 1; 0 = no faults)
+ *   --conflict-share X SOAK_CONFLICT_SHARE  share of records with a forced 409, and as many with a stale eTag (default 0.05)
+ *   --max-seconds N    SOAK_MAX_SECONDS     watchdog (default 900)
+ * e.g. `npm run soak -- --items 2000 --rate-scale 2 --runs batched`.
  */
 import { ensureBuilt } from './ensureBuilt.cjs';
 import { formatTable, mustBeZero, runSoak, type SoakConfig, type SoakReport } from './soakLib.cjs';
 
-function numberFromEnv(name: string, fallback: number): number {
-	const raw = process.env[name];
-	if (raw === undefined || raw === '') return fallback;
+const USAGE =
+	'npm run soak -- [--items N] [--per-item-items N] [--oauth-items N] [--seed N] [--runs batched,per-item,oauth2] [--rate-scale X] [--conflict-share X] [--max-seconds N]';
+
+function usageError(message: string): never {
+	process.stderr.write(`${message}\n${USAGE}\n`);
+	process.exit(2);
+}
+
+const KNOWN_FLAGS = ['items', 'per-item-items', 'oauth-items', 'seed', 'runs', 'rate-scale', 'conflict-share', 'max-seconds'];
+
+function parseFlags(argv: string[]): Map<string, string> {
+	const flags = new Map<string, string>();
+	for (let index = 0; index < argv.length; index++) {
+		const arg = argv[index];
+		if (arg === '-h' || arg === '--help') {
+			process.stdout.write(`${USAGE}\n`);
+			process.exit(0);
+		}
+		const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+		if (!match || !KNOWN_FLAGS.includes(match[1])) usageError(`Unknown argument "${arg}"`);
+		const value = match[2] ?? argv[++index];
+		if (value === undefined) usageError(`${arg} needs a value`);
+		flags.set(match[1], value);
+	}
+	return flags;
+}
+
+const FLAGS = parseFlags(process.argv.slice(2));
+
+function option(flag: string, env: string): string | undefined {
+	const raw = FLAGS.get(flag) ?? process.env[env];
+	return raw === '' ? undefined : raw;
+}
+
+function wholeNumber(flag: string, env: string, fallback: number): number {
+	const raw = option(flag, env);
+	if (raw === undefined) return fallback;
 	const value = Number(raw);
-	if (!Number.isInteger(value) || value < 1) {
-		process.stderr.write(`${name} must be a positive whole number, got "${raw}"\n`);
-		process.exit(2);
+	if (!Number.isInteger(value) || value < 1) usageError(`--${flag} / ${env} must be a positive whole number, got "${raw}"`);
+	return value;
+}
+
+function boundedNumber(flag: string, env: string, fallback: number, max: number): number {
+	const raw = option(flag, env);
+	if (raw === undefined) return fallback;
+	const value = Number(raw);
+	if (!Number.isFinite(value) || value < 0 || value > max) {
+		usageError(`--${flag} / ${env} must be a number from 0 to ${max}, got "${raw}"`);
 	}
 	return value;
 }
 
-const ITEMS = numberFromEnv('SOAK_ITEMS', 10000);
-const PER_ITEM_ITEMS = numberFromEnv('SOAK_PER_ITEM_ITEMS', 1000);
-const OAUTH_ITEMS = numberFromEnv('SOAK_OAUTH_ITEMS', 2000);
-const SEED = numberFromEnv('SOAK_SEED', 1);
-const MAX_SECONDS = numberFromEnv('SOAK_MAX_SECONDS', 900);
-const RUNS = (process.env.SOAK_RUNS ?? 'batched,per-item,oauth2').split(',').map((run) => run.trim());
+const ITEMS = wholeNumber('items', 'SOAK_ITEMS', 10000);
+const PER_ITEM_ITEMS = wholeNumber('per-item-items', 'SOAK_PER_ITEM_ITEMS', 1000);
+const OAUTH_ITEMS = wholeNumber('oauth-items', 'SOAK_OAUTH_ITEMS', 2000);
+const SEED = wholeNumber('seed', 'SOAK_SEED', 1);
+const MAX_SECONDS = wholeNumber('max-seconds', 'SOAK_MAX_SECONDS', 900);
+const RATE_SCALE = boundedNumber('rate-scale', 'SOAK_RATE_SCALE', 1, 4);
+const CONFLICT_SHARE = boundedNumber('conflict-share', 'SOAK_CONFLICT_SHARE', 0.05, 0.3);
+const RUNS = (option('runs', 'SOAK_RUNS') ?? 'batched,per-item,oauth2').split(',').map((run) => run.trim());
+
+/** Fault rates times --rate-scale (durations unchanged). */
+function scaled<T extends object>(faults: T): T {
+	return Object.fromEntries(
+		Object.entries(faults).map(([name, value]) => [name, name.endsWith('Ms') ? value : Number(value) * RATE_SCALE]),
+	) as T;
+}
 
 /** Shares of items with conflicts and policies (the same for every run). */
 const MIX = {
-	forcedConflictShare: 0.05,
-	staleShare: 0.05,
+	forcedConflictShare: CONFLICT_SHARE,
+	staleShare: CONFLICT_SHARE,
 	givenEtagShare: 0.2,
 	retryOnceShare: 0.2,
 	overwriteShare: 0.1,
 };
 
 /** One $batch is one request: fault rates apply per request (a batch of 100 operations shares its fate). */
-const BATCHED_FAULTS = {
+const BATCHED_FAULTS = scaled({
 	rate503: 0.04,
 	rate504: 0.04,
 	dropRate: 0.04,
@@ -55,9 +112,9 @@ const BATCHED_FAULTS = {
 	// applied 2.5 s late, after the node's 2 s Timeout gave up on it
 	slowWriteRate: 0.03,
 	slowWriteMs: 2500,
-};
+});
 
-const PER_ITEM_FAULTS = {
+const PER_ITEM_FAULTS = scaled({
 	rate503: 0.01,
 	rate504: 0.01,
 	dropRate: 0.01,
@@ -67,7 +124,7 @@ const PER_ITEM_FAULTS = {
 	// applied 0.8 s late, after the node's 0.5 s Timeout gave up on it
 	slowWriteRate: 0.005,
 	slowWriteMs: 800,
-};
+});
 
 const CONFIGS: Record<string, SoakConfig> = {
 	batched: {

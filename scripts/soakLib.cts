@@ -57,6 +57,8 @@ export interface SoakConfig {
 	timeoutMs: number;
 	/** The node's "Max Retries" option. */
 	maxRetries: number;
+	/** The node's "Batch Size" option (default 100). */
+	batchSize?: number;
 	/** Share of items whose record gets one forced 409 (another user's change racing in at the PATCH). */
 	forcedConflictShare: number;
 	/** Share of items whose record another user changes before the run, the item carrying the old eTag. */
@@ -85,6 +87,8 @@ interface ItemPlan {
 	item: SoakItem;
 	stale: boolean;
 	forced: boolean;
+	/** Another user's change to the record (stale or forced items). */
+	otherChange?: { description: string; comment: string };
 	/** The eTag this item's change is based on: the given one, else the record's at the start. */
 	baseEtag: string;
 }
@@ -131,6 +135,47 @@ export function capturingLogger(lines: string[]): Logger {
 	} as Logger;
 }
 
+interface RootLogger {
+	getInternalLogger(): unknown;
+	setInternalLogger(internal: unknown): void;
+}
+
+/**
+ * Captures everything n8n logs while a run goes on: n8n-workflow's LoggerProxy
+ * and n8n-core's root Logger (what nodes get as `this.logger`, from the DI
+ * container; creating it points LoggerProxy at itself, so it is created first,
+ * at debug level — N8N_LOG_LEVEL=debug unless the process already created it —
+ * and then its winston logger is swapped for one that keeps every line).
+ * Returns a function that restores both.
+ */
+export function captureN8nLogs(lines: string[]): () => void {
+	const capture = capturingLogger(lines);
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Container } = require('@n8n/di') as typeof import('@n8n/di');
+	// n8n-core's own copy of @n8n/backend-common (nested under n8n-core)
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const backendCommon = require(require.resolve('@n8n/backend-common', { paths: [require.resolve('n8n-core')] })) as {
+		Logger: new (...args: any[]) => RootLogger; // eslint-disable-line @typescript-eslint/no-explicit-any
+	};
+	if (!Container.has(backendCommon.Logger)) process.env.N8N_LOG_LEVEL ??= 'debug';
+	const root = Container.get(backendCommon.Logger);
+	const saved = root.getInternalLogger();
+	const internal = {
+		levels: { error: 0, warn: 1, info: 2, debug: 5 },
+		log: (level: string, message: string, meta?: object) => {
+			lines.push(`${level} ${message} ${meta === undefined ? '' : serializeDeep(meta)}`);
+		},
+		// scoped loggers (Logger.scoped) log through a child: the same capture
+		child: () => internal,
+	};
+	root.setInternalLogger(internal);
+	LoggerProxy.init(capture);
+	return () => {
+		root.setInternalLogger(saved);
+		LoggerProxy.init(root as unknown as Logger);
+	};
+}
+
 /** Which of the secrets occur in the values (deeply, incl. non-enumerable properties) or log lines. */
 export function findSecrets(values: unknown[], secrets: string[]): string[] {
 	const found = new Set<string>();
@@ -175,11 +220,15 @@ async function prepare(sandbox: Sandbox, config: SoakConfig) {
 			'read',
 		);
 		const current = sandbox.getPayment(company, payment.id)!['@odata.etag'];
+		// Another user's change touches a field the item writes too (description), so writing
+		// over it would show in the record, and one it does not write (comment), which must survive.
+		const otherChange = { description: `Changed by another user ${index}`, comment: `other user ${index}` };
 		if (kind === 'stale') {
 			// another user changes the record after the item's eTag was taken
-			sandbox.simulateConcurrentChange(company, payment.id, { comment: `changed by another user ${index}` });
+			sandbox.simulateConcurrentChange(company, payment.id, otherChange);
 		}
-		if (kind === 'forced') sandbox.forceConflictOnce(payment.id);
+		// another user's change races in at the item's first PATCH with a current eTag
+		if (kind === 'forced') sandbox.forceConflictOnce(payment.id, 1, otherChange);
 		const eTag = kind === 'stale' || kind === 'given' ? current : '';
 		return {
 			item: {
@@ -192,6 +241,7 @@ async function prepare(sandbox: Sandbox, config: SoakConfig) {
 			},
 			stale: kind === 'stale',
 			forced: kind === 'forced',
+			otherChange: kind === 'stale' || kind === 'forced' ? otherChange : undefined,
 			baseEtag: eTag || current,
 		};
 	});
@@ -219,7 +269,6 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 	try {
 		const { company, plans } = await prepare(sandbox, config);
 		const writesBefore = sandbox.writes.length;
-		const recordsBefore = new Map(plans.map((plan) => [plan.item.paymentId, sandbox.getPayment(company, plan.item.paymentId)!]));
 		sandbox.options.faults = config.faults;
 		sandbox.options.throttle = config.throttle;
 		sandbox.options.maxConcurrent = config.maxConcurrent;
@@ -238,16 +287,18 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 					batching: config.batching,
 					maxRetries: config.maxRetries,
 					timeout: config.timeoutMs,
+					...(config.batchSize ? { batchSize: config.batchSize } : {}),
 				},
 				continueOnFail: true,
 			},
 		);
-		LoggerProxy.init(capturingLogger(logLines));
+		const restoreLogs = captureN8nLogs(logLines);
 		const started = process.hrtime.bigint();
 		const result = await runWorkflow(workflow, {
 			credentials: config.auth === 'oAuth2' ? sandboxOAuth2Credentials(sandbox) : sandboxBearerCredentials(sandbox),
 		});
 		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+		restoreLogs();
 		sandbox.options.faults = undefined;
 		sandbox.options.throttle = undefined;
 		sandbox.options.maxConcurrent = undefined;
@@ -267,7 +318,10 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			Math.max(0, output.length - plans.length);
 
 		const ourPatches = new Map<string, typeof sandbox.writes>();
+		// records another user changed during the run (forced conflicts that fired)
+		const changedByOthers = new Set<string>();
 		for (const write of sandbox.writes.slice(writesBefore)) {
+			if (write.method === 'EXTERNAL') changedByOthers.add(write.id);
 			if (write.method !== 'PATCH') continue;
 			const list = ourPatches.get(write.id) ?? [];
 			list.push(write);
@@ -301,6 +355,8 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			const record = sandbox.getPayment(company, item.paymentId)!;
 			const json = byItem.get(item.index)?.json;
 			const patches = ourPatches.get(item.paymentId) ?? [];
+			const otherChange =
+				plan.stale || changedByOthers.has(item.paymentId) ? plan.otherChange : undefined;
 			const carries = record.amount === item.amount && record.description === item.description;
 			const applied = carries && patches.length >= 1;
 			const reportedFailed = json !== undefined && typeof json.error === 'string';
@@ -329,21 +385,31 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			}
 			if (patches.length > 1) {
 				report.appliedTwice++;
-				note(`item ${item.index}: ${patches.length} PATCHes applied`);
+				note(
+					`item ${item.index}: ${patches.length} PATCHes applied (policy ${item.onConflict}, ${plan.stale ? 'stale' : plan.forced ? 'forced' : item.eTag ? 'given eTag' : 'read'}): ` +
+						patches.map((patch) => `${patch.at} If-Match ${patch.ifMatch} on ${patch.etagBefore}`).join('; '),
+				);
 			}
-			const overwrote = patches.some(
-				(patch) =>
-					(patch.ifMatch === '*' && item.onConflict !== 'overwrite') ||
-					(patch.ifMatch !== '*' && patch.ifMatch !== patch.etagBefore) ||
-					(item.onConflict === 'fail' && patch.ifMatch !== plan.baseEtag),
-			);
+			// Overwritten: a PATCH of ours that landed on a version it had not read (If-Match `*`
+			// without the policy allowing it, or, for Fail, any version but the one the item started
+			// from), or — for Fail — the other user's value of a field we write is gone.
+			const overwrote =
+				patches.some(
+					(patch) =>
+						(patch.ifMatch === '*' && item.onConflict !== 'overwrite') ||
+						(patch.ifMatch !== '*' && patch.ifMatch !== patch.etagBefore) ||
+						(item.onConflict === 'fail' && patch.ifMatch !== plan.baseEtag),
+				) ||
+				(otherChange !== undefined &&
+					item.onConflict === 'fail' &&
+					record.description !== otherChange.description);
 			if (overwrote) {
 				report.overwritten++;
 				note(`item ${item.index}: applied over another user's change (policy ${item.onConflict})`);
 			}
-			if (plan.stale && record.comment !== recordsBefore.get(item.paymentId)?.comment) {
+			if (otherChange && record.comment !== otherChange.comment) {
 				report.otherChangeLost++;
-				note(`item ${item.index}: the other user's change is gone`);
+				note(`item ${item.index}: the other user's change is gone (policy ${item.onConflict}, ${plan.stale ? 'stale' : 'forced'}, comment now ${JSON.stringify(record.comment)}, our PATCHes ${patches.length})`);
 			}
 			if ((plan.stale || plan.forced) && item.onConflict === 'fail') {
 				report.expectedConflicts++;
@@ -358,12 +424,11 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 		if (leaks.length > 0) note(`${leaks.length} secret(s) found in the run data, output or log`);
 		return report;
 	} finally {
-		LoggerProxy.init(capturingLogger([]));
 		await sandbox.close();
 	}
 }
 
-/** The three counts that must be 0, plus secrets and broken output pairing. */
+/** The three counts that must be 0, plus secrets, broken output pairing, lost foreign changes and wrong failure reports. */
 export function mustBeZero(report: SoakReport): Record<string, number> {
 	return {
 		lost: report.lost,
@@ -371,6 +436,8 @@ export function mustBeZero(report: SoakReport): Record<string, number> {
 		overwritten: report.overwritten,
 		'secrets found': report.secretsFound,
 		'output not paired': report.badOutput,
+		"other user's change lost": report.otherChangeLost,
+		'reported failed although applied': report.reportedFailedButApplied,
 	};
 }
 
@@ -388,8 +455,8 @@ export function formatTable(reports: SoakReport[]): string {
 		['lost (must be 0)', (r) => String(r.lost)],
 		['applied twice (must be 0)', (r) => String(r.appliedTwice)],
 		["overwritten over another user's change (must be 0)", (r) => String(r.overwritten)],
-		['reported failed although applied', (r) => String(r.reportedFailedButApplied)],
-		["other user's change lost", (r) => String(r.otherChangeLost)],
+		['reported failed although applied (must be 0)', (r) => String(r.reportedFailedButApplied)],
+		["other user's untouched field lost (must be 0)", (r) => String(r.otherChangeLost)],
 		['secrets in output, errors, logs (must be 0)', (r) => String(r.secretsFound)],
 		['requests (HTTP)', (r) => String(r.stats.requests)],
 		['  429 throttled', (r) => String(r.stats.throttled)],

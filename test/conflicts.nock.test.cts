@@ -149,14 +149,13 @@ describe('eTag conflicts', () => {
 		expect(requests.unmatched).toEqual([]);
 	});
 
-	test('"Overwrite Regardless" sends If-Match: * and reads nothing', async () => {
+	test('"Overwrite Regardless" with a given eTag: PATCH with it; no read when it is current; never If-Match: *', async () => {
 		const scope = api()
 			.patch(PAYMENT_URL, { amount: -1750 })
-			.matchHeader('if-match', '*')
+			.matchHeader('if-match', ETAG_1)
 			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -1750 }));
 
 		const result = await runWorkflow(
-			// Even a given eTag is replaced by * under this policy.
 			updateWorkflow([{ n: 1 }], { options: { onConflict: 'overwrite', eTag: ETAG_1 } }),
 			{ credentials: bearerCredentials() },
 		);
@@ -167,13 +166,23 @@ describe('eTag conflicts', () => {
 		expect(requests.unmatched).toEqual([]);
 	});
 
-	test('"Overwrite Regardless" with "Include Previous Values" reads the before-image, then PATCHes with *', async () => {
+	test('"Overwrite Regardless": every conflict → re-read, write on top of the newer version (bounded by Max Retries)', async () => {
 		const scope = api()
 			.get(PAYMENT_URL)
 			.reply(200, paymentRecord(PAYMENT, ETAG_1))
 			.patch(PAYMENT_URL, { amount: -1750 })
-			.matchHeader('if-match', '*')
-			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -1750 }));
+			.matchHeader('if-match', ETAG_1)
+			.reply(409, bcError('Request_EntityChanged', CHANGED))
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_2, { description: 'theirs' }))
+			.patch(PAYMENT_URL, { amount: -1750 })
+			.matchHeader('if-match', ETAG_2)
+			.reply(409, bcError('Request_EntityChanged', CHANGED))
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_3, { description: 'theirs again' }))
+			.patch(PAYMENT_URL, { amount: -1750 })
+			.matchHeader('if-match', ETAG_3)
+			.reply(200, paymentRecord(PAYMENT, ETAG_1, { amount: -1750, description: 'theirs again' }));
 
 		const result = await runWorkflow(
 			updateWorkflow([{ n: 1 }], { options: { onConflict: 'overwrite', includePreviousValues: true } }),
@@ -181,7 +190,30 @@ describe('eTag conflicts', () => {
 		);
 
 		expect(result.error()).toBeUndefined();
+		expect(result.output('Business Central')[0].json).toMatchObject({ amount: -1750, description: 'theirs again' });
 		expect(result.output('Business Central')[0].json.previousValues).toEqual({ amount: -1500 });
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('"Overwrite Regardless", unanswered PATCH, not applied yet → re-sent with the same eTag (a late copy then gets 409)', async () => {
+		const scope = api()
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_1))
+			.patch(PAYMENT_URL, { amount: -1750 })
+			.matchHeader('if-match', ETAG_1)
+			.replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_1))
+			.patch(PAYMENT_URL, { amount: -1750 })
+			.matchHeader('if-match', ETAG_1)
+			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -1750 }));
+
+		const result = await runWorkflow(updateWorkflow([{ n: 1 }], { options: { onConflict: 'overwrite' } }), {
+			credentials: bearerCredentials(),
+		});
+
+		expect(result.error()).toBeUndefined();
+		expect(result.output('Business Central')[0].json).toMatchObject({ amount: -1750, '@odata.etag': ETAG_2 });
 		expect(scope.isDone()).toBe(true);
 	});
 

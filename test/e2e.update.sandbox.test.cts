@@ -491,15 +491,15 @@ describe('eTag conflicts (sandbox)', () => {
 				comment: 'theirs (overwritten)',
 				amount: newAmount(overwritten),
 			});
-			// one applied PATCH each: the retry with the eTag it re-read, Overwrite with If-Match: *
+			// one applied PATCH each, both with the eTag re-read after the conflict (never If-Match: *)
 			const patches = activity.writes().filter((w) => w.method === 'PATCH');
 			expect(patches).toHaveLength(2);
 			expect(patches.find((w) => w.id === retried.id)?.ifMatch).toBe(current[0]);
-			expect(patches.find((w) => w.id === overwritten.id)?.ifMatch).toBe('*');
+			expect(patches.find((w) => w.id === overwritten.id)?.ifMatch).toBe(current[1]);
 			expect(sandbox.stats.conflicts).toBeGreaterThan(0);
 			if (!batching) {
-				// the retry re-read the record once; Overwrite needed no read
-				expect(activity.byMethod()).toEqual({ PATCH: 3, GET: 1 });
+				// each: PATCH 409, GET, PATCH 200
+				expect(activity.byMethod()).toEqual({ PATCH: 4, GET: 2 });
 			}
 		},
 	);

@@ -95,7 +95,7 @@ describe('Business Central error answers', () => {
 	test('400 BadRequest_InvalidToken on the PATCH: hint about If-Match and the eTag option', async () => {
 		const scope = api()
 			.patch(PAYMENT_URL)
-			.matchHeader('if-match', 'not-an-etag')
+			.matchHeader('if-match', 'W/"not-a-token-of-this-server"')
 			.reply(
 				400,
 				bcError(
@@ -104,7 +104,7 @@ describe('Business Central error answers', () => {
 				),
 			);
 
-		const result = await runWorkflow(updateWorkflow([{ n: 1 }], { options: { eTag: 'not-an-etag' } }), {
+		const result = await runWorkflow(updateWorkflow([{ n: 1 }], { options: { eTag: 'W/"not-a-token-of-this-server"' } }), {
 			credentials: bearerCredentials(),
 		});
 

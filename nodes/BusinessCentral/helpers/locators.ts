@@ -1,5 +1,5 @@
 import type { ApiBase } from './apiBase';
-import { InputValidationError, locatorValue, validateGuid } from './validation';
+import { describeValue, GUID_PATTERN, InputValidationError, locatorValue, validateGuid } from './validation';
 
 interface LocatorValue {
 	mode?: string;
@@ -28,6 +28,16 @@ function parseApiUrl(field: string, text: string, base: ApiBase): string[] {
 			field,
 			text,
 			`points at ${url.origin}, not at the configured Business Central API (${base.origin})`,
+		);
+	}
+	// An absolute link must be under the configured API base too: the same host may serve
+	// other tenants, environments or API versions, whose records this node must not touch.
+	const basePath = new URL(base.url).pathname.replace(/\/+$/, '').toLowerCase();
+	if (/^[a-z][a-z0-9+.-]*:/i.test(text.trim()) && !`${url.pathname.toLowerCase()}/`.startsWith(`${basePath}/`)) {
+		throw new InputValidationError(
+			field,
+			text,
+			`is not under the configured Business Central API base (${base.url})`,
 		);
 	}
 	// Percent-encoding is kept: an encoded "/" or ")" stays inside its segment and fails the GUID check.
@@ -65,6 +75,18 @@ function keyAfter(segments: Segment[], entity: string): { key: string; index: nu
 	return undefined;
 }
 
+/** The GUID key of a URL; the error shows the whole URL and the key at fault. */
+function keyOf(field: string, url: string, key: string): string {
+	if (!GUID_PATTERN.test(key)) {
+		throw new InputValidationError(
+			field,
+			url,
+			`has a key that is not a GUID: ${describeValue(key)} (expected 8-4-4-4-12 hex digits)`,
+		);
+	}
+	return key;
+}
+
 /** Company GUID from the Company resource locator (list, ID or URL). */
 export function parseCompanyLocator(raw: unknown, base: ApiBase): string {
 	const locator = asLocator(raw);
@@ -74,7 +96,7 @@ export function parseCompanyLocator(raw: unknown, base: ApiBase): string {
 		if (!found) {
 			throw new InputValidationError('Company', text, 'is not a Business Central company URL (…/companies(<id>))');
 		}
-		return validateGuid('Company', found.key);
+		return keyOf('Company', text, found.key);
 	}
 	return validateGuid('Company', locatorValue(locator));
 }
@@ -99,10 +121,10 @@ export function parsePaymentLocator(raw: unknown, base: ApiBase, companyId: stri
 			'is not a customer payment URL (…/companies(<id>)/customerPayments(<id>))',
 		);
 	}
-	const paymentId = validateGuid('Customer Payment', payment.key);
+	const paymentId = keyOf('Customer Payment', text, payment.key);
 	const company = keyAfter(segments, 'companies');
 	if (company) {
-		const urlCompanyId = validateGuid('Customer Payment', company.key);
+		const urlCompanyId = keyOf('Customer Payment', text, company.key);
 		if (urlCompanyId.toLowerCase() !== companyId.toLowerCase()) {
 			throw new InputValidationError(
 				'Customer Payment',

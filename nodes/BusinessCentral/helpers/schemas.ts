@@ -8,6 +8,14 @@ export const paymentRecordSchema = z
 	.object({
 		'@odata.etag': z.string().min(1, 'has no @odata.etag'),
 		id: z.string().regex(GUID_PATTERN, 'has no valid id'),
+		// when the answer says what it is, it must be a customer payment (not a customer, say)
+		'@odata.context': z
+			.string()
+			.refine(
+				(context) => !context.includes('#') || /#.*customerPayments/i.test(context),
+				'names another entity than a customer payment',
+			)
+			.optional(),
 	})
 	.passthrough();
 

@@ -182,6 +182,28 @@ export function validatePaymentField(
 	return result.data as string | number;
 }
 
+/**
+ * The "eTag" option: empty (the node reads the current one), or an entity tag
+ * exactly as Business Central sent it — `W/"…"` or `"…"`, printable, at most 1,000
+ * characters. `*` is refused: writing without a concurrency check is what "On
+ * eTag Conflict → Overwrite Regardless" is for, and it still sends a real eTag.
+ */
+export function validateETag(value: unknown): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value !== 'string') {
+		throw new InputValidationError('eTag', value, 'is not text (expected an eTag such as W/"JzQ0O…")');
+	}
+	const eTag = value.trim();
+	if (eTag === '') return '';
+	if (eTag === '*') {
+		throw new InputValidationError('eTag', value, 'is not an eTag: to write whatever changed, set "On eTag Conflict" to "Overwrite Regardless"');
+	}
+	if (eTag.length > 1000 || !/^(W\/)?"[\x21\x23-\x7E]*"$/.test(eTag)) {
+		throw new InputValidationError('eTag', value, 'is not an eTag (expected W/"…" as in "@odata.etag")');
+	}
+	return eTag;
+}
+
 /** Value of a resource locator ({ __rl, mode, value }) or of a plain string. */
 export function locatorValue(value: unknown): unknown {
 	if (value && typeof value === 'object' && 'value' in value) {
@@ -212,7 +234,10 @@ export function buildPaymentPatch(
 			throw new InputValidationError(uiName, raw, 'is not a field of a customer payment that can be changed');
 		}
 		const name = apiName as WritablePaymentField;
-		patch[name] = validatePaymentField(name, locatorValue(raw), apiVersion);
+		// Only the pickers are resource locators: any other field holding an object is refused
+		// as it is (an amount of { value: 5 } is not 5).
+		const value = UI_TO_API[uiName] ? locatorValue(raw) : raw;
+		patch[name] = validatePaymentField(name, value, apiVersion);
 	}
 	if (Object.keys(patch).length === 0) {
 		throw new InputValidationError(

@@ -28,7 +28,7 @@ export function toPaymentRecord(
 			? `the answer is payment ${parsed.data.id}, not ${paymentId}`
 			: undefined;
 	if (problem || !parsed.success) {
-		throw new NodeApiError(
+		const error = new NodeApiError(
 			this.getNode(),
 			{ message: problem ?? 'invalid answer' },
 			{
@@ -39,6 +39,13 @@ export function toPaymentRecord(
 				itemIndex,
 			},
 		);
+		// "Continue On Fail" items then carry status and a code like Business Central's own errors
+		error.context.businessCentral = {
+			httpStatus: response.statusCode,
+			code: 'UnexpectedAnswer',
+			message: problem ?? 'invalid answer',
+		};
+		throw error;
 	}
 	return parsed.data as PaymentRecord;
 }

@@ -161,7 +161,7 @@ export const updateOptions: INodeProperties = {
 					name: 'Overwrite Regardless',
 					value: 'overwrite',
 					description:
-						'Send If-Match: * so the change is applied whatever changed in between (last writer wins)',
+						'Apply the change whatever changed in between (last writer wins): on a conflict, read the current version and write on top of it, up to Max Retries times',
 				},
 			],
 			default: 'fail',

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { withDisplayOptions } from '../../helpers/displayOptions';
 import { parseCompanyLocator, parsePaymentLocator } from '../../helpers/locators';
-import { buildPaymentPatch } from '../../helpers/validation';
+import { buildPaymentPatch, validateETag } from '../../helpers/validation';
 import { MAX_BATCH_OPERATIONS } from '../../transport/batch';
 import { getConnection } from '../../transport/connection';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../transport/request';
@@ -18,7 +18,7 @@ export const description: INodeProperties[] = withDisplayOptions(
 );
 
 interface UpdateOptions {
-	eTag?: string;
+	eTag?: unknown;
 	onConflict?: ConflictPolicy;
 	includePreviousValues?: boolean;
 	maxRetries?: number;
@@ -61,7 +61,7 @@ async function planUpdates(
 			);
 			const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 			const options = this.getNodeParameter('options', itemIndex, {}) as UpdateOptions;
-			const eTag = typeof options.eTag === 'string' ? options.eTag.trim() : '';
+			const eTag = validateETag(options.eTag);
 			return {
 				itemIndex,
 				companyId,

@@ -19,7 +19,8 @@ interface Work {
 	before?: PaymentRecord;
 	/** A read is due before the next write, and why. */
 	read?: ReadReason;
-	conflictRetried: boolean;
+	/** Writes sent again on a newer version after a conflict (at most 1 for "Fetch Latest and Retry Once"). */
+	conflictRetries: number;
 	/** Writes sent again after a re-read showed that an unanswered one was not applied. */
 	resends: number;
 	/** The last write's answer when it was no answer (dropped, timed out, 504). */
@@ -47,8 +48,12 @@ export function isAmbiguous(response: BcResponse): boolean {
 /**
  * Applies updates with optimistic concurrency, the same way whether the
  * requests go one by one or in `$batch`:
- * - If-Match is the given eTag, else the one just read (`*` only for "Overwrite Regardless").
- * - 409/412 → per the plan's policy: fail, or re-read and write once more.
+ * - If-Match is the given eTag, else the one just read — always a real eTag,
+ *   never `*`: a write whose answer was lost may still land later, and only an
+ *   eTag guarantees that then at most one of it and its re-sent copy applies.
+ * - 409/412 → per the plan's policy: fail; re-read and write once more; or, for
+ *   "Overwrite Regardless", re-read and write on top of the newer version
+ *   (up to `maxResends` times, at least once).
  * - No answer / 504 (a dropped connection, the Timeout, a gateway) → re-read
  *   before anything else: eTag unchanged → the write did not happen, send it
  *   again (up to `maxResends` times, each re-sent write verified the same way);
@@ -123,12 +128,14 @@ export async function runUpdates(
 	};
 
 	/** Conflict: retry once on the current version if the policy allows, else fail. */
+	const maxConflictRetries = (work: Work) =>
+		work.plan.onConflict === 'retryOnce' ? 1 : work.plan.onConflict === 'overwrite' ? Math.max(1, maxResends) : 0;
 	const onConflict = (work: Work, response: BcResponse, current?: PaymentRecord) => {
-		if (work.plan.onConflict !== 'retryOnce' || work.conflictRetried) {
+		if (work.conflictRetries >= maxConflictRetries(work)) {
 			fail(work, response, 'Updating');
 			return;
 		}
-		work.conflictRetried = true;
+		work.conflictRetries++;
 		if (current) {
 			work.before = current;
 			work.ifMatch = current['@odata.etag'];
@@ -138,13 +145,13 @@ export async function runUpdates(
 	};
 
 	let works: Work[] = plans.map((plan) => {
-		const ifMatch = plan.onConflict === 'overwrite' ? '*' : plan.eTag || undefined;
+		const ifMatch = plan.eTag || undefined;
 		return {
 			plan,
 			key: String(plan.itemIndex),
 			ifMatch,
 			read: !ifMatch || plan.includePreviousValues ? 'initial' : undefined,
-			conflictRetried: false,
+			conflictRetries: 0,
 			resends: 0,
 		};
 	});
@@ -180,12 +187,12 @@ export async function runUpdates(
 					continue;
 				}
 				// verify: what happened to the write that got no answer?
-				const unchanged = work.ifMatch !== '*' && current['@odata.etag'] === work.ifMatch;
+				const unchanged = current['@odata.etag'] === work.ifMatch;
 				if (!unchanged && carriesPatch(current, work.plan.patch)) {
 					succeed(work, current);
-				} else if (unchanged || work.plan.onConflict === 'overwrite') {
-					// Not applied: send again, guarded by the eTag just read (also for "Overwrite
-					// Regardless"), so that if the unanswered write is still applied late, only one lands.
+				} else if (unchanged) {
+					// Not applied: send again with the same eTag, so that if the unanswered write
+					// is still applied late, only one of the two lands.
 					if (work.resends < maxResends) {
 						work.resends++;
 						work.ifMatch = current['@odata.etag'];

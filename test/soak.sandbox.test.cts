@@ -1,0 +1,204 @@
+/**
+ * The short soak: the harness of `npm run soak` (scripts/soakLib.cts) on a few
+ * hundred items, through n8n's engine against the sandbox with random 429, 503,
+ * 504, dropped connections (before and after the write was applied), hangs cut
+ * by the node's Timeout (before and after applying), writes applied late after
+ * the Timeout, stale eTags and forced 409s from "another user", under all three
+ * conflict policies, with Continue On Fail.
+ *
+ * Asserted: no update lost, none applied twice, none written over another
+ * user's change (policy Fail / Retry Once), no wrong failure report, output
+ * paired to input, and no secret (bearer token, OAuth2 access tokens, client
+ * secret) anywhere in what the run emitted: output items, error messages and
+ * descriptions, the run data, and n8n's log lines (LoggerProxy at debug level).
+ * No timing assertions: figures belong to `npm run soak`.
+ */
+import { runWorkflow } from '../dev/engine.cjs';
+import { startSandbox } from '../sandbox/index.cjs';
+import {
+	captureN8nLogs,
+	findSecrets,
+	formatTable,
+	mustBeZero,
+	runSoak,
+	type SoakConfig,
+	type SoakReport,
+} from '../scripts/soakLib.cjs';
+import { sandboxBearerCredentials, updateWorkflow } from './fixtures.cjs';
+
+const MIX = {
+	forcedConflictShare: 0.06,
+	staleShare: 0.06,
+	givenEtagShare: 0.2,
+	retryOnceShare: 0.2,
+	overwriteShare: 0.15,
+};
+
+const FAULTS = {
+	rate503: 0.06,
+	rate504: 0.06,
+	dropRate: 0.06,
+	applyThenDropRate: 0.06,
+	hangRate: 0.04,
+	applyThenHangRate: 0.06,
+	slowWriteRate: 0.06,
+	// applied after the node's 600 ms Timeout gave up on it
+	slowWriteMs: 900,
+};
+
+const CONFIGS: SoakConfig[] = [
+	{
+		name: 'batched',
+		items: 400,
+		batching: true,
+		auth: 'bearer',
+		seed: 7,
+		faults: FAULTS,
+		throttle: { maxRequests: 250, windowMs: 300, retryAfterSeconds: 0 },
+		maxConcurrent: 3,
+		latencyMs: 5,
+		timeoutMs: 600,
+		maxRetries: 10,
+		...MIX,
+		// batches of 25: more requests, so more of them meet a fault
+		batchSize: 25,
+	},
+	{
+		name: 'per-item',
+		items: 60,
+		batching: false,
+		auth: 'bearer',
+		seed: 8,
+		faults: { ...FAULTS, rate503: 0.03, rate504: 0.03, dropRate: 0.03, hangRate: 0.02, applyThenDropRate: 0.03, applyThenHangRate: 0.03, slowWriteRate: 0.03 },
+		throttle: { maxRequests: 40, windowMs: 500 },
+		timeoutMs: 600,
+		maxRetries: 10,
+		...MIX,
+	},
+	{
+		name: 'batched OAuth2',
+		items: 150,
+		batching: true,
+		auth: 'oAuth2',
+		seed: 9,
+		faults: FAULTS,
+		latencyMs: 20,
+		timeoutMs: 600,
+		maxRetries: 10,
+		// tokens expire during the run: renewed after the 401
+		tokenLifetimeSeconds: 0.5,
+		...MIX,
+		batchSize: 25,
+	},
+];
+
+const reports: SoakReport[] = [];
+
+afterAll(() => {
+	// the same table as `npm run soak`, for whoever reads the test log
+	if (reports.length > 0) process.stdout.write(`\n${formatTable(reports)}\n`);
+});
+
+describe.each(CONFIGS.map((config) => [config.name, config] as const))('short soak: %s', (_name, config) => {
+	let report: SoakReport;
+
+	beforeAll(async () => {
+		report = await runSoak(config);
+		reports.push(report);
+	});
+
+	test('no update lost, applied twice or written over another user; output paired; no secret emitted', () => {
+		expect({ ...mustBeZero(report), problems: report.problems }).toEqual({
+			lost: 0,
+			'applied twice': 0,
+			overwritten: 0,
+			'secrets found': 0,
+			'output not paired': 0,
+			"other user's change lost": 0,
+			'reported failed although applied': 0,
+			problems: [],
+		});
+	});
+
+	test('every item is accounted for: applied or failed with a reported error', () => {
+		expect(report.applied + report.failed).toBe(report.items);
+		// conflicts the policy Fail must report are reported as Business Central's 409
+		expect(report.expectedConflictsReported).toBe(report.expectedConflicts);
+		expect(report.expectedConflicts).toBeGreaterThan(0);
+	});
+
+	test('the faults really happened, and n8n logged (the secret scan covered its log)', () => {
+		const { faults } = report.stats;
+		const injected = faults[503] + faults[504] + faults.drop + faults.applyThenDrop + faults.hang + faults.applyThenHang + faults.slowWrite;
+		expect(injected).toBeGreaterThan(0);
+		expect(report.stats.conflicts).toBeGreaterThan(0);
+		expect(report.logLines).toBeGreaterThan(0);
+		if (config.auth === 'oAuth2') {
+			expect(report.stats.unauthorized).toBeGreaterThan(0);
+			expect(report.stats.tokensIssued).toBeGreaterThanOrEqual(2);
+		}
+	});
+});
+
+describe('the fault mix over all short runs', () => {
+	test('each kind of fault was injected at least once', () => {
+		const sum = (pick: (report: SoakReport) => number) => reports.reduce((total, report) => total + pick(report), 0);
+		expect({
+			throttled: sum((r) => r.stats.throttled) > 0,
+			503: sum((r) => r.stats.faults[503]) > 0,
+			504: sum((r) => r.stats.faults[504]) > 0,
+			drop: sum((r) => r.stats.faults.drop) > 0,
+			applyThenDrop: sum((r) => r.stats.faults.applyThenDrop) > 0,
+			hang: sum((r) => r.stats.faults.hang) > 0,
+			applyThenHang: sum((r) => r.stats.faults.applyThenHang) > 0,
+			slowWrite: sum((r) => r.stats.faults.slowWrite) > 0,
+		}).toEqual({
+			throttled: true,
+			503: true,
+			504: true,
+			drop: true,
+			applyThenDrop: true,
+			hang: true,
+			applyThenHang: true,
+			slowWrite: true,
+		});
+	});
+});
+
+describe('the secret scan itself', () => {
+	test('finds a secret in a log line, an output item or a nested error, and nothing in clean data', () => {
+		const secret = 'sekret-token-123';
+		const error = new Error('wrapped', { cause: new Error(`Bearer ${secret}`) });
+		expect(findSecrets([`debug request Authorization: Bearer ${secret}`], [secret])).toEqual([secret]);
+		expect(findSecrets([{ json: { header: secret } }], [secret])).toEqual([secret]);
+		expect(findSecrets([error], [secret])).toEqual([secret]);
+		expect(findSecrets(['clean', { json: { a: 1 } }], [secret])).toEqual([]);
+	});
+
+	test('a run stopped by an error (no Continue On Fail) leaks nothing either: error, run data, log', async () => {
+		const sandbox = await startSandbox({ seed: 5 });
+		const lines: string[] = [];
+		try {
+			const company = sandbox.companies()[0].id;
+			const payment = sandbox.payments(company)[0];
+			sandbox.forceConflictOnce(payment.id);
+			sandbox.options.faults = { applyThenDropRate: 0.5, rate503: 0.2 };
+			const restoreLogs = captureN8nLogs(lines);
+			const result = await runWorkflow(
+				updateWorkflow([{ paymentId: payment.id }], {
+					company,
+					payment: { __rl: true, mode: 'id', value: '={{ $json.paymentId }}' },
+					updateFields: { amount: -1 },
+				}),
+				{ credentials: sandboxBearerCredentials(sandbox) },
+			);
+			restoreLogs();
+			const error = result.error('Business Central');
+			expect(error?.message).toContain('Another user has already changed the record');
+			expect(lines.length).toBeGreaterThan(0);
+			expect(findSecrets([error, result.error(), result.run, ...lines], [sandbox.token, sandbox.clientSecret])).toEqual([]);
+		} finally {
+			await sandbox.close();
+		}
+	});
+});
