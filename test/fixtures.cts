@@ -231,6 +231,12 @@ export function useNock(nockModule: typeof import('nock')): { unmatched: string[
 	afterAll(() => {
 		nockModule.emitter.removeListener('no match', onNoMatch);
 		nockModule.enableNetConnect();
+		// Take nock's interceptor off node:http. Jest gives each test file its own
+		// nock but the same node:http, so without this every nock test file run
+		// before it in a worker leaves one more interceptor layer on the real
+		// sockets of the loopback sandbox tests (seen: a hung request was never
+		// cut by the node's Timeout and the short soak stalled).
+		nockModule.restore();
 	});
 	return state;
 }

@@ -42,9 +42,19 @@ const FAULTS = {
 	hangRate: 0.04,
 	applyThenHangRate: 0.06,
 	slowWriteRate: 0.06,
-	// applied after the node's 600 ms Timeout gave up on it
-	slowWriteMs: 900,
+	// applied after the node's 1.5 s Timeout gave up on it
+	slowWriteMs: 2000,
 };
+
+/**
+ * The node's Timeout in the short soak. Generous on purpose: on a busy 2-core CI
+ * runner (jest runs two test files at once) a tighter one turns CPU starvation
+ * into extra timeouts and the run drags on; hangs and late writes are still cut by it.
+ */
+const TIMEOUT_MS = 1500;
+
+/** One short run, including n8n's start-up on a cold, busy machine. */
+const RUN_LIMIT_MS = 240_000;
 
 const CONFIGS: SoakConfig[] = [
 	{
@@ -57,7 +67,7 @@ const CONFIGS: SoakConfig[] = [
 		throttle: { maxRequests: 250, windowMs: 300, retryAfterSeconds: 0 },
 		maxConcurrent: 3,
 		latencyMs: 5,
-		timeoutMs: 600,
+		timeoutMs: TIMEOUT_MS,
 		maxRetries: 10,
 		...MIX,
 		// batches of 25: more requests, so more of them meet a fault
@@ -71,7 +81,7 @@ const CONFIGS: SoakConfig[] = [
 		seed: 8,
 		faults: { ...FAULTS, rate503: 0.03, rate504: 0.03, dropRate: 0.03, hangRate: 0.02, applyThenDropRate: 0.03, applyThenHangRate: 0.03, slowWriteRate: 0.03 },
 		throttle: { maxRequests: 40, windowMs: 500 },
-		timeoutMs: 600,
+		timeoutMs: TIMEOUT_MS,
 		maxRetries: 10,
 		...MIX,
 	},
@@ -83,7 +93,7 @@ const CONFIGS: SoakConfig[] = [
 		seed: 9,
 		faults: FAULTS,
 		latencyMs: 20,
-		timeoutMs: 600,
+		timeoutMs: TIMEOUT_MS,
 		maxRetries: 10,
 		// tokens expire during the run: renewed after the 401
 		tokenLifetimeSeconds: 0.5,
@@ -105,7 +115,7 @@ describe.each(CONFIGS.map((config) => [config.name, config] as const))('short so
 	beforeAll(async () => {
 		report = await runSoak(config);
 		reports.push(report);
-	});
+	}, RUN_LIMIT_MS);
 
 	test('no update lost, applied twice or written over another user; output paired; no secret emitted', () => {
 		expect({ ...mustBeZero(report), problems: report.problems }).toEqual({
