@@ -243,14 +243,18 @@ describe('eTag conflicts', () => {
 	});
 });
 
-describe('PATCH without a clear answer (504 or dropped connection)', () => {
-	test('504, record still has the sent eTag → not applied, sent once more', async () => {
+describe('PATCH without a clear answer (408, 502, 504 or dropped connection)', () => {
+	test.each([
+		[408, 'Request Timeout'],
+		[502, 'Bad Gateway'],
+		[504, 'Gateway Timeout'],
+	])('%i, record still has the sent eTag → not applied, sent once more', async (status, text) => {
 		const scope = api()
 			.get(PAYMENT_URL)
 			.reply(200, paymentRecord(PAYMENT, ETAG_1))
 			.patch(PAYMENT_URL, { amount: -1750 })
 			.matchHeader('if-match', ETAG_1)
-			.reply(504, 'Gateway Timeout')
+			.reply(status, text)
 			.get(PAYMENT_URL)
 			.reply(200, paymentRecord(PAYMENT, ETAG_1))
 			.patch(PAYMENT_URL, { amount: -1750 })
@@ -262,6 +266,26 @@ describe('PATCH without a clear answer (504 or dropped connection)', () => {
 		expect(result.error()).toBeUndefined();
 		expect(result.output('Business Central')[0].json).toMatchObject({ amount: -1750, '@odata.etag': ETAG_2 });
 		expect(scope.isDone()).toBe(true);
+	});
+
+	test('502 from a gateway, record changed and carries the values → it was applied; no second PATCH', async () => {
+		const scope = api()
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_1))
+			.patch(PAYMENT_URL, { amount: -1750 })
+			.matchHeader('if-match', ETAG_1)
+			.reply(502, '<html><title>502 Bad Gateway</title></html>', { 'Content-Type': 'text/html' })
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -1750 }));
+
+		const result = await runWorkflow(updateWorkflow([{ n: 1 }]), { credentials: bearerCredentials() });
+
+		expect(result.error()).toBeUndefined();
+		expect(result.output('Business Central').map(({ json }) => json)).toEqual([
+			expect.objectContaining({ id: PAYMENT, amount: -1750, '@odata.etag': ETAG_2 }),
+		]);
+		expect(scope.isDone()).toBe(true);
+		expect(requests.unmatched).toEqual([]);
 	});
 
 	test('connection reset, record changed and carries the values → it was applied; no second PATCH', async () => {
@@ -284,13 +308,16 @@ describe('PATCH without a clear answer (504 or dropped connection)', () => {
 		expect(requests.unmatched).toEqual([]);
 	});
 
-	test('504, record changed to other values → reported as a conflict, nothing resent', async () => {
+	test.each([
+		[502, 'Bad Gateway'],
+		[504, 'Gateway Timeout'],
+	])('%i, record changed to other values → reported as a conflict, nothing resent', async (status, text) => {
 		const scope = api()
 			.get(PAYMENT_URL)
 			.reply(200, paymentRecord(PAYMENT, ETAG_1))
 			.patch(PAYMENT_URL, { amount: -1750 })
 			.matchHeader('if-match', ETAG_1)
-			.reply(504, 'Gateway Timeout')
+			.reply(status, text)
 			.get(PAYMENT_URL)
 			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -999 }));
 

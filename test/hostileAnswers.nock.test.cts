@@ -61,7 +61,7 @@ const GET_ANSWERS: Array<[string, Reply, RegExp]> = [
 	['another payment', [200, paymentRecord(PAYMENT_2, ETAG_1)], new RegExp(`the answer is payment ${PAYMENT_2}, not ${PAYMENT}`)],
 	['a customer instead of a payment (same id)', [200, CUSTOMER_OBJECT], /names another entity than a customer payment/],
 	['a 5 MB non-JSON body on 200', [200, HUGE, { 'content-type': 'text/plain' }], /not a customer payment/],
-	['a 5 MB non-JSON body on 502', [502, HUGE, { 'content-type': 'text/plain' }], /Unexpected answer from Business Central \(HTTP 502\)/],
+	['a 5 MB non-JSON body on 500', [500, HUGE, { 'content-type': 'text/plain' }], /Unexpected answer from Business Central \(HTTP 500\)/],
 	['an error body with a non-string message', [400, { error: { code: 'X', message: { nested: true } } }], /Unexpected answer from Business Central \(HTTP 400\)/],
 ];
 

@@ -196,10 +196,14 @@ describe('Customer Payment: Create (nock)', () => {
 		expect(error?.httpCode).toBe('400');
 	});
 
-	test('no answer (504) after the POST: not sent again, the error says it may exist and how to check', async () => {
+	test.each([
+		[408, 'Request Timeout'],
+		[502, 'Bad Gateway'],
+		[504, 'Gateway Timeout'],
+	])('no clear answer (%i %s) after the POST: not sent again, the error says it may exist and how to check', async (status, text) => {
 		api()
 			.post(COLLECTION, { journalId: JOURNAL, amount: -1500, documentNumber: 'PAY-9' })
-			.reply(504, 'Gateway Timeout');
+			.reply(status, text);
 
 		const result = await create([{}], { additionalFields: { documentNumber: 'PAY-9' } });
 

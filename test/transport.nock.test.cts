@@ -73,10 +73,14 @@ describe('throttling and retries', () => {
 		expect(scope.isDone()).toBe(true);
 	});
 
-	test('504 on the GET (a read) is retried', async () => {
+	test.each([
+		[408, 'Request Timeout'],
+		[502, 'Bad Gateway'],
+		[504, 'Gateway Timeout'],
+	])('%i %s on the GET (a read) is retried', async (status, text) => {
 		const scope = api()
 			.get(PAYMENT_URL)
-			.reply(504, 'Gateway Timeout', { 'Retry-After': '0' })
+			.reply(status, text, { 'Retry-After': '0' })
 			.get(PAYMENT_URL)
 			.reply(200, paymentRecord(PAYMENT, ETAG_1))
 			.patch(PAYMENT_URL)

@@ -3,7 +3,7 @@ import { sleep } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { BcFunctions } from './connection';
-import { bcRequest, retryDelayMs, type BcResponse, type RetryPolicy } from './request';
+import { bcRequest, isAmbiguous, retryDelayMs, type BcResponse, type RetryPolicy } from './request';
 
 /** One operation of a JSON `$batch` (ids are ours: responses are matched by id, never by position). */
 export interface BatchOperation {
@@ -31,10 +31,10 @@ const batchAnswerSchema = z.object({
 	),
 });
 
-/** 429/503 were not processed; for reads, a gateway timeout or no answer is safe to repeat too. */
+/** 429/503 were not processed; for reads, an ambiguous answer (no answer, 408, 502, 504) is safe to repeat too. */
 function retryable(response: BcResponse, readOnly: boolean): boolean {
 	if (response.statusCode === 429 || response.statusCode === 503) return true;
-	return readOnly && (response.statusCode === 0 || response.statusCode === 504);
+	return readOnly && isAmbiguous(response);
 }
 
 /**

@@ -24,7 +24,7 @@ export interface RequestSpec {
 
 /**
  * How persistent the transport is. Throttling answers (429, 503) and, for reads,
- * 504 and dropped connections are retried after `Retry-After` or an exponential
+ * 408, 502, 504 and dropped connections are retried after `Retry-After` or an exponential
  * back-off with jitter. Writes are never blindly re-sent after an ambiguous
  * failure: the caller gets the failure and re-reads the record first.
  */
@@ -121,11 +121,20 @@ export function retryDelayMs(response: BcResponse, attempt: number, policy: Retr
 	return Math.round(step / 2 + Math.random() * (step / 2));
 }
 
+/**
+ * Answers after which nobody can tell whether Business Central applied a write:
+ * no answer at all (0: dropped connection, Timeout), 408 (its 8-minute operation
+ * timeout), 502 (a gateway lost the upstream answer) and 504 (over 10 minutes).
+ * Reads are re-sent after them; writes are verified by re-reading (Update,
+ * Delete) or reported as "may or may not have been created" (Create), never re-sent blindly.
+ */
+export function isAmbiguous(response: BcResponse): boolean {
+	return [0, 408, 502, 504].includes(response.statusCode);
+}
+
 function isRetryable(method: IHttpRequestMethods, response: BcResponse): boolean {
 	if (response.statusCode === 429 || response.statusCode === 503) return true;
-	// 504 and a dropped connection may hide an applied write: only reads are re-sent blindly.
-	const read = method === 'GET';
-	return read && (response.statusCode === 504 || response.statusCode === 0);
+	return method === 'GET' && isAmbiguous(response);
 }
 
 /** Absolute URL for a request, refusing anything outside the configured API base. */

@@ -60,7 +60,7 @@ function createdRecord(context: IExecuteFunctions, response: BcResponse, body: I
 
 /**
  * POST `companies(c)/customerPayments` with `journalId` in the body → 201 and
- * the new payment. Never re-sent after an ambiguous failure (no answer, 504):
+ * the new payment. Never re-sent after an ambiguous failure (no answer, 408, 502, 504):
  * the item fails saying the payment may or may not exist and how to check.
  * The transport retries a POST only after 429/503, which the server did not process.
  */

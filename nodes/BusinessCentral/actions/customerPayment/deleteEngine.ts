@@ -35,7 +35,7 @@ const CHANGED_MEANWHILE: BcResponse = {
  * Deletes one payment with optimistic concurrency, the way Update writes:
  * - If-Match is the given eTag, else the one just read (`*` only for "Delete Regardless").
  * - 409/412 → per policy: fail, or re-read and delete once more with the new eTag.
- * - No answer / 504 → re-read: 404 → it is gone (success); same eTag (or `*`) →
+ * - No answer / 408 / 502 / 504 → re-read: 404 → it is gone (success); same eTag (or `*`) →
  *   the DELETE did not happen, send it once more; another eTag → a conflict.
  */
 export async function deletePayment(

@@ -139,7 +139,7 @@ export const updateOptions: INodeProperties = {
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: 5,
 			description:
-				'How often to retry a request that Business Central throttled (429) or could not serve (503, 504), waiting as it asks (Retry-After) or with exponential back-off. A PATCH that got no answer is sent again only after re-reading the payment shows it was not applied.',
+				'How often to retry a request that Business Central throttled (429) or could not serve (503; for reads also 408, 502, 504), waiting as it asks (Retry-After) or with exponential back-off. A PATCH that got no answer is sent again only after re-reading the payment shows it was not applied.',
 		},
 		{
 			displayName: 'On eTag Conflict',

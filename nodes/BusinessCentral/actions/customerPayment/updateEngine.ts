@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { PaymentRecord } from '../../helpers/schemas';
 import { errorDetails, toNodeApiError } from '../../transport/errors';
-import type { BcResponse } from '../../transport/request';
+import { isAmbiguous, type BcResponse } from '../../transport/request';
 import type { PaymentIo } from './paymentIo';
 import { carriesPatch, previousValues, toOutput, toPaymentRecord } from './paymentRecords';
 import type { UpdatePlan } from './updatePlan';
@@ -23,7 +23,7 @@ interface Work {
 	conflictRetries: number;
 	/** Writes sent again after a re-read showed that an unanswered one was not applied. */
 	resends: number;
-	/** The last write's answer when it was no answer (dropped, timed out, 504). */
+	/** The last write's answer when it was no answer (dropped, timed out, 408, 502, 504). */
 	unanswered?: BcResponse;
 }
 
@@ -40,10 +40,8 @@ export function isConflict(response: BcResponse): boolean {
 	return response.statusCode === 409 || response.statusCode === 412;
 }
 
-/** No HTTP answer or a gateway timeout: the PATCH may or may not have been applied. */
-export function isAmbiguous(response: BcResponse): boolean {
-	return response.statusCode === 0 || response.statusCode === 504;
-}
+/** The PATCH may or may not have been applied (no answer, 408, 502, 504): see the transport. */
+export { isAmbiguous };
 
 /**
  * Applies updates with optimistic concurrency, the same way whether the
@@ -54,7 +52,7 @@ export function isAmbiguous(response: BcResponse): boolean {
  * - 409/412 → per the plan's policy: fail; re-read and write once more; or, for
  *   "Overwrite Regardless", re-read and write on top of the newer version
  *   (up to `maxResends` times, at least once).
- * - No answer / 504 (a dropped connection, the Timeout, a gateway) → re-read
+ * - No answer / 408 / 502 / 504 (a dropped connection, the Timeout, a gateway) → re-read
  *   before anything else: eTag unchanged → the write did not happen, send it
  *   again (up to `maxResends` times, each re-sent write verified the same way);
  *   record carries our values → it did; else someone else changed it → a
