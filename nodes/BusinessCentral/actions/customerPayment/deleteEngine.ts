@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { bcRequest, type BcResponse, type RetryPolicy } from '../../transport/request';
 import { paymentFailure } from './paymentErrors';
 import { paymentPath, toPaymentRecord } from './paymentRecords';
-import { isAmbiguous, isConflict } from './updateEngine';
+import { changedMeanwhile, isAmbiguous, isConflict } from './updateEngine';
 import type { ConflictPolicy } from './updatePlan';
 
 export interface DeletePlan {
@@ -16,20 +16,6 @@ export interface DeletePlan {
 
 const CONFLICT_HINT =
 	'The customer payment was changed by someone else after its eTag was read, so it was not deleted. Check the change, then delete again, or set "On eTag Conflict" to "Fetch Latest and Retry Once" or "Delete Regardless".';
-
-/** What a re-read after an unanswered DELETE shows when another user changed the record. */
-const CHANGED_MEANWHILE: BcResponse = {
-	statusCode: 409,
-	headers: {},
-	body: {
-		error: {
-			code: 'Request_EntityChanged',
-			message:
-				'Another user has already changed the record (seen when re-reading it after a delete that got no answer).',
-		},
-	},
-	retries: 0,
-};
 
 /**
  * Deletes one payment with optimistic concurrency, the way Update writes:
@@ -98,7 +84,7 @@ export async function deletePayment(
 			resent = true;
 			continue;
 		}
-		if (plan.onConflict !== 'retryOnce' || conflictRetried) throw conflict(CHANGED_MEANWHILE, ifMatch);
+		if (plan.onConflict !== 'retryOnce' || conflictRetried) throw conflict(changedMeanwhile('a delete'), ifMatch);
 		conflictRetried = true;
 		ifMatch = current;
 	}

@@ -241,8 +241,8 @@ export async function runUpdates(
 	return outcomes;
 }
 
-/** What a re-read after an unanswered write shows when another user changed the record. */
-function changedMeanwhile(): BcResponse {
+/** What a re-read after an unanswered write (`request`: "a delete", …) shows when another user changed the record. */
+export function changedMeanwhile(request = 'a request'): BcResponse {
 	return {
 		statusCode: 409,
 		headers: {},
@@ -250,7 +250,7 @@ function changedMeanwhile(): BcResponse {
 			error: {
 				code: 'Request_EntityChanged',
 				message:
-					'Another user has already changed the record (seen when re-reading it after a request that got no answer).',
+					`Another user has already changed the record (seen when re-reading it after ${request} that got no answer).`,
 			},
 		},
 		retries: 0,
