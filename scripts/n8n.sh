@@ -6,9 +6,10 @@
 # sandbox. See docs/real-n8n.md.
 #
 #   start    (default) n8n editor on http://localhost:$N8N_PORT with the sandbox,
-#            the sandbox credentials and both example workflows; Ctrl+C stops both
+#            the sandbox credentials and every example workflow; Ctrl+C stops both
 #   execute  runs examples/update-customer-payments.n8n.json headless with
-#            `n8n execute --id=bcUpdatePayments --rawOutput`, prints the result,
+#            `n8n execute --id=bcUpdatePayments --rawOutput`, then
+#            examples/get-many-customer-payments.json (--id=bcGetManyPayments), prints the results,
 #            checks the two payments were updated (exit 1 otherwise), stops
 #   install  only installs n8n into $N8N_APP_DIR (done by the others when missing)
 #
@@ -233,7 +234,7 @@ import_all() {
 	}
 	grep -E '^Successfully imported' "$log" | sed 's/^/         /'
 	say "Imported in $(elapsed "$t"): credentials 'Business Central sandbox (bearer)' (bcSandboxToken)," \
-		"'Business Central sandbox (OAuth2 client credentials)' (bcSandboxOAuth2); workflows $WORKFLOW_ID, bcUpdatePaymentsPinned"
+		"'Business Central sandbox (OAuth2 client credentials)' (bcSandboxOAuth2); workflows $WORKFLOW_ID, bcUpdatePaymentsPinned, bcGetPayment, bcGetManyPayments, bcCreatePayment, bcDeletePayment"
 }
 
 setup() {
@@ -307,6 +308,16 @@ run_execute() {
 	cat "$out"
 	say "n8n execute exited with $rc after $took (output kept in ${out#"$ROOT"/})"
 	node scripts/n8n/check-execute.cjs "$out" "$RUN_DIR/sandbox.json" || die "the workflow did not update the payments"
+	((rc == 0)) || die "n8n execute exited with $rc"
+
+	# A second operation in the real app: Get Many (journal scope, Return All, date filter).
+	local out2="$RUN_DIR/execute-get-many.out"
+	t=$SECONDS
+	rc=0
+	say "Running: n8n execute --id=bcGetManyPayments --rawOutput"
+	n8n_cli execute --id=bcGetManyPayments --rawOutput >"$out2" 2>&1 || rc=$?
+	say "n8n execute exited with $rc after $(elapsed "$t") (output kept in ${out2#"$ROOT"/})"
+	node scripts/n8n/check-get-many.cjs "$out2" "$RUN_DIR/sandbox.json" || die "Get Many did not return the sandbox's payments"
 	((rc == 0)) || die "n8n execute exited with $rc"
 	say "execute passed in $(elapsed "$T0") in all."
 }

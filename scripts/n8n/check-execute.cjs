@@ -19,21 +19,10 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { extractRun } = require('./executeOutput.cjs');
+
 const ROOT = path.resolve(__dirname, '../..');
 const NODE_NAME = 'Update Customer Payment';
-
-/** The JSON document n8n printed: from a line "{" to the last line "}". */
-function extractRun(text) {
-	const lines = text.split('\n');
-	const start = lines.findIndex((line) => line === '{');
-	const end = lines.findLastIndex((line) => line === '}');
-	if (start < 0 || end < start) return undefined;
-	try {
-		return JSON.parse(lines.slice(start, end + 1).join('\n'));
-	} catch {
-		return undefined;
-	}
-}
 
 async function main() {
 	const [outFile, sandboxFile] = process.argv.slice(2);
