@@ -234,7 +234,7 @@ import_all() {
 	}
 	grep -E '^Successfully imported' "$log" | sed 's/^/         /'
 	say "Imported in $(elapsed "$t"): credentials 'Business Central sandbox (bearer)' (bcSandboxToken)," \
-		"'Business Central sandbox (OAuth2 client credentials)' (bcSandboxOAuth2); workflows $WORKFLOW_ID, bcUpdatePaymentsPinned, bcGetPayment, bcGetManyPayments, bcCreatePayment, bcDeletePayment"
+		"'Business Central sandbox (OAuth2 client credentials)' (bcSandboxOAuth2); workflows $WORKFLOW_ID, bcUpdatePaymentsPinned, bcGetPayment, bcGetManyPayments, bcGetManyOAuth2, bcCreatePayment, bcDeletePayment"
 }
 
 setup() {
@@ -318,6 +318,16 @@ run_execute() {
 	n8n_cli execute --id=bcGetManyPayments --rawOutput >"$out2" 2>&1 || rc=$?
 	say "n8n execute exited with $rc after $(elapsed "$t") (output kept in ${out2#"$ROOT"/})"
 	node scripts/n8n/check-get-many.cjs "$out2" "$RUN_DIR/sandbox.json" || die "Get Many did not return the sandbox's payments"
+	((rc == 0)) || die "n8n execute exited with $rc"
+
+	# The same with the OAuth2 client-credentials credential: n8n itself gets the token.
+	local out3="$RUN_DIR/execute-get-many-oauth2.out"
+	t=$SECONDS
+	rc=0
+	say "Running: n8n execute --id=bcGetManyOAuth2 --rawOutput (OAuth2 client credentials)"
+	n8n_cli execute --id=bcGetManyOAuth2 --rawOutput >"$out3" 2>&1 || rc=$?
+	say "n8n execute exited with $rc after $(elapsed "$t") (output kept in ${out3#"$ROOT"/})"
+	node scripts/n8n/check-get-many.cjs "$out3" "$RUN_DIR/sandbox.json" || die "Get Many with OAuth2 did not return the sandbox's payments"
 	((rc == 0)) || die "n8n execute exited with $rc"
 	say "execute passed in $(elapsed "$T0") in all."
 }

@@ -95,6 +95,25 @@ function main() {
 		const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8'));
 		return { ...workflow, id, active: false };
 	});
+	// Get Many once more with the OAuth2 credential: the real n8n fetches the
+	// token from the sandbox's token endpoint (client credentials grant) itself.
+	const getMany = workflows.find((workflow) => workflow.id === 'bcGetManyPayments');
+	workflows.push({
+		...getMany,
+		id: 'bcGetManyOAuth2',
+		name: `${getMany.name} (OAuth2 client credentials)`,
+		nodes: getMany.nodes.map((node) =>
+			node.type.endsWith('.businessCentral')
+				? {
+						...node,
+						parameters: { ...node.parameters, authentication: 'oAuth2' },
+						credentials: {
+							businessCentralOAuth2Api: { id: 'bcSandboxOAuth2', name: credentials[1].name },
+						},
+					}
+				: node,
+		),
+	});
 
 	const write = (name, value) =>
 		fs.writeFileSync(path.join(outDir, name), `${JSON.stringify(value, null, '\t')}\n`, {
