@@ -7,6 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { parseCompanyLocator } from '../helpers/locators';
+import { andAll, odataString } from '../helpers/odata';
 import { collectionSchema } from '../helpers/schemas';
 import { GUID_PATTERN, locatorValue } from '../helpers/validation';
 import { getConnection } from '../transport/connection';
@@ -16,20 +17,10 @@ import { invoiceCustomerFilter } from './invoiceCustomer';
 
 const PAGE_SIZE = 50;
 
-/** OData string literal: single quotes doubled. */
-function literal(text: string): string {
-	return `'${text.replace(/'/g, "''")}'`;
-}
-
 function containsAny(fields: string[], filter?: string): string | undefined {
 	const text = filter?.trim();
 	if (!text) return undefined;
-	return `(${fields.map((field) => `contains(${field},${literal(text)})`).join(' or ')})`;
-}
-
-function and(...parts: Array<string | undefined>): string | undefined {
-	const present = parts.filter((part): part is string => !!part);
-	return present.length ? present.join(' and ') : undefined;
+	return `(${fields.map((field) => `contains(${field},${odataString(text)})`).join(' or ')})`;
 }
 
 /** One page of a collection; `paginationToken` is the server's @odata.nextLink. */
@@ -39,17 +30,13 @@ async function page(
 	query: IDataObject,
 	paginationToken?: string,
 ): Promise<{ value: IDataObject[]; next?: string }> {
-	const response = await bcRequest.call(
-		this,
-		paginationToken
-			? { method: 'GET', url: paginationToken, headers: { Prefer: `odata.maxpagesize=${PAGE_SIZE}` } }
-			: {
-					method: 'GET',
-					url: path,
-					qs: query,
-					headers: { Prefer: `odata.maxpagesize=${PAGE_SIZE}` },
-				},
-	);
+	// the next link already carries the query
+	const response = await bcRequest.call(this, {
+		method: 'GET',
+		url: paginationToken ?? path,
+		qs: paginationToken ? undefined : query,
+		headers: { Prefer: `odata.maxpagesize=${PAGE_SIZE}` },
+	});
 	if (response.statusCode !== 200) {
 		throw toNodeApiError(this.getNode(), errorDetails(response), { action: `Listing ${path}` });
 	}
@@ -73,24 +60,33 @@ function text(value: unknown): string {
 	return value === undefined || value === null ? '' : String(value);
 }
 
+/** One page of a collection as list-search results: `name` per record, its `id` as the value. */
+async function listPage(
+	this: ILoadOptionsFunctions,
+	path: string,
+	query: IDataObject,
+	paginationToken: string | undefined,
+	name: (record: IDataObject) => string,
+): Promise<INodeListSearchResult> {
+	const { value, next } = await page.call(this, path, query, paginationToken);
+	return {
+		results: value.map((record): INodeListSearchItems => ({ name: name(record), value: text(record.id) })),
+		paginationToken: next,
+	};
+}
+
 export async function searchCompanies(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const { value, next } = await page.call(
+	return await listPage.call(
 		this,
 		'companies',
 		{ $select: 'id,name,displayName', $filter: containsAny(['name', 'displayName'], filter) },
 		paginationToken,
+		(company) => text(company.displayName) || text(company.name),
 	);
-	return {
-		results: value.map((company) => ({
-			name: text(company.displayName) || text(company.name),
-			value: text(company.id),
-		})),
-		paginationToken: next,
-	};
 }
 
 export async function searchJournals(
@@ -99,19 +95,13 @@ export async function searchJournals(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const company = await companyId.call(this);
-	const { value, next } = await page.call(
+	return await listPage.call(
 		this,
 		`companies(${company})/customerPaymentJournals`,
 		{ $select: 'id,code,displayName', $filter: containsAny(['code', 'displayName'], filter) },
 		paginationToken,
+		(journal) => `${text(journal.code)}${journal.displayName ? ` · ${text(journal.displayName)}` : ''}`,
 	);
-	return {
-		results: value.map((journal) => ({
-			name: `${text(journal.code)}${journal.displayName ? ` · ${text(journal.displayName)}` : ''}`,
-			value: text(journal.id),
-		})),
-		paginationToken: next,
-	};
 }
 
 function paymentName(payment: IDataObject): string {
@@ -170,7 +160,7 @@ export async function searchPayments(
 	const company = await companyId.call(this);
 	const search = containsAny(['documentNumber', 'customerNumber', 'description', 'externalDocumentNumber'], filter);
 	const query = (journalId: string): IDataObject => ({
-		$filter: and(`journalId eq ${journalId}`, search),
+		$filter: andAll([`journalId eq ${journalId}`, search]),
 		$orderby: 'lineNumber',
 	});
 	const toResults = (payments: IDataObject[]) =>
@@ -208,7 +198,7 @@ export async function searchCustomers(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const company = await companyId.call(this);
-	const { value, next } = await page.call(
+	return await listPage.call(
 		this,
 		`companies(${company})/customers`,
 		{
@@ -217,14 +207,8 @@ export async function searchCustomers(
 			$orderby: 'number',
 		},
 		paginationToken,
+		(customer) => `${text(customer.number)} · ${text(customer.displayName)}`,
 	);
-	return {
-		results: value.map((customer) => ({
-			name: `${text(customer.number)} · ${text(customer.displayName)}`,
-			value: text(customer.id),
-		})),
-		paginationToken: next,
-	};
 }
 
 /** Open posted sales invoices, narrowed to the customer chosen for the payment if any (see invoiceCustomer.ts). */
@@ -234,25 +218,20 @@ export async function searchInvoices(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const company = await companyId.call(this);
-	const { value, next } = await page.call(
+	return await listPage.call(
 		this,
 		`companies(${company})/salesInvoices`,
 		{
 			$select: 'id,number,customerNumber,customerName,remainingAmount,dueDate',
-			$filter: and(
+			$filter: andAll([
 				"status eq 'Open'",
 				invoiceCustomerFilter(this),
 				containsAny(['number', 'customerName', 'customerNumber'], filter),
-			),
+			]),
 			$orderby: 'number',
 		},
 		paginationToken,
+		(invoice) =>
+			`${text(invoice.number)} · ${text(invoice.customerName) || text(invoice.customerNumber)} · open ${text(invoice.remainingAmount)} · due ${text(invoice.dueDate)}`,
 	);
-	return {
-		results: value.map((invoice) => ({
-			name: `${text(invoice.number)} · ${text(invoice.customerName) || text(invoice.customerNumber)} · open ${text(invoice.remainingAmount)} · due ${text(invoice.dueDate)}`,
-			value: text(invoice.id),
-		})),
-		paginationToken: next,
-	};
 }
