@@ -297,38 +297,32 @@ run_start() {
 	((rc == 0)) || die "n8n exited with $rc"
 }
 
+# execute_checked <workflow id> <output file name> <check script> <what failed> [print]:
+# `n8n execute --id=… --rawOutput` into $RUN_DIR/<output file>, then the check
+# script on that output and the sandbox facts; dies when either fails.
+execute_checked() {
+	local id="$1" out="$RUN_DIR/$2" check="$3" failure="$4" print="${5:-}" t=$SECONDS rc=0
+	say "Running: n8n execute --id=$id --rawOutput (task broker port $N8N_RUNNERS_BROKER_PORT)"
+	n8n_cli execute --id="$id" --rawOutput >"$out" 2>&1 || rc=$?
+	local took
+	took="$(elapsed "$t")"
+	[[ -z "$print" ]] || cat "$out"
+	say "n8n execute exited with $rc after $took (output kept in ${out#"$ROOT"/})"
+	node "$check" "$out" "$RUN_DIR/sandbox.json" || die "$failure"
+	((rc == 0)) || die "n8n execute exited with $rc"
+}
+
 run_execute() {
 	setup
 	export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$(free_port)}"
-	local out="$RUN_DIR/execute.out" t=$SECONDS rc=0
-	say "Running: n8n execute --id=$WORKFLOW_ID --rawOutput (task broker port $N8N_RUNNERS_BROKER_PORT)"
-	n8n_cli execute --id="$WORKFLOW_ID" --rawOutput >"$out" 2>&1 || rc=$?
-	local took
-	took="$(elapsed "$t")"
-	cat "$out"
-	say "n8n execute exited with $rc after $took (output kept in ${out#"$ROOT"/})"
-	node scripts/n8n/check-execute.cjs "$out" "$RUN_DIR/sandbox.json" || die "the workflow did not update the payments"
-	((rc == 0)) || die "n8n execute exited with $rc"
-
+	execute_checked "$WORKFLOW_ID" execute.out scripts/n8n/check-execute.cjs \
+		"the workflow did not update the payments" print
 	# A second operation in the real app: Get Many (journal scope, Return All, date filter).
-	local out2="$RUN_DIR/execute-get-many.out"
-	t=$SECONDS
-	rc=0
-	say "Running: n8n execute --id=bcGetManyPayments --rawOutput"
-	n8n_cli execute --id=bcGetManyPayments --rawOutput >"$out2" 2>&1 || rc=$?
-	say "n8n execute exited with $rc after $(elapsed "$t") (output kept in ${out2#"$ROOT"/})"
-	node scripts/n8n/check-get-many.cjs "$out2" "$RUN_DIR/sandbox.json" || die "Get Many did not return the sandbox's payments"
-	((rc == 0)) || die "n8n execute exited with $rc"
-
+	execute_checked bcGetManyPayments execute-get-many.out scripts/n8n/check-get-many.cjs \
+		"Get Many did not return the sandbox's payments"
 	# The same with the OAuth2 client-credentials credential: n8n itself gets the token.
-	local out3="$RUN_DIR/execute-get-many-oauth2.out"
-	t=$SECONDS
-	rc=0
-	say "Running: n8n execute --id=bcGetManyOAuth2 --rawOutput (OAuth2 client credentials)"
-	n8n_cli execute --id=bcGetManyOAuth2 --rawOutput >"$out3" 2>&1 || rc=$?
-	say "n8n execute exited with $rc after $(elapsed "$t") (output kept in ${out3#"$ROOT"/})"
-	node scripts/n8n/check-get-many.cjs "$out3" "$RUN_DIR/sandbox.json" || die "Get Many with OAuth2 did not return the sandbox's payments"
-	((rc == 0)) || die "n8n execute exited with $rc"
+	execute_checked bcGetManyOAuth2 execute-get-many-oauth2.out scripts/n8n/check-get-many.cjs \
+		"Get Many with OAuth2 did not return the sandbox's payments"
 	say "execute passed in $(elapsed "$T0") in all."
 }
 

@@ -19,7 +19,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { extractRun } = require('./executeOutput.cjs');
+const { exitWith, extractRun, nodeItems, runProblems } = require('./executeOutput.cjs');
 
 const ROOT = path.resolve(__dirname, '../..');
 const NODE_NAME = 'Update Customer Payment';
@@ -44,10 +44,8 @@ async function main() {
 		say('check: n8n printed no execution result (no JSON document in its output)');
 		return 1;
 	}
-	if (run.status !== 'success') problems.push(`execution status is "${run.status}", not "success"`);
-	const error = run.data?.resultData?.error;
-	if (error) problems.push(`execution error: ${error.message ?? JSON.stringify(error)}`);
-	const items = run.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0] ?? [];
+	problems.push(...runProblems(run));
+	const items = nodeItems(run, NODE_NAME);
 	if (items.length !== expected.length) {
 		problems.push(`"${NODE_NAME}" returned ${items.length} item(s), expected ${expected.length}`);
 	}
@@ -90,10 +88,4 @@ async function main() {
 	return 0;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(err) => {
-		process.stderr.write(`check: ${err instanceof Error ? err.stack : String(err)}\n`);
-		process.exit(1);
-	},
-);
+exitWith(main);

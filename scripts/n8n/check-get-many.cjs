@@ -17,7 +17,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { extractRun } = require('./executeOutput.cjs');
+const { exitWith, extractRun, nodeItems, runProblems } = require('./executeOutput.cjs');
 
 const ROOT = path.resolve(__dirname, '../..');
 const NODE_NAME = 'Get Many Customer Payments';
@@ -51,9 +51,8 @@ async function main() {
 		say('check: n8n printed no execution result (no JSON document in its output)');
 		return 1;
 	}
-	const problems = [];
-	if (run.status !== 'success') problems.push(`execution status is "${run.status}", not "success"`);
-	const items = run.data?.resultData?.runData?.[NODE_NAME]?.[0]?.data?.main?.[0] ?? [];
+	const problems = runProblems(run);
+	const items = nodeItems(run, NODE_NAME);
 	const expected = await sandboxPayments(
 		sandbox,
 		parameters.company.value,
@@ -79,10 +78,4 @@ async function main() {
 	return 0;
 }
 
-main().then(
-	(code) => process.exit(code),
-	(err) => {
-		process.stderr.write(`check: ${err instanceof Error ? err.stack : String(err)}\n`);
-		process.exit(1);
-	},
-);
+exitWith(main);
