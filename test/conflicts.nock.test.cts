@@ -16,8 +16,7 @@ import {
 	PAYMENT,
 	PAYMENT_URL,
 	paymentRecord,
-	SAAS_ORIGIN,
-	TOKEN,
+	saasApi,
 	updateWorkflow,
 	useNock,
 } from './fixtures.cjs';
@@ -26,9 +25,7 @@ const requests = useNock(nock);
 
 const CHANGED = 'Another user has already changed the record.';
 
-function api() {
-	return nock(SAAS_ORIGIN, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
-}
+const api = () => saasApi(nock);
 
 describe('eTag conflicts', () => {
 	test.each([

@@ -18,7 +18,7 @@ import {
 	PAYMENT_URL,
 	paymentPath,
 	paymentRecord,
-	SAAS_ORIGIN,
+	saasApi,
 	TOKEN,
 	updateWorkflow,
 	useNock,
@@ -26,9 +26,7 @@ import {
 
 const requests = useNock(nock);
 
-function api() {
-	return nock(SAAS_ORIGIN, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
-}
+const api = () => saasApi(nock);
 
 describe('the secret check itself', () => {
 	test('finds a secret in non-enumerable properties and nested causes', () => {

@@ -203,6 +203,18 @@ export function expectNoSecrets(values: unknown[], secrets: string[] = [TOKEN, C
 }
 
 /**
+ * A nock scope on the SaaS API origin that only matches requests carrying the
+ * test bearer token (and any further headers given). nock is passed in, as to
+ * useNock: importing it here would intercept the sandbox tests' sockets too.
+ */
+export function saasApi(
+	nockModule: typeof import('nock'),
+	reqheaders: Record<string, string | RegExp> = {},
+): ReturnType<typeof import('nock')> {
+	return nockModule(SAAS_ORIGIN, { reqheaders: { authorization: `Bearer ${TOKEN}`, ...reqheaders } });
+}
+
+/**
  * Installs the nock lifecycle for a test file: no real network, and every
  * request nock could not match is recorded. `unmatched` lists them ("METHOD url");
  * after each test it must be empty and every interceptor must have been used.

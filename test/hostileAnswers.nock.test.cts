@@ -24,18 +24,15 @@ import {
 	paymentPath,
 	paymentRecord,
 	SAAS_BASE,
-	SAAS_ORIGIN,
 	SAAS_PATH,
-	TOKEN,
+	saasApi,
 	updateWorkflow,
 	useNock,
 } from './fixtures.cjs';
 
 const requests = useNock(nock);
 
-function api() {
-	return nock(SAAS_ORIGIN, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
-}
+const api = () => saasApi(nock);
 
 const HTML_PAGE = '<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sign in to your account</h1><script>var t="x"</script></body></html>';
 const HUGE = 'x'.repeat(5 * 1024 * 1024);

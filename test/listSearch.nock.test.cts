@@ -12,6 +12,7 @@ import {
 	businessCentralNode,
 	COMPANY,
 	CUSTOMER,
+	ETAG_1,
 	expectNoSecrets,
 	INVOICE,
 	JOURNAL,
@@ -20,13 +21,11 @@ import {
 	PAYMENT,
 	PAYMENT_2,
 	paymentRecord,
-	ETAG_1,
 	SAAS_BASE,
-	SAAS_ORIGIN,
 	SAAS_PATH,
-	TOKEN,
-	useNock,
+	saasApi,
 	type UpdateNodeOptions,
+	useNock,
 } from './fixtures.cjs';
 
 const requests = useNock(nock);
@@ -34,11 +33,7 @@ const requests = useNock(nock);
 const COMPANY_2 = '6f1fe3d1-4b7c-ef11-8a6b-6045bde9c5a2';
 const COMPANY_PATH = `${SAAS_PATH}/companies(${COMPANY})`;
 
-function api() {
-	return nock(SAAS_ORIGIN, {
-		reqheaders: { authorization: `Bearer ${TOKEN}`, prefer: 'odata.maxpagesize=50' },
-	});
-}
+const api = () => saasApi(nock, { prefer: 'odata.maxpagesize=50' });
 
 async function search(method: string, parameters: UpdateNodeOptions = {}, filter?: string, paginationToken?: string) {
 	return await listSearch(method, businessCentralNode(parameters), {

@@ -23,9 +23,8 @@ import {
 	PAYMENT,
 	PAYMENT_2,
 	paymentRecord,
-	SAAS_ORIGIN,
 	SAAS_PATH,
-	TOKEN,
+	saasApi,
 	useNock,
 } from './fixtures.cjs';
 import { NODE, opsWorkflow } from './opsFixtures.cjs';
@@ -34,9 +33,7 @@ useNock(nock);
 
 const COLLECTION = `${SAAS_PATH}/companies(${COMPANY})/customerPayments`;
 
-function api() {
-	return nock(SAAS_ORIGIN, { reqheaders: { authorization: `Bearer ${TOKEN}`, 'content-type': /application\/json/ } });
-}
+const api = () => saasApi(nock, { 'content-type': /application\/json/ });
 
 async function create(items: IDataObject[], parameters: IDataObject, continueOnFail = false, credentials = bearerCredentials()) {
 	return await runWorkflow(

@@ -20,8 +20,7 @@ import {
 	PAYMENT_3,
 	paymentPath,
 	paymentRecord,
-	SAAS_ORIGIN,
-	TOKEN,
+	saasApi,
 	useNock,
 } from './fixtures.cjs';
 import { NODE, opsWorkflow } from './opsFixtures.cjs';
@@ -30,9 +29,7 @@ useNock(nock);
 
 const CHANGED = bcError('Request_EntityChanged', 'Another user has already changed the record.');
 
-function api() {
-	return nock(SAAS_ORIGIN, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
-}
+const api = () => saasApi(nock);
 
 async function del(items: IDataObject[], parameters: IDataObject, continueOnFail = false) {
 	return await runWorkflow(opsWorkflow(items, 'delete', { parameters: { customerPayment: PAYMENT, ...parameters }, continueOnFail }), {

@@ -20,8 +20,7 @@ import {
 	paymentPath,
 	paymentRecord,
 	SAAS_BASE,
-	SAAS_ORIGIN,
-	TOKEN,
+	saasApi,
 	useNock,
 } from './fixtures.cjs';
 import { NODE, opsWorkflow } from './opsFixtures.cjs';
@@ -42,9 +41,7 @@ const SIMPLE_KEYS = [
 	'description',
 ];
 
-function api() {
-	return nock(SAAS_ORIGIN, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
-}
+const api = () => saasApi(nock);
 
 async function get(items: IDataObject[], parameters: IDataObject, continueOnFail = false) {
 	return await runWorkflow(opsWorkflow(items, 'get', { parameters, continueOnFail }), {

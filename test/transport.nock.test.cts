@@ -16,17 +16,14 @@ import {
 	PAYMENT_2,
 	PAYMENT_URL,
 	paymentRecord,
-	SAAS_ORIGIN,
-	TOKEN,
+	saasApi,
 	updateWorkflow,
 	useNock,
 } from './fixtures.cjs';
 
 const requests = useNock(nock);
 
-function api() {
-	return nock(SAAS_ORIGIN, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
-}
+const api = () => saasApi(nock);
 
 const THROTTLED = bcError(
 	'Application_TooManyRequests',
