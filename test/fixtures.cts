@@ -104,20 +104,22 @@ export function businessCentralNode(parameters: UpdateNodeOptions): INode {
 }
 
 /** Items → Business Central. Node parameters may use expressions over the items. */
+/** The test input node "Items": emits the given items. */
+export function itemsNode(items: IDataObject[]): INode {
+	return {
+		id: 'items-node',
+		name: 'Items',
+		type: ITEMS_NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { items: JSON.stringify(items) },
+	};
+}
+
 export function updateWorkflow(items: IDataObject[], parameters: UpdateNodeOptions = {}): WorkflowJson {
 	return {
 		name: 'update customer payments',
-		nodes: [
-			{
-				id: 'items-node',
-				name: 'Items',
-				type: ITEMS_NODE_TYPE,
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: { items: JSON.stringify(items) },
-			},
-			businessCentralNode(parameters),
-		],
+		nodes: [itemsNode(items), businessCentralNode(parameters)],
 		connections: {
 			Items: { main: [[{ node: 'Business Central', type: 'main' as never, index: 0 }]] },
 		},

@@ -4,8 +4,8 @@
  */
 import type { ICredentialDataDecryptedObject, IDataObject, INode } from 'n8n-workflow';
 
-import { ITEMS_NODE_TYPE, NODE_TYPE, type WorkflowJson } from '../dev/engine.cjs';
-import { COMPANY, locator } from './fixtures.cjs';
+import { NODE_TYPE, type WorkflowJson } from '../dev/engine.cjs';
+import { COMPANY, itemsNode, locator } from './fixtures.cjs';
 
 export const NODE = 'Business Central';
 
@@ -41,17 +41,6 @@ export function opsNode(operation: Operation, options: OpsNodeOptions = {}): INo
 		} as INode['parameters'],
 		credentials: { businessCentralApi: { id: '1', name: 'Business Central token' } },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-	};
-}
-
-function itemsNode(items: IDataObject[]): INode {
-	return {
-		id: 'items-node',
-		name: 'Items',
-		type: ITEMS_NODE_TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: { items: JSON.stringify(items) },
 	};
 }
 
