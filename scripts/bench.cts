@@ -10,7 +10,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { runWorkflow } from '../dev/engine.cjs';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.cjs';
+import { sandboxBearerCredentials, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.cjs';
 import { updateWorkflow } from '../test/fixtures.cjs';
 import { ensureBuilt } from './ensureBuilt.cjs';
 
@@ -95,15 +95,7 @@ async function measure(
 		}, 5);
 		sandbox.resetStats();
 		const started = process.hrtime.bigint();
-		const result = await runWorkflow(workflow, {
-			credentials: {
-				businessCentralApi: {
-					accessToken: sandbox.token,
-					deployment: 'custom',
-					customBaseUrl: sandbox.baseUrl('v2.0'),
-				},
-			},
-		});
+		const result = await runWorkflow(workflow, { credentials: sandboxBearerCredentials(sandbox) });
 		const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 		clearInterval(sampler);
 		const failure = result.error();

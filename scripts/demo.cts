@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { runWorkflow, type WorkflowJson } from '../dev/engine.cjs';
-import { startSandbox } from '../sandbox/index.cjs';
+import { sandboxBearerCredentials, startSandbox } from '../sandbox/index.cjs';
 import { ensureBuilt } from './ensureBuilt.cjs';
 
 const EXAMPLE = path.resolve(__dirname, '../examples/update-customer-payments.json');
@@ -35,15 +35,7 @@ async function main(): Promise<number> {
 			throw new Error('The example names payments the sandbox does not have (was the seed changed?)');
 		}
 
-		const result = await runWorkflow(workflow, {
-			credentials: {
-				businessCentralApi: {
-					accessToken: sandbox.token,
-					deployment: 'custom',
-					customBaseUrl: sandbox.baseUrl('v2.0'),
-				},
-			},
-		});
+		const result = await runWorkflow(workflow, { credentials: sandboxBearerCredentials(sandbox) });
 		const error = result.error(bcNode.name) ?? result.error();
 		if (error) throw new Error(`The workflow failed: ${error.message} ${error.description ?? ''}`);
 

@@ -27,18 +27,15 @@ import { LoggerProxy } from 'n8n-workflow';
 import { runWorkflow } from '../dev/engine.cjs';
 import {
 	createRng,
+	sandboxBearerCredentials,
+	sandboxOAuth2Credentials,
 	startSandbox,
 	type FaultOptions,
 	type Sandbox,
 	type SandboxStats,
 	type ThrottleOptions,
 } from '../sandbox/index.cjs';
-import {
-	sandboxBearerCredentials,
-	sandboxOAuth2Credentials,
-	serializeDeep,
-	updateWorkflow,
-} from '../test/fixtures.cjs';
+import { serializeDeep, updateWorkflow } from '../test/fixtures.cjs';
 
 export type Policy = 'fail' | 'retryOnce' | 'overwrite';
 

@@ -260,43 +260,9 @@ export function useNock(nockModule: typeof import('nock')): { unmatched: string[
 // ---------------------------------------------------------------------------
 
 type SandboxLike = import('../sandbox/index.cjs').Sandbox;
-type SandboxApi = import('../sandbox/index.cjs').ApiVersion;
 
-/** Bearer credential (`businessCentralApi`) pointing at the sandbox's API root. */
-export function sandboxBearerCredentials(
-	sandbox: SandboxLike,
-	api: SandboxApi = 'v2.0',
-	overrides: IDataObject = {},
-): Record<string, ICredentialDataDecryptedObject> {
-	return {
-		businessCentralApi: {
-			accessToken: sandbox.token,
-			deployment: 'custom',
-			customBaseUrl: sandbox.baseUrl(api),
-			...overrides,
-		} as ICredentialDataDecryptedObject,
-	};
-}
-
-/** OAuth2 client-credentials credential (`businessCentralOAuth2Api`) using the sandbox's token endpoint. */
-export function sandboxOAuth2Credentials(
-	sandbox: SandboxLike,
-	api: SandboxApi = 'v2.0',
-	overrides: IDataObject = {},
-): Record<string, ICredentialDataDecryptedObject> {
-	return {
-		businessCentralOAuth2Api: {
-			tenantId: sandbox.tenantId,
-			clientId: sandbox.clientId,
-			clientSecret: sandbox.clientSecret,
-			entraEndpoint: 'custom',
-			customTokenUrl: sandbox.tokenUrl,
-			deployment: 'custom',
-			customBaseUrl: sandbox.baseUrl(api),
-			...overrides,
-		} as ICredentialDataDecryptedObject,
-	};
-}
+// The sandbox credential builders live with the sandbox (the demo, bench and soak use them too).
+export { sandboxBearerCredentials, sandboxOAuth2Credentials } from '../sandbox/credentials.cjs';
 
 /** A Business Central node with its own name/id, for workflows with more than one of them. */
 export function namedBusinessCentralNode(name: string, parameters: UpdateNodeOptions, x = 220): INode {
