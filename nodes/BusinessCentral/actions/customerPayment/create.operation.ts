@@ -6,12 +6,11 @@ import { parseCompanyLocator } from '../../helpers/locators';
 import { buildPaymentCreate } from '../../helpers/paymentInput';
 import { paymentRecordSchema } from '../../helpers/schemas';
 import { getConnection } from '../../transport/connection';
-import { bcRequest, DEFAULT_RETRY_POLICY, type BcResponse } from '../../transport/request';
+import { bcRequest, DEFAULT_RETRY_POLICY, isAmbiguous, type BcResponse } from '../../transport/request';
 import { runItems } from '../runItems';
 import { createProperties } from './create.description';
 import { paymentFailure } from './paymentErrors';
 import { paymentOutput } from './simplify';
-import { isAmbiguous } from './updateEngine';
 
 export const description: INodeProperties[] = withDisplayOptions(
 	{ show: { resource: ['customerPayment'], operation: ['create'] } },

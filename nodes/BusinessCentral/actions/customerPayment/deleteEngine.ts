@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { bcRequest, type BcResponse, type RetryPolicy } from '../../transport/request';
+import { bcRequest, isAmbiguous, type BcResponse, type RetryPolicy } from '../../transport/request';
 import { paymentFailure } from './paymentErrors';
 import { paymentPath, toPaymentRecord } from './paymentRecords';
-import { changedMeanwhile, isAmbiguous, isConflict } from './updateEngine';
+import { changedMeanwhile, isConflict } from './updateEngine';
 import type { ConflictPolicy } from './updatePlan';
 
 export interface DeletePlan {

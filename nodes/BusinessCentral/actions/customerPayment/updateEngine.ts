@@ -40,9 +40,6 @@ export function isConflict(response: BcResponse): boolean {
 	return response.statusCode === 409 || response.statusCode === 412;
 }
 
-/** The PATCH may or may not have been applied (no answer, 408, 502, 504): see the transport. */
-export { isAmbiguous };
-
 /**
  * Applies updates with optimistic concurrency, the same way whether the
  * requests go one by one or in `$batch`:
