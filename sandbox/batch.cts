@@ -1,10 +1,26 @@
 /**
  * OData JSON `$batch` as BC serves it: `POST {base}/$batch` with
  * `{ requests: [{ id, method, url, headers, body }] }` → 200
- * `{ responses: [{ id, status, headers, body }] }`, one per request, each with
- * its own status. At most 100 operations. Operations run in request order;
- * the responses come back in a shuffled (seeded) order so clients must match
- * them by id, as BC does not guarantee the order.
+ * `{ responses: [{ id, status, headers, body }] }`. At most 100 operations.
+ * Operations run in request order; the responses come back in a shuffled
+ * (seeded) order so clients must match them by id, as BC does not guarantee
+ * the order.
+ *
+ * Stop at the first failure: without `Prefer: odata.continue-on-error`
+ * Business Central stops processing at the first operation that fails; the
+ * answer lists the operations up to and including it, later ones are neither
+ * run nor listed (AJ Kauffmann, "Batch calls with Business Central (2) – Error
+ * handling"; community.dynamics.com "$Batch Requests Logic", verified answer;
+ * OData JSON Format 4.01 §19 "continue-on-error"). With the header every
+ * operation runs and is answered. The sandbox option `batchOnError` can make it
+ * always stop (a proxy stripping the header) or always continue.
+ *
+ * Inner answers carry `content-type` and `odata-version` but no `etag` (the
+ * eTag is `@odata.etag` in the body), and an `atomicityGroup` GUID per
+ * operation (Microsoft's "Using OData $batch requests" sample answer).
+ * An operation URL with a leading `/` resolves against the host root, not the
+ * service root, and gets 404 (same docs page: URLs are relative to the
+ * service root or absolute).
  *
  * `Isolation: snapshot` makes the batch all-or-nothing: processing stops at
  * the first failing operation, every change of the batch is rolled back, the
@@ -75,7 +91,11 @@ function parseOperations(body: unknown): BatchOperation[] {
 function operationTarget(outer: ApiRequest, url: string): { path: string; query: URLSearchParams } {
 	const root = new URL(outer.base);
 	let rest = url;
-	if (/^https?:\/\//i.test(url) || url.startsWith('/')) {
+	if (url.startsWith('/') && !url.startsWith('//')) {
+		// host-relative: resolves against the host root, where no API lives
+		throw new BcError(404, 'BadRequest_NotFound', 'Bad Request - Error in query syntax.');
+	}
+	if (/^https?:\/\//i.test(url)) {
 		const parsed = new URL(url, root);
 		const prefix = `${root.pathname}/`;
 		if (parsed.host !== root.host || !(parsed.pathname + '/').startsWith(prefix)) {
@@ -102,7 +122,8 @@ export function handleBatch(
 	const operations = parseOperations(outer.body);
 	const snapshotMode = /^\s*snapshot\s*$/i.test(outer.headers.isolation ?? '');
 	const snapshot = snapshotMode ? ctx.store.snapshot() : undefined;
-	const results = new Map<string, ApiResponse>();
+	const continueOnError = continuesOnError(ctx, outer);
+	const results = new Map<string, ApiResponse & { atomicityGroup?: string }>();
 	let failedId: string | undefined;
 	for (const op of operations) {
 		let res: ApiResponse;
@@ -122,8 +143,8 @@ export function handleBatch(
 			if (!(err instanceof BcError)) throw err;
 			res = fail(ctx, err);
 		}
-		results.set(op.id, res);
-		if (snapshot && res.status >= 400) {
+		results.set(op.id, innerAnswer(ctx, res));
+		if (res.status >= 400 && (snapshot || !continueOnError)) {
 			failedId = op.id;
 			break;
 		}
@@ -143,17 +164,38 @@ export function handleBatch(
 			results.set(op.id, res);
 		}
 	}
-	const order = shuffle(
-		ctx.batchRng,
-		operations.map((op) => op.id),
-	);
+	const order = shuffle(ctx.batchRng, [...results.keys()]);
 	if (order.length > 1 && order.every((id, i) => id === operations[i].id)) order.reverse();
-	return ok(200, {
-		responses: order.map((id) => {
-			const res = results.get(id) as ApiResponse;
-			return res.body === undefined
-				? { id, status: res.status, headers: res.headers }
-				: { id, status: res.status, headers: res.headers, body: res.body };
-		}),
+	const preferenceApplied: Record<string, string> =
+		continueOnError && !snapshot ? { 'preference-applied': 'odata.continue-on-error' } : {};
+	const responses = order.map((id) => {
+		const res = results.get(id)!;
+		return res.body === undefined
+			? { id, status: res.status, headers: res.headers, atomicityGroup: res.atomicityGroup }
+			: {
+					id,
+					status: res.status,
+					headers: res.headers,
+					atomicityGroup: res.atomicityGroup,
+					body: res.body,
+				};
 	});
+	return ok(200, { responses }, preferenceApplied);
+}
+
+function continuesOnError(ctx: Context, outer: ApiRequest): boolean {
+	const mode = ctx.options.batchOnError ?? 'honourPrefer';
+	if (mode !== 'honourPrefer') return mode === 'continue';
+	return /(^|[\s,;])(odata\.)?continue-on-error(\s*=\s*true)?\s*($|[,;])/i.test(
+		outer.headers.prefer ?? '',
+	);
+}
+
+/** An operation's answer as it appears inside a batch answer: no `etag` header, an `atomicityGroup`. */
+function innerAnswer(ctx: Context, res: ApiResponse): ApiResponse & { atomicityGroup?: string } {
+	const headers: Record<string, string> = {};
+	for (const [name, value] of Object.entries(res.headers)) {
+		if (name.toLowerCase() !== 'etag') headers[name] = value;
+	}
+	return { ...res, headers, atomicityGroup: ctx.ids.guid() };
 }

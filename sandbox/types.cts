@@ -146,6 +146,13 @@ export interface SandboxOptions {
 	customersPerCompany?: number;
 	paymentsPerJournal?: number;
 	journalsPerCompany?: number;
+	/**
+	 * What a `$batch` does after a failing operation: `honourPrefer` (default, as Business
+	 * Central: stop there unless the request carries `Prefer: odata.continue-on-error`),
+	 * `stop` (always stop: a proxy that strips the header, an older server) or
+	 * `continue` (always answer every operation).
+	 */
+	batchOnError?: 'honourPrefer' | 'stop' | 'continue';
 }
 
 export interface FaultStats {

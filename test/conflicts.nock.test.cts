@@ -32,49 +32,63 @@ describe('eTag conflicts', () => {
 		[409, 'Request_EntityChanged'],
 		[412, 'Request_EntityChanged'],
 		[412, 'PreconditionFailed'],
-	])('%i %s with policy Fail (default): node error, nothing written, no second PATCH', async (status, code) => {
-		const scope = api()
-			.get(PAYMENT_URL)
-			.reply(200, paymentRecord(PAYMENT, ETAG_1))
-			.patch(PAYMENT_URL, { amount: -1750 })
-			.matchHeader('if-match', ETAG_1)
-			.reply(status, bcError(code, CHANGED));
+	])(
+		'%i %s with policy Fail (default): node error, nothing written, no second PATCH',
+		async (status, code) => {
+			const scope = api()
+				.get(PAYMENT_URL)
+				.reply(200, paymentRecord(PAYMENT, ETAG_1))
+				.patch(PAYMENT_URL, { amount: -1750 })
+				.matchHeader('if-match', ETAG_1)
+				.reply(status, bcError(code, CHANGED));
 
-		const result = await runWorkflow(updateWorkflow([{ n: 1 }]), { credentials: bearerCredentials() });
+			const result = await runWorkflow(updateWorkflow([{ n: 1 }]), {
+				credentials: bearerCredentials(),
+			});
 
-		expect(result.output('Business Central')).toEqual([]);
-		const error = result.error('Business Central');
-		expect(error).toBeDefined();
-		expect(error!.name).toBe('NodeApiError');
-		expect(error!.message).toContain(CHANGED);
-		expect(error!.message).toContain(`Updating customer payment ${PAYMENT} failed`);
-		expect(error!.message).toContain(`eTag ${ETAG_1}`);
-		expect(error!.message).toContain('nothing was written');
-		expect(error!.httpCode).toBe(String(status));
-		expect(error!.description).toContain(`Code: ${code}.`);
-		expect(error!.description).toContain('Fetch Latest and Retry Once');
-		expect(error!.description).toContain(`CorrelationId: ${CORRELATION_ID}`);
-		expect(error!.context).toMatchObject({
-			itemIndex: 0,
-			businessCentral: { httpStatus: status, code },
-		});
-		// The workflow stops with the node's error.
-		expect(result.error()?.message).toBe(error!.message);
-		expect(scope.isDone()).toBe(true);
-		expect(requests.unmatched).toEqual([]);
-		expectNoSecrets([error, result.error(), result.output('Business Central')]);
-	});
+			expect(result.output('Business Central')).toEqual([]);
+			const error = result.error('Business Central');
+			expect(error).toBeDefined();
+			expect(error!.name).toBe('NodeApiError');
+			expect(error!.message).toContain(CHANGED);
+			expect(error!.message).toContain(`Updating customer payment ${PAYMENT} failed`);
+			expect(error!.message).toContain(`eTag ${ETAG_1}`);
+			expect(error!.message).toContain('nothing was written');
+			expect(error!.httpCode).toBe(String(status));
+			expect(error!.description).toContain(`Code: ${code}.`);
+			expect(error!.description).toContain('Fetch Latest and Retry Once');
+			expect(error!.description).toContain(`CorrelationId: ${CORRELATION_ID}`);
+			expect(error!.context).toMatchObject({
+				itemIndex: 0,
+				businessCentral: { httpStatus: status, code },
+			});
+			// The workflow stops with the node's error.
+			expect(result.error()?.message).toBe(error!.message);
+			expect(scope.isDone()).toBe(true);
+			expect(requests.unmatched).toEqual([]);
+			expectNoSecrets([error, result.error(), result.output('Business Central')]);
+		},
+	);
 
 	test('"Fetch Latest and Retry Once": GET, PATCH 409, GET, PATCH 200 with the fresh eTag', async () => {
 		const order: string[] = [];
 		const scope = api()
 			.get(PAYMENT_URL)
-			.reply(200, () => (order.push('GET 1'), paymentRecord(PAYMENT, ETAG_1, { description: 'first' })))
+			.reply(
+				200,
+				() => (order.push('GET 1'), paymentRecord(PAYMENT, ETAG_1, { description: 'first' })),
+			)
 			.patch(PAYMENT_URL, { amount: -1750 })
 			.matchHeader('if-match', ETAG_1)
 			.reply(409, () => (order.push(`PATCH ${ETAG_1}`), bcError('Request_EntityChanged', CHANGED)))
 			.get(PAYMENT_URL)
-			.reply(200, () => (order.push('GET 2'), paymentRecord(PAYMENT, ETAG_2, { description: 'changed meanwhile' })))
+			.reply(
+				200,
+				() => (
+					order.push('GET 2'),
+					paymentRecord(PAYMENT, ETAG_2, { description: 'changed meanwhile' })
+				),
+			)
 			.patch(PAYMENT_URL, { amount: -1750 })
 			.matchHeader('if-match', ETAG_2)
 			.reply(200, () => {
@@ -83,7 +97,9 @@ describe('eTag conflicts', () => {
 			});
 
 		const result = await runWorkflow(
-			updateWorkflow([{ n: 1 }], { options: { onConflict: 'retryOnce', includePreviousValues: true } }),
+			updateWorkflow([{ n: 1 }], {
+				options: { onConflict: 'retryOnce', includePreviousValues: true },
+			}),
 			{ credentials: bearerCredentials() },
 		);
 
@@ -110,7 +126,9 @@ describe('eTag conflicts', () => {
 			.reply(200, paymentRecord(PAYMENT, ETAG_3, { amount: -1750 }));
 
 		const result = await runWorkflow(
-			updateWorkflow([{ etag: ETAG_1 }], { options: { eTag: '={{ $json.etag }}', onConflict: 'retryOnce' } }),
+			updateWorkflow([{ etag: ETAG_1 }], {
+				options: { eTag: '={{ $json.etag }}', onConflict: 'retryOnce' },
+			}),
 			{ credentials: bearerCredentials() },
 		);
 
@@ -132,9 +150,12 @@ describe('eTag conflicts', () => {
 			.matchHeader('if-match', ETAG_2)
 			.reply(409, bcError('Request_EntityChanged', CHANGED));
 
-		const result = await runWorkflow(updateWorkflow([{ n: 1 }], { options: { onConflict: 'retryOnce' } }), {
-			credentials: bearerCredentials(),
-		});
+		const result = await runWorkflow(
+			updateWorkflow([{ n: 1 }], { options: { onConflict: 'retryOnce' } }),
+			{
+				credentials: bearerCredentials(),
+			},
+		);
 
 		const error = result.error('Business Central');
 		expect(error?.message).toContain(CHANGED);
@@ -158,7 +179,10 @@ describe('eTag conflicts', () => {
 		);
 
 		expect(result.error()).toBeUndefined();
-		expect(result.output('Business Central')[0].json).toMatchObject({ amount: -1750, '@odata.etag': ETAG_2 });
+		expect(result.output('Business Central')[0].json).toMatchObject({
+			amount: -1750,
+			'@odata.etag': ETAG_2,
+		});
 		expect(scope.isDone()).toBe(true);
 		expect(requests.unmatched).toEqual([]);
 	});
@@ -182,12 +206,17 @@ describe('eTag conflicts', () => {
 			.reply(200, paymentRecord(PAYMENT, ETAG_1, { amount: -1750, description: 'theirs again' }));
 
 		const result = await runWorkflow(
-			updateWorkflow([{ n: 1 }], { options: { onConflict: 'overwrite', includePreviousValues: true } }),
+			updateWorkflow([{ n: 1 }], {
+				options: { onConflict: 'overwrite', includePreviousValues: true },
+			}),
 			{ credentials: bearerCredentials() },
 		);
 
 		expect(result.error()).toBeUndefined();
-		expect(result.output('Business Central')[0].json).toMatchObject({ amount: -1750, description: 'theirs again' });
+		expect(result.output('Business Central')[0].json).toMatchObject({
+			amount: -1750,
+			description: 'theirs again',
+		});
 		expect(result.output('Business Central')[0].json.previousValues).toEqual({ amount: -1500 });
 		expect(scope.isDone()).toBe(true);
 	});
@@ -205,12 +234,18 @@ describe('eTag conflicts', () => {
 			.matchHeader('if-match', ETAG_1)
 			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -1750 }));
 
-		const result = await runWorkflow(updateWorkflow([{ n: 1 }], { options: { onConflict: 'overwrite' } }), {
-			credentials: bearerCredentials(),
-		});
+		const result = await runWorkflow(
+			updateWorkflow([{ n: 1 }], { options: { onConflict: 'overwrite' } }),
+			{
+				credentials: bearerCredentials(),
+			},
+		);
 
 		expect(result.error()).toBeUndefined();
-		expect(result.output('Business Central')[0].json).toMatchObject({ amount: -1750, '@odata.etag': ETAG_2 });
+		expect(result.output('Business Central')[0].json).toMatchObject({
+			amount: -1750,
+			'@odata.etag': ETAG_2,
+		});
 		expect(scope.isDone()).toBe(true);
 	});
 
@@ -258,10 +293,15 @@ describe('PATCH without a clear answer (408, 502, 504 or dropped connection)', (
 			.matchHeader('if-match', ETAG_1)
 			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -1750 }));
 
-		const result = await runWorkflow(updateWorkflow([{ n: 1 }]), { credentials: bearerCredentials() });
+		const result = await runWorkflow(updateWorkflow([{ n: 1 }]), {
+			credentials: bearerCredentials(),
+		});
 
 		expect(result.error()).toBeUndefined();
-		expect(result.output('Business Central')[0].json).toMatchObject({ amount: -1750, '@odata.etag': ETAG_2 });
+		expect(result.output('Business Central')[0].json).toMatchObject({
+			amount: -1750,
+			'@odata.etag': ETAG_2,
+		});
 		expect(scope.isDone()).toBe(true);
 	});
 
@@ -275,7 +315,9 @@ describe('PATCH without a clear answer (408, 502, 504 or dropped connection)', (
 			.get(PAYMENT_URL)
 			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -1750 }));
 
-		const result = await runWorkflow(updateWorkflow([{ n: 1 }]), { credentials: bearerCredentials() });
+		const result = await runWorkflow(updateWorkflow([{ n: 1 }]), {
+			credentials: bearerCredentials(),
+		});
 
 		expect(result.error()).toBeUndefined();
 		expect(result.output('Business Central').map(({ json }) => json)).toEqual([
@@ -295,7 +337,9 @@ describe('PATCH without a clear answer (408, 502, 504 or dropped connection)', (
 			.get(PAYMENT_URL)
 			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -1750 }));
 
-		const result = await runWorkflow(updateWorkflow([{ n: 1 }]), { credentials: bearerCredentials() });
+		const result = await runWorkflow(updateWorkflow([{ n: 1 }]), {
+			credentials: bearerCredentials(),
+		});
 
 		expect(result.error()).toBeUndefined();
 		const output = result.output('Business Central');
@@ -306,26 +350,42 @@ describe('PATCH without a clear answer (408, 502, 504 or dropped connection)', (
 	});
 
 	test.each([
-		[502, 'Bad Gateway'],
-		[504, 'Gateway Timeout'],
-	])('%i, record changed to other values → reported as a conflict, nothing resent', async (status, text) => {
-		const scope = api()
-			.get(PAYMENT_URL)
-			.reply(200, paymentRecord(PAYMENT, ETAG_1))
-			.patch(PAYMENT_URL, { amount: -1750 })
-			.matchHeader('if-match', ETAG_1)
-			.reply(status, text)
-			.get(PAYMENT_URL)
-			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -999 }));
+		[502, 'Bad Gateway', 'fail'],
+		[504, 'Gateway Timeout', 'fail'],
+		[500, 'Internal Server Error', 'retryOnce'],
+		[504, 'Gateway Timeout', 'retryOnce'],
+	])(
+		'%i, record changed to other values (%s, policy %s) → outcome unknown with the evidence, nothing resent',
+		async (status, text, onConflict) => {
+			const scope = api()
+				.get(PAYMENT_URL)
+				.reply(200, paymentRecord(PAYMENT, ETAG_1))
+				.patch(PAYMENT_URL, { amount: -1750 })
+				.matchHeader('if-match', ETAG_1)
+				.reply(status, text)
+				.get(PAYMENT_URL)
+				.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -999 }));
 
-		const result = await runWorkflow(updateWorkflow([{ n: 1 }]), { credentials: bearerCredentials() });
+			const result = await runWorkflow(
+				updateWorkflow([{ n: 1 }], { options: { onConflict }, continueOnFail: true }),
+				{ credentials: bearerCredentials() },
+			);
 
-		const error = result.error('Business Central');
-		expect(error?.message).toContain('Another user has already changed the record');
-		expect(error?.message).toContain('nothing was written');
-		expect(error?.httpCode).toBe('409');
-		expect(result.output('Business Central')).toEqual([]);
-		expect(scope.isDone()).toBe(true);
-		expect(requests.unmatched).toEqual([]);
-	});
+			const [item] = result.output('Business Central');
+			expect(item.json).toMatchObject({
+				code: 'UpdateOutcomeUnknown',
+				evidence: {
+					eTagSent: ETAG_1,
+					eTagNow: ETAG_2,
+					differences: { amount: { sent: -1750, stored: -999 } },
+				},
+			});
+			expect(item.json.error).toContain(
+				'may have been applied and changed again by someone else, or not applied at all',
+			);
+			expect(item.json.error).not.toContain('nothing was written');
+			expect(scope.isDone()).toBe(true);
+			expect(requests.unmatched).toEqual([]);
+		},
+	);
 });

@@ -515,25 +515,17 @@ describe('$batch', () => {
 	const batch = (requests: Json[], headers: Record<string, string> = {}) =>
 		call('$batch', { method: 'POST', body: JSON.stringify({ requests }), headers });
 
-	test('mixed 200 / 409 / 404 / 201, matched by id, not in request order', async () => {
-		const [p1, p2] = sb.payments(cid, jid);
-		const stale = etagOf(p2.id);
-		sb.simulateConcurrentChange(cid, p2.id);
-		const res = await batch([
+	/** p1 applied, p2 stale (409), a GET of a missing payment (404), a create (201), a list. */
+	function mixedOperations(p1: string, p2: string, stale: string): Json[] {
+		return [
 			{
 				id: 'ok',
 				method: 'PATCH',
-				url: paymentPath(p1.id),
-				headers: { 'If-Match': etagOf(p1.id), 'Content-Type': 'application/json' },
+				url: paymentPath(p1),
+				headers: { 'If-Match': etagOf(p1), 'Content-Type': 'application/json' },
 				body: { amount: 99.99 },
 			},
-			{
-				id: 'stale',
-				method: 'PATCH',
-				url: paymentPath(p2.id),
-				headers: { 'If-Match': stale },
-				body: { amount: 1 },
-			},
+			{ id: 'stale', method: 'PATCH', url: paymentPath(p2), headers: { 'If-Match': stale }, body: { amount: 1 } },
 			{ id: 'missing', method: 'GET', url: paymentPath('11111111-2222-4333-8444-555555555555') },
 			{
 				id: 'create',
@@ -542,20 +534,25 @@ describe('$batch', () => {
 				body: { amount: 3 },
 			},
 			{ id: 'list', method: 'GET', url: `companies(${cid})/customers?$top=2` },
-		]);
+		];
+	}
+
+	test('Prefer: odata.continue-on-error: mixed 200 / 409 / 404 / 201 all answered, matched by id, not in request order', async () => {
+		const [p1, p2] = sb.payments(cid, jid);
+		const stale = etagOf(p2.id);
+		sb.simulateConcurrentChange(cid, p2.id);
+		const res = await batch(mixedOperations(p1.id, p2.id, stale), { Prefer: 'odata.continue-on-error' });
 		expect(res.status).toBe(200);
+		expect(res.headers.get('preference-applied')).toBe('odata.continue-on-error');
 		const { responses } = await json(res);
-		expect(responses.map((r: Json) => r.id)).not.toEqual([
-			'ok',
-			'stale',
-			'missing',
-			'create',
-			'list',
-		]);
+		expect(responses.map((r: Json) => r.id)).not.toEqual(['ok', 'stale', 'missing', 'create', 'list']);
 		const byId = Object.fromEntries(responses.map((r: Json) => [r.id, r]));
 		expect(byId.ok.status).toBe(200);
 		expect(byId.ok.body.amount).toBe(99.99);
 		expect(byId.ok.headers['content-type']).toContain('application/json');
+		expect(byId.ok.headers).not.toHaveProperty('etag'); // the eTag is in the body only
+		expect(byId.ok.body['@odata.etag']).toBe(etagOf(p1.id));
+		expect(byId.ok.atomicityGroup).toMatch(/^[0-9a-f-]{36}$/);
 		expect(byId.stale.status).toBe(409);
 		expect(byId.stale.body.error.code).toBe('Request_EntityChanged');
 		expect(byId.missing.status).toBe(404);
@@ -566,6 +563,30 @@ describe('$batch', () => {
 			expect.arrayContaining(['PATCH', 'POST']),
 		);
 		expect(sb.stats.batchOperations).toBeGreaterThanOrEqual(5);
+	});
+
+	test('without the Prefer header: stops at the first failing operation, later ones neither run nor listed', async () => {
+		const [p1, p2] = sb.payments(cid, jid);
+		const stale = etagOf(p2.id);
+		sb.simulateConcurrentChange(cid, p2.id);
+		const writes = sb.writes.length;
+		const res = await batch(mixedOperations(p1.id, p2.id, stale));
+		expect(res.status).toBe(200);
+		expect(res.headers.get('preference-applied')).toBeNull();
+		const { responses } = await json(res);
+		expect(responses.map((r: Json) => [r.id, r.status]).sort()).toEqual([
+			['ok', 200],
+			['stale', 409],
+		]);
+		// the create after the failure did not run
+		expect(sb.writes.slice(writes).map((w) => w.method)).toEqual(['PATCH']);
+	});
+
+	test('an operation URL with a leading "/" resolves against the host root: 404', async () => {
+		const [p1] = sb.payments(cid, jid);
+		const res = await batch([{ id: '1', method: 'GET', url: `/${paymentPath(p1.id)}` }]);
+		const { responses } = await json(res);
+		expect(responses[0]).toMatchObject({ id: '1', status: 404 });
 	});
 
 	test('more than 100 operations → 400', async () => {

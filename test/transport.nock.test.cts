@@ -198,26 +198,30 @@ describe('answers that are not trusted', () => {
 		expect(requests.unmatched).toEqual([]);
 	});
 
-	test('PATCH 200 with another payment: error, the foreign record is not output', async () => {
+	test('PATCH 200 with another payment: the foreign record is not output, the payment is re-read', async () => {
 		const scope = api()
 			.get(PAYMENT_URL)
 			.reply(200, paymentRecord(PAYMENT, ETAG_1))
 			.patch(PAYMENT_URL)
-			.reply(200, paymentRecord(PAYMENT_2, ETAG_2, { amount: -1750 }));
+			.reply(200, paymentRecord(PAYMENT_2, ETAG_2, { amount: -1750 }))
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -1750 }));
 
 		const result = await runWorkflow(updateWorkflow([{ n: 1 }]), { credentials: bearerCredentials() });
 
-		expect(result.error('Business Central')?.message).toContain(`the answer is payment ${PAYMENT_2}, not ${PAYMENT}`);
-		expect(result.output('Business Central')).toEqual([]);
+		expect(result.error('Business Central')).toBeUndefined();
+		expect(result.output('Business Central').map((item) => item.json.id)).toEqual([PAYMENT]);
 		expect(scope.isDone()).toBe(true);
 	});
 
-	test('PATCH 200 with HTML under Continue On Fail: an error item, not a record', async () => {
+	test('PATCH 200 with HTML under Continue On Fail, re-read fails too: an error item saying the outcome is unknown, not a record', async () => {
 		const scope = api()
 			.get(PAYMENT_URL)
 			.reply(200, paymentRecord(PAYMENT, ETAG_1))
 			.patch(PAYMENT_URL)
-			.reply(200, '<html>proxy</html>', { 'Content-Type': 'text/html' });
+			.reply(200, '<html>proxy</html>', { 'Content-Type': 'text/html' })
+			.get(PAYMENT_URL)
+			.reply(403, bcError('Authorization_Forbidden', 'No permission.'));
 
 		const result = await runWorkflow(updateWorkflow([{ n: 1 }], { continueOnFail: true }), {
 			credentials: bearerCredentials(),
@@ -225,7 +229,8 @@ describe('answers that are not trusted', () => {
 
 		const output = result.output('Business Central');
 		expect(output).toHaveLength(1);
-		expect(output[0].json.error).toContain('Business Central sent an unexpected answer');
+		expect(output[0].json).toMatchObject({ code: 'UpdateOutcomeUnknown' });
+		expect(output[0].json.error).toContain('answered HTTP 200 with a body that is not the updated payment');
 		expect(output[0].json).not.toHaveProperty('id');
 		expect(output[0].json).not.toHaveProperty('@odata.etag');
 		expect(output[0].pairedItem).toEqual({ item: 0 });

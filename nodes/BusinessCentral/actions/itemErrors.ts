@@ -35,6 +35,8 @@ export function failureJson(error: Error): IDataObject {
 			json.code = details.code;
 			if (details.field) json.field = details.field;
 			if (details.correlationId) json.correlationId = details.correlationId;
+			// what a re-read showed when the outcome of a write is unknown
+			if (details.evidence) json.evidence = details.evidence;
 		} else if (error.context.field) {
 			json.field = error.context.field as string;
 		}

@@ -37,13 +37,23 @@ function retryable(response: BcResponse, readOnly: boolean): boolean {
 	return readOnly && isAmbiguous(response);
 }
 
+/** What one `$batch` round trip said about an operation. */
+type OperationAnswer = BcResponse | 'notRun';
+
 /**
  * Sends the operations as JSON `$batch` requests (each operation stands alone:
  * no `Isolation: snapshot`, so one item's failure fails that item only) and
- * returns one response per operation id. Operations Business Central throttled
- * (429/503 inside the batch) are sent again after Retry-After/back-off, up to
- * the policy's retries. An operation the server did not answer gets status 0,
- * like a dropped connection: the caller decides what that means for a write.
+ * returns one response per operation id.
+ * - `Prefer: odata.continue-on-error` asks Business Central to run every
+ *   operation; without it, it stops at the first failing one. An answer that
+ *   still stops early (a proxy or an older server ignoring the header) leaves
+ *   the later operations unrun: they are sent again, not treated as unclear.
+ * - Operations throttled (429/503, inside the batch or the whole batch) are
+ *   sent again after Retry-After/back-off. One retry budget per operation:
+ *   the `$batch` POST itself is sent with no retries of its own, so Max
+ *   Retries 2 means at most 3 sends, not 3 × 3.
+ * - An operation the server did not answer gets status 0, like a dropped
+ *   connection: the caller decides what that means for a write.
  */
 export async function sendBatch(
 	this: BcFunctions,
@@ -52,87 +62,122 @@ export async function sendBatch(
 ): Promise<Map<string, BcResponse>> {
 	const results = new Map<string, BcResponse>();
 	let pending = operations;
-	for (let attempt = 0; pending.length > 0; attempt++) {
+	let retries = 0;
+	while (pending.length > 0) {
 		const answers = await sendOnce.call(this, pending, policy);
-		const again: BatchOperation[] = [];
 		const readOnly = pending.every((operation) => operation.method === 'GET');
-		let wait = 0;
+		const again: BatchOperation[] = [];
+		let wait: number | undefined;
 		for (const operation of pending) {
 			const answer = answers.get(operation.id)!;
-			const response = { ...answer, retries: answer.retries + attempt };
-			if (retryable(response, readOnly) && attempt < policy.maxRetries) {
+			if (answer === 'notRun') {
 				again.push(operation);
-				wait = Math.max(wait, retryDelayMs(response, attempt, policy));
+			} else if (retryable(answer, readOnly) && retries < policy.maxRetries) {
+				again.push(operation);
+				wait = Math.max(wait ?? 0, retryDelayMs(answer, retries, policy));
 			} else {
-				results.set(operation.id, response);
+				results.set(operation.id, { ...answer, retries });
 			}
 		}
-		if (again.length > 0) await sleep(wait);
+		if (wait !== undefined) {
+			await sleep(wait);
+			retries++;
+		}
 		pending = again;
 	}
 	return results;
 }
 
+function batchBody(operations: BatchOperation[]): IDataObject {
+	return {
+		requests: operations.map((operation) => ({
+			id: operation.id,
+			method: operation.method,
+			url: operation.url,
+			headers: operation.headers ?? {},
+			...(operation.body ? { body: operation.body } : {}),
+		})),
+	};
+}
+
+/** One `$batch` round trip: every operation's answer, `notRun` for those after an early stop. */
 async function sendOnce(
 	this: BcFunctions,
 	operations: BatchOperation[],
 	policy: RetryPolicy,
-): Promise<Map<string, BcResponse>> {
+): Promise<Map<string, OperationAnswer>> {
 	const response = await bcRequest.call(
 		this,
 		{
 			method: 'POST',
 			url: '$batch',
-			body: {
-				requests: operations.map((operation) => ({
-					id: operation.id,
-					method: operation.method,
-					url: operation.url,
-					headers: operation.headers ?? {},
-					...(operation.body ? { body: operation.body } : {}),
-				})),
-			},
-			headers: { 'Content-Type': 'application/json' },
+			body: batchBody(operations),
+			headers: { 'Content-Type': 'application/json', Prefer: 'odata.continue-on-error' },
 		},
-		policy,
+		{ ...policy, maxRetries: 0 },
 	);
-	const answers = new Map<string, BcResponse>();
-	const parsed = response.statusCode === 200 ? batchAnswerSchema.safeParse(response.body) : undefined;
+	const parsed =
+		response.statusCode === 200 ? batchAnswerSchema.safeParse(response.body) : undefined;
 	if (!parsed?.success) {
 		// The batch as a whole failed (or its answer is unusable): every operation shares that fate.
 		const shared: BcResponse =
 			response.statusCode === 200
-				? {
-						statusCode: 0,
-						headers: {},
-						body: undefined,
-						networkError: 'the $batch answer was not a list of responses',
-						retries: response.retries,
-					}
+				? { ...NO_ANSWER, networkError: 'the $batch answer was not a list of responses' }
 				: response;
-		for (const operation of operations) answers.set(operation.id, shared);
-		return answers;
+		return new Map(operations.map((operation) => [operation.id, shared]));
 	}
+	return answersById(operations, parsed.data.responses);
+}
+
+const NO_ANSWER: BcResponse = { statusCode: 0, headers: {}, body: undefined, retries: 0 };
+
+type ParsedAnswer = z.infer<typeof batchAnswerSchema>['responses'][number];
+
+/**
+ * Matches answers to operations by id (never by position). Operations with no
+ * answer were not run when the answers form a prefix of the request order that
+ * ends at a failed operation (Business Central's stop at the first failure);
+ * any other gap is an operation whose fate is unknown (status 0).
+ */
+function answersById(
+	operations: BatchOperation[],
+	responses: ParsedAnswer[],
+): Map<string, OperationAnswer> {
+	const answers = new Map<string, OperationAnswer>();
 	const known = new Set(operations.map((operation) => operation.id));
-	for (const answer of parsed.data.responses) {
+	for (const answer of responses) {
 		if (!known.has(answer.id) || answers.has(answer.id)) continue;
 		answers.set(answer.id, {
 			statusCode: answer.status,
 			headers: answer.headers ?? {},
 			body: answer.body,
-			retries: response.retries,
+			retries: 0,
 		});
 	}
-	for (const operation of operations) {
-		if (!answers.has(operation.id)) {
-			answers.set(operation.id, {
-				statusCode: 0,
-				headers: {},
-				body: undefined,
-				networkError: 'Business Central sent no answer for this operation of the batch',
-				retries: response.retries,
-			});
-		}
-	}
+	const stoppedEarly = stopIndex(operations, answers);
+	operations.forEach((operation, index) => {
+		if (answers.has(operation.id)) return;
+		answers.set(
+			operation.id,
+			stoppedEarly !== undefined && index > stoppedEarly
+				? 'notRun'
+				: {
+						...NO_ANSWER,
+						networkError: 'Business Central sent no answer for this operation of the batch',
+					},
+		);
+	});
 	return answers;
+}
+
+/** Index of the failed operation a batch stopped at, when the answers are exactly the operations up to it. */
+function stopIndex(
+	operations: BatchOperation[],
+	answers: Map<string, OperationAnswer>,
+): number | undefined {
+	const answered = operations.findIndex((operation) => !answers.has(operation.id));
+	if (answered <= 0) return undefined;
+	if (operations.slice(answered).some((operation) => answers.has(operation.id))) return undefined;
+	const last = answers.get(operations[answered - 1].id) as BcResponse;
+	return last.statusCode >= 400 ? answered - 1 : undefined;
 }

@@ -14,7 +14,12 @@ export interface BcErrorDetails {
 	correlationId?: string;
 }
 
-const KNOWN_FIELDS = [...Object.keys(WRITABLE_PAYMENT_FIELDS), 'journalId', 'journalDisplayName', 'id'];
+const KNOWN_FIELDS = [
+	...Object.keys(WRITABLE_PAYMENT_FIELDS),
+	'journalId',
+	'journalDisplayName',
+	'id',
+];
 
 function fieldInMessage(message: string): string | undefined {
 	for (const match of message.matchAll(/["'“]([A-Za-z]+)["'”]/g)) {
@@ -93,7 +98,7 @@ export function hintFor(details: BcErrorDetails): string {
 		default:
 			return httpStatus >= 500
 				? 'Business Central is unavailable right now. Try again later.'
-				: 'See Business Central\'s message above.';
+				: "See Business Central's message above.";
 	}
 }
 

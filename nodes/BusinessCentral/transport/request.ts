@@ -89,19 +89,28 @@ function responseFromError(error: HttpLikeError): Omit<BcResponse, 'retries'> {
 			return { statusCode: 0, headers: {}, body: undefined, networkError: NETWORK_CODES[code] };
 		}
 	}
-	const text = candidates.map((candidate) => `${candidate.code ?? ''} ${candidate.message ?? ''}`).join(' ');
+	const text = candidates
+		.map((candidate) => `${candidate.code ?? ''} ${candidate.message ?? ''}`)
+		.join(' ');
 	if (/timeout|timed out/i.test(text)) {
 		return { statusCode: 0, headers: {}, body: undefined, networkError: 'the request timed out' };
 	}
 	if (/socket hang up|ECONNRESET|aborted/i.test(text)) {
-		return { statusCode: 0, headers: {}, body: undefined, networkError: 'the connection was reset before an answer came' };
+		return {
+			statusCode: 0,
+			headers: {},
+			body: undefined,
+			networkError: 'the connection was reset before an answer came',
+		};
 	}
 	throw error;
 }
 
 /** Header value by case-insensitive name (HTTP headers come lower-cased, $batch answers as the server wrote them). */
 function header(headers: Record<string, unknown>, name: string): string | undefined {
-	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+	const key = Object.keys(headers).find(
+		(candidate) => candidate.toLowerCase() === name.toLowerCase(),
+	);
 	const value = key === undefined ? undefined : headers[key];
 	if (Array.isArray(value)) return String(value[0]);
 	return value === undefined || value === null ? undefined : String(value);

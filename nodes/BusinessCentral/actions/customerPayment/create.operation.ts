@@ -6,7 +6,8 @@ import { parseCompanyLocator } from '../../helpers/locators';
 import { buildPaymentCreate } from '../../helpers/paymentInput';
 import { paymentRecordSchema } from '../../helpers/schemas';
 import { getConnection } from '../../transport/connection';
-import { bcRequest, DEFAULT_RETRY_POLICY, isAmbiguous, type BcResponse } from '../../transport/request';
+import { bcRequest, DEFAULT_RETRY_POLICY, type BcResponse } from '../../transport/request';
+import { isUnclearWriteAnswer } from '../../transport/unclear';
 import { runItems } from '../runItems';
 import { createProperties } from './create.description';
 import { paymentFailure } from './paymentErrors';
@@ -100,7 +101,7 @@ export async function execute(
 				DEFAULT_RETRY_POLICY,
 			);
 			const action = `Creating a customer payment in journal ${String(plan.body.journalId)}`;
-			if (isAmbiguous(response)) {
+			if (isUnclearWriteAnswer(response)) {
 				throw paymentFailure(this.getNode(), response, {
 					action,
 					itemIndex,

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { bcRequest, isAmbiguous, type BcResponse, type RetryPolicy } from '../../transport/request';
+import { bcRequest, type BcResponse, type RetryPolicy } from '../../transport/request';
+import { isUnclearWriteAnswer } from '../../transport/unclear';
 import { paymentFailure } from './paymentErrors';
 import { paymentPath, toPaymentRecord } from './paymentRecords';
 import { changedMeanwhile, isConflict } from './updateEngine';
@@ -21,7 +22,7 @@ const CONFLICT_HINT =
  * Deletes one payment with optimistic concurrency, the way Update writes:
  * - If-Match is the given eTag, else the one just read (`*` only for "Delete Regardless").
  * - 409/412 → per policy: fail, or re-read and delete once more with the new eTag.
- * - No answer / 408 / 502 / 504 → re-read: 404 → it is gone (success); same eTag (or `*`) →
+ * - An unclear answer (no answer, 408, 500, 502, 504) → re-read: 404 → it is gone (success); same eTag (or `*`) →
  *   the DELETE did not happen, send it once more; another eTag → a conflict.
  */
 export async function deletePayment(
@@ -61,7 +62,7 @@ export async function deletePayment(
 			ifMatch = await currentETag();
 			continue;
 		}
-		if (!isAmbiguous(response)) throw paymentFailure(node, response, { action, itemIndex });
+		if (!isUnclearWriteAnswer(response)) throw paymentFailure(node, response, { action, itemIndex });
 		// No answer: find out whether the DELETE happened before doing anything else.
 		const check = await read();
 		if (check.statusCode === 404) return { deleted: true, id: plan.paymentId };

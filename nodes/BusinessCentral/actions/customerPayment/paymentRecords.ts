@@ -58,7 +58,11 @@ export async function readPayment(
 	itemIndex: number,
 	policy: RetryPolicy,
 ): Promise<PaymentRecord> {
-	const response = await bcRequest.call(this, { method: 'GET', url: paymentPath(companyId, paymentId) }, policy);
+	const response = await bcRequest.call(
+		this,
+		{ method: 'GET', url: paymentPath(companyId, paymentId) },
+		policy,
+	);
 	if (response.statusCode !== 200) {
 		throw toNodeApiError(this.getNode(), errorDetails(response), {
 			action: `Reading customer payment ${paymentId}`,
@@ -68,27 +72,55 @@ export async function readPayment(
 	return toPaymentRecord.call(this, response, paymentId, itemIndex);
 }
 
-/** Business Central stores Code fields upper-cased (and GUIDs in any case). */
-const CASE_INSENSITIVE = new Set([
-	'customerId',
-	'appliesToInvoiceId',
+/** GUIDs compare in any case. */
+const GUID_FIELDS = new Set(['customerId', 'appliesToInvoiceId']);
+
+/** Code fields (table 81: Code[20] / Code[35]): Business Central stores them trimmed and upper-cased. */
+const CODE_FIELDS = new Set([
 	'customerNumber',
 	'documentNumber',
 	'externalDocumentNumber',
 	'appliesToInvoiceNumber',
 ]);
 
-function sameValue(field: string, expected: unknown, actual: unknown): boolean {
-	if (typeof expected === 'number') return Number(actual) === expected;
-	if (typeof expected === 'string' && typeof actual === 'string' && CASE_INSENSITIVE.has(field)) {
-		return expected.toUpperCase() === actual.toUpperCase();
-	}
-	return expected === actual;
+/**
+ * Whether a stored amount is the one sent: as sent, or rounded to 0.01, the
+ * default Amount Rounding Precision Business Central rounds to (half of a cent
+ * either way: the sender's binary double cannot tell -100.005 from
+ * -100.00499…). A currency with another precision that changed the value
+ * makes the comparison fail, which ends as "outcome unknown", never as a false
+ * "not applied".
+ */
+function sameAmount(sent: number, stored: number): boolean {
+	if (stored === sent) return true;
+	const cents = stored * 100;
+	return Math.abs(cents - Math.round(cents)) < 1e-6 && Math.abs(stored - sent) <= 0.005 + 1e-9;
 }
 
-/** Whether a record already carries every value of the patch (used after an ambiguous write). */
+/** Whether a value Business Central stored is the one sent, compared as Business Central stores it. */
+export function storedAs(field: string, sent: unknown, stored: unknown): boolean {
+	if (typeof sent === 'number') return typeof stored === 'number' && sameAmount(sent, stored);
+	if (typeof sent === 'string' && typeof stored === 'string') {
+		if (GUID_FIELDS.has(field)) return sent.toLowerCase() === stored.toLowerCase();
+		if (CODE_FIELDS.has(field)) return sent.trim().toUpperCase() === stored.trim().toUpperCase();
+	}
+	return sent === stored;
+}
+
+/** Whether a record already carries every value of the patch (used after an unclear write). */
 export function carriesPatch(record: IDataObject, patch: PaymentPatch): boolean {
-	return Object.entries(patch).every(([field, value]) => sameValue(field, value, record[field]));
+	return Object.entries(patch).every(([field, value]) => storedAs(field, value, record[field]));
+}
+
+/** The patch fields whose value the record does not carry: `{ field: { sent, stored } }`. */
+export function differences(record: IDataObject, patch: PaymentPatch): IDataObject {
+	const different: IDataObject = {};
+	for (const [field, value] of Object.entries(patch)) {
+		if (!storedAs(field, value, record[field])) {
+			different[field] = { sent: value, stored: record[field] as IDataObject[string] };
+		}
+	}
+	return different;
 }
 
 const NOT_COMPARED = new Set(['@odata.etag', '@odata.context', 'lastModifiedDateTime']);

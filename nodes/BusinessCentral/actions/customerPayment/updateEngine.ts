@@ -1,10 +1,17 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
 import type { PaymentRecord } from '../../helpers/schemas';
-import { errorDetails, toNodeApiError } from '../../transport/errors';
-import { isAmbiguous, type BcResponse } from '../../transport/request';
+import { errorDetails, toNodeApiError, type BcErrorDetails } from '../../transport/errors';
+import type { BcResponse } from '../../transport/request';
+import { isUnclearWriteAnswer } from '../../transport/unclear';
 import type { PaymentIo } from './paymentIo';
-import { carriesPatch, previousValues, toOutput, toPaymentRecord } from './paymentRecords';
+import {
+	carriesPatch,
+	differences,
+	previousValues,
+	toOutput,
+	toPaymentRecord,
+} from './paymentRecords';
 import type { UpdatePlan } from './updatePlan';
 
 /** Updated record (as output) or the error that item ends with. */
@@ -12,7 +19,8 @@ export type UpdateOutcome = IDataObject | Error;
 
 type ReadReason = 'initial' | 'refresh' | 'verify';
 
-interface Work {
+/** One item's update while it is under way. */
+interface PendingUpdate {
 	plan: UpdatePlan;
 	key: string;
 	ifMatch?: string;
@@ -23,14 +31,14 @@ interface Work {
 	conflictRetries: number;
 	/** Writes sent again after a re-read showed that an unanswered one was not applied. */
 	resends: number;
-	/** The last write's answer when it was no answer (dropped, timed out, 408, 502, 504). */
-	unanswered?: BcResponse;
+	/** The last write's answer when it was unclear (no answer, 408, 500, 502, 504, a 2xx that is not the record). */
+	unclear?: BcResponse;
 }
 
 export interface UpdateEngineOptions {
 	/**
-	 * How often a write that got no answer, and that a re-read showed was not
-	 * applied, is sent again (default 1). Every unanswered write is re-read,
+	 * How often a write whose answer was unclear, and that a re-read showed was
+	 * not applied, is sent again (default 1). Every unclear write is re-read,
 	 * the re-sent ones too, so the outcome reported is what the record shows.
 	 */
 	maxResends?: number;
@@ -49,14 +57,17 @@ export function isConflict(response: BcResponse): boolean {
  * - 409/412 → per the plan's policy: fail; re-read and write once more; or, for
  *   "Overwrite Regardless", re-read and write on top of the newer version
  *   (up to `maxResends` times, at least once).
- * - No answer / 408 / 502 / 504 (a dropped connection, the Timeout, a gateway) → re-read
- *   before anything else: eTag unchanged → the write did not happen, send it
- *   again (up to `maxResends` times, each re-sent write verified the same way);
- *   record carries our values → it did; else someone else changed it → a
- *   conflict. So a write is never applied twice, never lands on top of another
- *   user's change without If-Match allowing it, and an item is reported failed
- *   only when the record shows it was not applied — or, when even the re-read
- *   fails, with an error saying the outcome is unknown.
+ * - An unclear answer (see `isUnclearWriteAnswer`, or a 2xx whose body is not
+ *   the record) → re-read before anything else, and judge by the record:
+ *   - eTag still the one sent → not applied: sent again with that eTag (up to
+ *     `maxResends` times), or reported "not applied, nothing was written";
+ *   - eTag changed, record carries our values (compared as Business Central
+ *     stores them) → applied;
+ *   - eTag changed, values differ → ours may have landed and been changed
+ *     afterwards by someone else, or never landed: "outcome unknown" with the
+ *     evidence, never re-sent under Fail or Retry Once. Under "Overwrite
+ *     Regardless" it is written on top, as for any other user's change.
+ *   - the re-read fails too → "outcome unknown".
  */
 export async function runUpdates(
 	this: IExecuteFunctions,
@@ -64,143 +75,15 @@ export async function runUpdates(
 	io: PaymentIo,
 	engineOptions: UpdateEngineOptions = {},
 ): Promise<Map<number, UpdateOutcome>> {
-	const maxResends = Math.max(0, engineOptions.maxResends ?? 1);
-	const outcomes = new Map<number, UpdateOutcome>();
-	const node = this.getNode();
-	const finish = (work: Work, outcome: UpdateOutcome) => outcomes.set(work.plan.itemIndex, outcome);
-
-	const fail = (work: Work, response: BcResponse, action: 'Reading' | 'Updating') => {
-		const details = errorDetails(response);
-		if (isConflict(response) && work.ifMatch) {
-			details.message = `${details.message} The payment changed after eTag ${work.ifMatch} was read; nothing was written.`;
-		}
-		finish(
-			work,
-			toNodeApiError(node, details, {
-				action: `${action} customer payment ${work.plan.paymentId}`,
-				itemIndex: work.plan.itemIndex,
-			}),
-		);
-	};
-
-	/** An unanswered write the re-read showed was not applied, and that may not be sent again. */
-	const failNotApplied = (work: Work) => {
-		const details = errorDetails(work.unanswered!);
-		details.message = `${details.message} (${work.resends + 1} attempt(s)). Re-reading the payment showed the update was not applied; nothing was written.`;
-		finish(
-			work,
-			toNodeApiError(node, details, {
-				action: `Updating customer payment ${work.plan.paymentId}`,
-				itemIndex: work.plan.itemIndex,
-			}),
-		);
-	};
-
-	/** An unanswered write whose re-read failed too: whether it was applied is not known. */
-	const failUnverified = (work: Work, response: BcResponse) => {
-		const read = errorDetails(response);
-		const unanswered = errorDetails(work.unanswered!);
-		const details = {
-			...read,
-			code: 'UpdateOutcomeUnknown',
-			message: `${unanswered.message}, and re-reading the payment to check whether the update was applied failed too (${read.code}: ${read.message}). It may or may not have been applied: check the payment before running this item again.`,
-		};
-		finish(
-			work,
-			toNodeApiError(node, details, {
-				action: `Updating customer payment ${work.plan.paymentId}`,
-				itemIndex: work.plan.itemIndex,
-			}),
-		);
-	};
-
-	const succeed = (work: Work, record: PaymentRecord) => {
-		const output = toOutput(record);
-		if (work.plan.includePreviousValues && work.before) {
-			output.previousValues = previousValues(work.before, record);
-		}
-		finish(work, output);
-	};
-
-	/** Conflict: retry once on the current version if the policy allows, else fail. */
-	const maxConflictRetries = (work: Work) =>
-		work.plan.onConflict === 'retryOnce' ? 1 : work.plan.onConflict === 'overwrite' ? Math.max(1, maxResends) : 0;
-	const onConflict = (work: Work, response: BcResponse, current?: PaymentRecord) => {
-		if (work.conflictRetries >= maxConflictRetries(work)) {
-			fail(work, response, 'Updating');
-			return;
-		}
-		work.conflictRetries++;
-		if (current) {
-			work.before = current;
-			work.ifMatch = current['@odata.etag'];
-		} else {
-			work.read = 'refresh';
-		}
-	};
-
-	let works: Work[] = plans.map((plan) => {
-		const ifMatch = plan.eTag || undefined;
-		return {
-			plan,
-			key: String(plan.itemIndex),
-			ifMatch,
-			read: !ifMatch || plan.includePreviousValues ? 'initial' : undefined,
-			conflictRetries: 0,
-			resends: 0,
-		};
-	});
-
-	while (works.length > 0) {
-		const reading = works.filter((work) => work.read);
+	const run = new UpdateRun(this, Math.max(0, engineOptions.maxResends ?? 1));
+	let pending = plans.map((plan) => run.start(plan));
+	while (pending.length > 0) {
+		const reading = pending.filter((update) => update.read);
 		if (reading.length > 0) {
 			const answers = await io.read(reading.map(({ key, plan }) => ({ key, ...plan })));
-			for (const work of reading) {
-				const reason = work.read!;
-				work.read = undefined;
-				const response = answers.get(work.key)!;
-				if (response.statusCode !== 200) {
-					if (reason === 'verify') failUnverified(work, response);
-					else fail(work, response, 'Reading');
-					continue;
-				}
-				let current: PaymentRecord;
-				try {
-					current = toPaymentRecord.call(this, response, work.plan.paymentId, work.plan.itemIndex);
-				} catch (error) {
-					finish(work, error as Error);
-					continue;
-				}
-				if (reason === 'initial') {
-					work.before = current;
-					work.ifMatch ??= current['@odata.etag'];
-					continue;
-				}
-				if (reason === 'refresh') {
-					work.before = current;
-					work.ifMatch = current['@odata.etag'];
-					continue;
-				}
-				// verify: what happened to the write that got no answer?
-				const unchanged = current['@odata.etag'] === work.ifMatch;
-				if (!unchanged && carriesPatch(current, work.plan.patch)) {
-					succeed(work, current);
-				} else if (unchanged) {
-					// Not applied: send again with the same eTag, so that if the unanswered write
-					// is still applied late, only one of the two lands.
-					if (work.resends < maxResends) {
-						work.resends++;
-						work.ifMatch = current['@odata.etag'];
-					} else {
-						failNotApplied(work);
-					}
-				} else {
-					onConflict(work, changedMeanwhile(), current);
-				}
-			}
+			for (const update of reading) run.onRead(update, answers.get(update.key)!);
 		}
-
-		const writing = works.filter((work) => !outcomes.has(work.plan.itemIndex) && !work.read);
+		const writing = pending.filter((update) => !run.finished(update) && !update.read);
 		if (writing.length > 0) {
 			const answers = await io.patch(
 				writing.map(({ key, plan, ifMatch }) => ({
@@ -211,31 +94,222 @@ export async function runUpdates(
 					body: plan.patch as IDataObject,
 				})),
 			);
-			for (const work of writing) {
-				const response = answers.get(work.key)!;
-				if (response.statusCode === 200) {
-					try {
-						succeed(work, toPaymentRecord.call(this, response, work.plan.paymentId, work.plan.itemIndex));
-					} catch (error) {
-						finish(work, error as Error);
-					}
-				} else if (isConflict(response) && work.resends > 0) {
-					// The record changed since the re-read: possibly by our own unanswered write, applied
-					// late. Re-read: carrying our values → it was ours; otherwise another user's change.
-					work.read = 'verify';
-				} else if (isConflict(response)) {
-					onConflict(work, response);
-				} else if (isAmbiguous(response)) {
-					work.unanswered = response;
-					work.read = 'verify';
-				} else {
-					fail(work, response, 'Updating');
-				}
-			}
+			for (const update of writing) run.onWrite(update, answers.get(update.key)!);
 		}
-		works = works.filter((work) => !outcomes.has(work.plan.itemIndex));
+		pending = pending.filter((update) => !run.finished(update));
 	}
-	return outcomes;
+	return run.outcomes;
+}
+
+/** The decisions of one `runUpdates` call: what each answer means for its item. */
+class UpdateRun {
+	readonly outcomes = new Map<number, UpdateOutcome>();
+
+	private readonly node: INode;
+
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly maxResends: number,
+	) {
+		this.node = context.getNode();
+	}
+
+	start(plan: UpdatePlan): PendingUpdate {
+		const ifMatch = plan.eTag || undefined;
+		return {
+			plan,
+			key: String(plan.itemIndex),
+			ifMatch,
+			read: !ifMatch || plan.includePreviousValues ? 'initial' : undefined,
+			conflictRetries: 0,
+			resends: 0,
+		};
+	}
+
+	finished(update: PendingUpdate): boolean {
+		return this.outcomes.has(update.plan.itemIndex);
+	}
+
+	onRead(update: PendingUpdate, response: BcResponse): void {
+		const reason = update.read!;
+		update.read = undefined;
+		if (response.statusCode !== 200) {
+			if (reason === 'verify') this.failUnverified(update, response);
+			else this.fail(update, errorDetails(response), 'Reading');
+			return;
+		}
+		const current = this.record(update, response);
+		if (!current) return;
+		if (reason === 'verify') {
+			this.judgeUnclearWrite(update, current);
+			return;
+		}
+		update.before = current;
+		update.ifMatch =
+			reason === 'initial' ? (update.ifMatch ?? current['@odata.etag']) : current['@odata.etag'];
+	}
+
+	onWrite(update: PendingUpdate, response: BcResponse): void {
+		if (response.statusCode === 200) {
+			const written = this.record(update, response, { quiet: true });
+			if (written) this.succeed(update, written);
+			else this.verifyAfter(update, notTheRecord(response));
+		} else if (isConflict(response) && update.resends > 0) {
+			// The record changed since the re-read: possibly by our own unanswered write, applied
+			// late. Re-read: carrying our values → it was ours; otherwise the outcome is unknown.
+			update.read = 'verify';
+		} else if (isConflict(response)) {
+			this.onConflict(update, response);
+		} else if (isUnclearWriteAnswer(response)) {
+			this.verifyAfter(update, response);
+		} else {
+			this.fail(update, errorDetails(response), 'Updating');
+		}
+	}
+
+	private verifyAfter(update: PendingUpdate, response: BcResponse): void {
+		update.unclear = response;
+		update.read = 'verify';
+	}
+
+	/** What a re-read after an unclear write shows. */
+	private judgeUnclearWrite(update: PendingUpdate, current: PaymentRecord): void {
+		const unchanged = current['@odata.etag'] === update.ifMatch;
+		if (!unchanged && carriesPatch(current, update.plan.patch)) {
+			this.succeed(update, current);
+		} else if (unchanged && update.resends < this.maxResends) {
+			// Not applied: send again with the same eTag, so that if the unanswered write
+			// is still applied late, only one of the two lands.
+			update.resends++;
+		} else if (unchanged) {
+			this.failNotApplied(update);
+		} else if (update.plan.onConflict === 'overwrite') {
+			this.onConflict(update, changedMeanwhile(), current);
+		} else {
+			this.failOutcomeUnknown(update, current);
+		}
+	}
+
+	/** Conflict: write once more on the current version if the policy allows, else fail. */
+	private onConflict(update: PendingUpdate, response: BcResponse, current?: PaymentRecord): void {
+		const policy = update.plan.onConflict;
+		const allowed =
+			policy === 'retryOnce' ? 1 : policy === 'overwrite' ? Math.max(1, this.maxResends) : 0;
+		if (update.conflictRetries >= allowed) {
+			const details = errorDetails(response);
+			if (update.ifMatch) {
+				details.message = `${details.message} The payment changed after eTag ${update.ifMatch} was read; nothing was written.`;
+			}
+			this.fail(update, details, 'Updating');
+			return;
+		}
+		update.conflictRetries++;
+		if (current) {
+			update.before = current;
+			update.ifMatch = current['@odata.etag'];
+		} else {
+			update.read = 'refresh';
+		}
+	}
+
+	/** The answer as a checked payment, or undefined after recording why it is not one. */
+	private record(update: PendingUpdate, response: BcResponse, options: { quiet?: boolean } = {}) {
+		try {
+			return toPaymentRecord.call(
+				this.context,
+				response,
+				update.plan.paymentId,
+				update.plan.itemIndex,
+			);
+		} catch (error) {
+			if (!options.quiet) this.finish(update, error as Error);
+			return undefined;
+		}
+	}
+
+	private succeed(update: PendingUpdate, record: PaymentRecord): void {
+		const output = toOutput(record);
+		if (update.plan.includePreviousValues && update.before) {
+			output.previousValues = previousValues(update.before, record);
+		}
+		this.finish(update, output);
+	}
+
+	private fail(
+		update: PendingUpdate,
+		details: BcErrorDetails,
+		action: 'Reading' | 'Updating',
+	): void {
+		this.finish(
+			update,
+			toNodeApiError(this.node, details, {
+				action: `${action} customer payment ${update.plan.paymentId}`,
+				itemIndex: update.plan.itemIndex,
+			}),
+		);
+	}
+
+	/** An unclear write the re-read showed was not applied, and that may not be sent again. */
+	private failNotApplied(update: PendingUpdate): void {
+		const details = errorDetails(update.unclear!);
+		details.message = `${details.message} (${update.resends + 1} attempt(s)). Re-reading the payment showed its eTag unchanged: the update was not applied; nothing was written.`;
+		this.fail(update, details, 'Updating');
+	}
+
+	/** An unclear write whose re-read failed too: whether it was applied is not known. */
+	private failUnverified(update: PendingUpdate, response: BcResponse): void {
+		const read = errorDetails(response);
+		const unclear = errorDetails(update.unclear ?? response);
+		this.fail(
+			update,
+			{
+				...read,
+				code: 'UpdateOutcomeUnknown',
+				message: `${unclear.message}, and re-reading the payment to check whether the update was applied failed too (${read.code}: ${read.message}). It may or may not have been applied: check the payment before running this item again.`,
+			},
+			'Updating',
+		);
+	}
+
+	/**
+	 * An unclear write after which the record changed but does not carry our values:
+	 * ours may have landed and been changed since, or never landed. The evidence goes
+	 * into the error (`businessCentral.evidence` of a Continue On Fail item).
+	 */
+	private failOutcomeUnknown(update: PendingUpdate, current: PaymentRecord): void {
+		const unclear = errorDetails(update.unclear!);
+		const evidence = {
+			eTagSent: update.ifMatch ?? null,
+			eTagNow: current['@odata.etag'],
+			lastModifiedDateTime: (current.lastModifiedDateTime as string | undefined) ?? null,
+			differences: differences(current, update.plan.patch),
+		};
+		this.fail(
+			update,
+			{
+				httpStatus: unclear.httpStatus,
+				code: 'UpdateOutcomeUnknown',
+				message: `${unclear.message}. Re-reading the payment showed it changed since eTag ${update.ifMatch} but does not carry the values sent (${Object.keys(evidence.differences).join(', ')}): the update may have been applied and changed again by someone else, or not applied at all. It was not sent again; check the payment before running this item again.`,
+			},
+			'Updating',
+		);
+		const error = this.outcomes.get(update.plan.itemIndex) as { context?: IDataObject };
+		if (error.context?.businessCentral)
+			(error.context.businessCentral as IDataObject).evidence = evidence;
+	}
+
+	private finish(update: PendingUpdate, outcome: UpdateOutcome): void {
+		this.outcomes.set(update.plan.itemIndex, outcome);
+	}
+}
+
+/** A 2xx write answer whose body is not the record: as unclear as no answer. */
+function notTheRecord(response: BcResponse): BcResponse {
+	return {
+		...response,
+		statusCode: 0,
+		networkError: `Business Central answered HTTP ${response.statusCode} with a body that is not the updated payment`,
+	};
 }
 
 /** What a re-read after an unanswered write (`request`: "a delete", …) shows when another user changed the record. */
@@ -246,8 +320,7 @@ export function changedMeanwhile(request = 'a request'): BcResponse {
 		body: {
 			error: {
 				code: 'Request_EntityChanged',
-				message:
-					`Another user has already changed the record (seen when re-reading it after ${request} that got no answer).`,
+				message: `Another user has already changed the record (seen when re-reading it after ${request} that got no answer).`,
 			},
 		},
 		retries: 0,
