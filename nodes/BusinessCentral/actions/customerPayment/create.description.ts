@@ -138,7 +138,7 @@ export const createProperties: INodeProperties[] = [
 		type: 'dateTime',
 		default: '',
 		description:
-			"Date the payment is posted on (only the date part is sent, as YYYY-MM-DD). Empty: Business Central's work date.",
+			"Date the payment is posted on, sent as YYYY-MM-DD. A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone. Empty: Business Central's work date.",
 	},
 	invoiceLocator(
 		'Posted sales invoice the payment settles: from the list of open invoices (of the chosen customer), by ID (appliesToInvoiceId) or By Number (appliesToInvoiceNumber, e.g. 103001). Optional.',

@@ -91,7 +91,7 @@ export const updateFields: INodeProperties = {
 			name: 'postingDate',
 			type: 'dateTime',
 			default: '',
-			description: 'Date the payment is posted on (only the date part is sent, as YYYY-MM-DD)',
+			description: "Date the payment is posted on, sent as YYYY-MM-DD. A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
 		},
 	],
 };
