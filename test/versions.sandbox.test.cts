@@ -82,7 +82,7 @@ describe('node versions against the sandbox', () => {
 		const base = example('update-customer-payments.json');
 		const company = (base.nodes.find((node) => node.type === NODE_TYPE)!.parameters.company as { value: string }).value;
 		const paymentId = String(pinned(base)[0].paymentId);
-		const withAmount = (typeVersion: number, amount: unknown): WorkflowJson => {
+		const withAmount = (typeVersion: number, amount: string | number): WorkflowJson => {
 			const workflow = atVersion(base, typeVersion);
 			return {
 				...workflow,

@@ -104,15 +104,18 @@ function calendarDate(year: number, month: number, day: number): DateCheck {
  * The calendar date of an instant in a time zone. Intl rather than Luxon: node code
  * may import only n8n-workflow and zod, and n8n-workflow does not re-export Luxon.
  */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 function dateInZone(epochMs: number, timeZone: string): DateCheck {
 	let parts: Intl.DateTimeFormatPart[];
 	try {
-		parts = new Intl.DateTimeFormat('en-US', {
-			timeZone,
-			year: 'numeric',
-			month: 'numeric',
-			day: 'numeric',
-		}).formatToParts(new Date(epochMs));
+		// one formatter per zone: bulk runs convert thousands of dates
+		let format = dateFormats.get(timeZone);
+		if (!format) {
+			format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
+			dateFormats.set(timeZone, format);
+		}
+		parts = format.formatToParts(new Date(epochMs));
 	} catch {
 		return { problem: `cannot be turned into a date: the workflow's time zone "${timeZone}" is unknown` };
 	}
