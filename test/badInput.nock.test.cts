@@ -7,9 +7,12 @@
  * network: useNock fails the test on any request), with a NodeOperationError
  * whose message names the field, shows the value and the item index.
  *
- * Empty text is not in the table for text fields: "" clears a text property in
- * Business Central (description, comment, numbers) and is sent as such; empty
- * is refused where it cannot mean anything (GUIDs, numbers, dates, locators).
+ * Empty text is not in the table for text fields: on node version 1 (these rows)
+ * "" clears a text property in Business Central (description, comment, numbers)
+ * and is sent as such; empty is refused where it cannot mean anything (GUIDs,
+ * numbers, dates, locators). Node version 2 refuses every empty field, and Delete's
+ * eTag, dates in the workflow's time zone and Get Many's Custom Filter have their
+ * own rows: test/inputRules.nock.test.cts.
  * The Journal locator is not read by Update (payments are addressed at company
  * level) and so cannot carry anything into a request.
  */
@@ -118,6 +121,10 @@ for (const [what, bad, shows] of [
 	['a number', '20250101', '20250101'],
 	['words', js('tomorrow'), '"tomorrow"'],
 	['an OData injection', js("2025-01-01' or 1 eq 1"), `"2025-01-01' or 1 eq 1"`],
+	['hour 24', js('2025-01-31T24:00'), '"2025-01-31T24:00"'],
+	['minute and second 99', js('2025-01-31T23:99:99Z'), '"2025-01-31T23:99:99Z"'],
+	['hour 25', js('2025-01-31T25:00'), '"2025-01-31T25:00"'],
+	['an offset of 25 hours', js('2025-01-31T10:00:00+25:00'), '"2025-01-31T10:00:00+25:00"'],
 ] as Array<[string, Js, string]>) {
 	rows.push([`Posting Date: ${what}`, updateFieldCase('postingDate', 'Posting Date', js('2025-01-31'), bad, shows)]);
 }
@@ -230,6 +237,8 @@ for (const [what, url] of COMPANY_URLS) {
 // eTag option
 for (const [what, bad, shows] of [
 	['a header injection (CR LF)', js(`${ETAG_1}\r\nX-Injected: 1`), '"W/\\"'],
+	['a trailing CR LF', js(`${ETAG_1}\r\n`), '"W/\\"'],
+	['a bare LF', js(`${ETAG_1}\nX: 1`), '"W/\\"'],
 	['*', js('*'), '"*"'],
 	['unquoted', js('JzQ0O0pYb2JQ'), '"JzQ0O0pYb2JQ"'],
 	['a number', '42', '42'],

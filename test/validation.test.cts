@@ -97,6 +97,45 @@ describe('Posting Date', () => {
 	});
 });
 
+describe('Posting Date given as an instant: the calendar date in the workflow\'s time zone', () => {
+	const inZone = (value: unknown, zone: string) => validatePaymentField('postingDate', value, 'v2.0', zone);
+
+	test.each<[unknown, string, string]>([
+		['2026-03-01T23:30:00-05:00', 'America/New_York', '2026-03-01'],
+		['2026-03-01T23:30:00-05:00', 'Europe/Berlin', '2026-03-02'],
+		['2026-03-01T23:30:00-0500', 'Asia/Kolkata', '2026-03-02'],
+		['2026-03-01T10:00:00Z', 'Pacific/Kiritimati', '2026-03-02'],
+		['2026-03-01T10:00:00Z', 'Pacific/Pago_Pago', '2026-02-28'],
+		['2024-02-29T23:00:00+00:00', 'Asia/Tokyo', '2024-03-01'],
+		// no offset: wall-clock time, its own date in any zone
+		['2026-03-01T23:30:00', 'Pacific/Auckland', '2026-03-01'],
+		['2026-03-01', 'Pacific/Pago_Pago', '2026-03-01'],
+		[new Date(Date.UTC(2026, 2, 1, 23, 30)), 'Europe/Berlin', '2026-03-02'],
+		[new Date(Date.UTC(2026, 2, 1, 23, 30)), 'America/New_York', '2026-03-01'],
+		// Luxon carries its zone: its own date, whatever the workflow's
+		[DateTime.fromISO('2026-03-02T08:00:00', { zone: 'Asia/Tokyo' }), 'America/New_York', '2026-03-02'],
+	])('%p in %s → %s', (value, zone, expected) => {
+		expect(inZone(value, zone)).toBe(expected);
+	});
+
+	test.each([
+		['2026-03-01T24:00', /impossible time of day/],
+		['2026-03-01T23:99:99Z', /impossible time of day/],
+		['2026-03-01T25:00', /impossible time of day/],
+		['2026-03-01T23:60', /impossible time of day/],
+		['2026-03-01T12:00:00+19:00', /impossible UTC offset/],
+		['2026-03-01T12:00:00+05:60', /impossible UTC offset/],
+		// the instant lands before 1753 in the workflow's zone
+		['1753-01-01T00:30:00+01:00', /between 1753 and 9998/],
+	])('%p is refused', (value, reason) => {
+		expectRefused(() => inZone(value, 'UTC'), 'Posting Date', value, reason);
+	});
+
+	test('an unknown time zone is named', () => {
+		expectRefused(() => inZone('2026-03-01T10:00:00Z', 'Nowhere/Else'), 'Posting Date', '2026-03-01T10:00:00Z', /"Nowhere\/Else" is unknown/);
+	});
+});
+
 describe('text fields and their Business Central lengths', () => {
 	const textFields = (Object.entries(WRITABLE_PAYMENT_FIELDS) as Array<[WritablePaymentField, { displayName: string; kind: string; maxLength?: number }]>)
 		.filter(([, field]) => field.kind === 'string')

@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as customerPayment from './actions/customerPayment/CustomerPayment.resource';
 import { router } from './actions/router';
+import { LATEST_NODE_VERSION } from './helpers/nodeVersions';
 import { listSearch } from './methods';
 
 export class BusinessCentral implements INodeType {
@@ -16,7 +17,9 @@ export class BusinessCentral implements INodeType {
 		name: 'businessCentral',
 		icon: { light: 'file:businessCentral.svg', dark: 'file:businessCentral.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// What changed per version: helpers/nodeVersions.ts. New nodes get the latest.
+		version: [1, 2],
+		defaultVersion: LATEST_NODE_VERSION,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Create, get, list, update and delete customer payments in Microsoft Dynamics 365 Business Central, with eTag concurrency control',

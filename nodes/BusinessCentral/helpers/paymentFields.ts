@@ -11,6 +11,12 @@ export interface PaymentField {
 	maxLength?: number;
 	/** API versions that expose the property; all when absent. */
 	versions?: ApiVersion[];
+	/**
+	 * Free text whose empty value means something (no description, not applied to an
+	 * invoice): Update v2 empties it only when listed in "Clear Fields". Code fields
+	 * (document, customer number) are not: a journal line needs them to be posted.
+	 */
+	clearable?: true;
 }
 
 /**
@@ -27,6 +33,7 @@ export const WRITABLE_PAYMENT_FIELDS = {
 		kind: 'string',
 		maxLength: 250,
 		versions: ['v1.0', 'beta'],
+		clearable: true,
 	},
 	postingDate: { displayName: 'Posting Date', kind: 'date' },
 	documentNumber: { displayName: 'Document Number', kind: 'string', maxLength: 20 },
@@ -34,6 +41,7 @@ export const WRITABLE_PAYMENT_FIELDS = {
 		displayName: 'External Document Number',
 		kind: 'string',
 		maxLength: 35,
+		clearable: true,
 	},
 	amount: { displayName: 'Amount', kind: 'decimal' },
 	appliesToInvoiceId: { displayName: 'Applies-to Invoice', kind: 'guid' },
@@ -41,9 +49,10 @@ export const WRITABLE_PAYMENT_FIELDS = {
 		displayName: 'Applies-to Invoice Number',
 		kind: 'string',
 		maxLength: 20,
+		clearable: true,
 	},
-	description: { displayName: 'Description', kind: 'string', maxLength: 100 },
-	comment: { displayName: 'Comment', kind: 'string', maxLength: 250 },
+	description: { displayName: 'Description', kind: 'string', maxLength: 100, clearable: true },
+	comment: { displayName: 'Comment', kind: 'string', maxLength: 250, clearable: true },
 } satisfies Record<string, PaymentField>;
 
 export type WritablePaymentField = keyof typeof WRITABLE_PAYMENT_FIELDS;

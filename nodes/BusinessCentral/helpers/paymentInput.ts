@@ -66,7 +66,11 @@ const CREATE_ADDITIONAL: WritablePaymentField[] = [
  * left out so Business Central fills in its defaults (next document number,
  * next line number, work date, the customer's name as description).
  */
-export function buildPaymentCreate(input: CreateInput, apiVersion: ApiVersion): IDataObject {
+export function buildPaymentCreate(
+	input: CreateInput,
+	apiVersion: ApiVersion,
+	{ timeZone }: { timeZone?: string } = {},
+): IDataObject {
 	const body: IDataObject = {};
 	const journal = locatorValue(input.journal);
 	if (isBlank(journal)) {
@@ -81,7 +85,7 @@ export function buildPaymentCreate(input: CreateInput, apiVersion: ApiVersion): 
 	}
 	body.amount = validatePaymentField('amount', input.amount, apiVersion);
 	if (!isBlank(input.postingDate)) {
-		body.postingDate = validatePaymentField('postingDate', input.postingDate, apiVersion);
+		body.postingDate = validatePaymentField('postingDate', input.postingDate, apiVersion, timeZone);
 	}
 	const invoice = parsePartyLocator('invoice', input.appliesToInvoice);
 	if (invoice.id) body.appliesToInvoiceId = invoice.id;
@@ -111,26 +115,63 @@ export interface PaymentFilters {
 /** Code fields: Business Central stores them upper-cased and `eq` compares exactly. */
 function codeCondition(property: string, label: string, value: unknown): string | undefined {
 	if (isBlank(value)) return undefined;
-	const text = String(validateAs(label, 'string', String(value).trim(), 20));
+	const text = String(validateAs(label, 'string', String(value).trim(), { maxLength: 20 }));
 	return `${property} eq ${odataString(text.toUpperCase())}`;
+}
+
+/**
+ * Why a custom `$filter` could close the parentheses it is wrapped in, or undefined.
+ * Parentheses count only outside OData string literals (`'it''s (fine)'`: a doubled
+ * quote stays inside the literal), so `amount lt 0) or (amount ge 0` — which would turn
+ * `journalId eq J and (…)` into an `or` without the journal condition — is caught.
+ */
+function filterEscape(filter: string): string | undefined {
+	let depth = 0;
+	let inLiteral = false;
+	for (let index = 0; index < filter.length; index++) {
+		const char = filter[index];
+		if (inLiteral) {
+			if (char === "'" && filter[index + 1] === "'") index++;
+			else if (char === "'") inLiteral = false;
+		} else if (char === "'") {
+			inLiteral = true;
+		} else if (char === '(') {
+			depth++;
+		} else if (char === ')' && --depth < 0) {
+			return `closes a parenthesis it did not open (at character ${index + 1})`;
+		}
+	}
+	if (inLiteral) return "has a text literal that is not closed (a ' without its partner; write '' for a quote inside text)";
+	if (depth > 0) return `leaves ${depth} parenthesis(es) open`;
+	return undefined;
+}
+
+/** The Custom Filter, wrapped in parentheses that it cannot close. */
+function customCondition(raw: unknown): string | undefined {
+	if (isBlank(raw)) return undefined;
+	if (typeof raw !== 'string') throw new InputValidationError('Custom Filter', raw, 'is not text');
+	const problem = filterEscape(raw);
+	if (problem) throw new InputValidationError('Custom Filter', raw, problem);
+	return `(${raw.trim()})`;
 }
 
 /**
  * The "Filters" of Get Many as OData conditions (ANDed by the caller with the
  * journal condition). GUIDs and dates are unquoted, as Business Central expects;
- * a custom `$filter` is wrapped in parentheses so its `or` cannot escape.
+ * a custom `$filter` is wrapped in parentheses so its `or` cannot escape. Dates
+ * given as instants count in `timeZone` (the workflow's).
  */
-export function buildPaymentFilters(filters: PaymentFilters): string[] {
+export function buildPaymentFilters(filters: PaymentFilters, { timeZone }: { timeZone?: string } = {}): string[] {
 	const conditions: Array<string | undefined> = [];
 	const customer = locatorValue(filters.customer);
 	if (!isBlank(customer)) conditions.push(`customerId eq ${validateGuid('Customer', String(customer).trim())}`);
 	conditions.push(codeCondition('customerNumber', 'Customer Number', filters.customerNumber));
 	const from = isBlank(filters.postingDateFrom)
 		? undefined
-		: String(validateAs('Posting Date From', 'date', filters.postingDateFrom));
+		: String(validateAs('Posting Date From', 'date', filters.postingDateFrom, { timeZone }));
 	const to = isBlank(filters.postingDateTo)
 		? undefined
-		: String(validateAs('Posting Date To', 'date', filters.postingDateTo));
+		: String(validateAs('Posting Date To', 'date', filters.postingDateTo, { timeZone }));
 	if (from && to && from > to) {
 		throw new InputValidationError('Posting Date To', to, `is before Posting Date From (${from})`);
 	}
@@ -144,12 +185,7 @@ export function buildPaymentFilters(filters: PaymentFilters): string[] {
 	conditions.push(
 		codeCondition('appliesToInvoiceNumber', 'Applies-to Invoice Number', filters.appliesToInvoiceNumber),
 	);
-	if (!isBlank(filters.odataFilter)) {
-		if (typeof filters.odataFilter !== 'string') {
-			throw new InputValidationError('Custom Filter', filters.odataFilter, 'is not text');
-		}
-		conditions.push(`(${filters.odataFilter.trim()})`);
-	}
+	conditions.push(customCondition(filters.odataFilter));
 	return conditions.filter((condition): condition is string => condition !== undefined);
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import type { ApiVersion } from './apiBase';
 import {
+	isWritablePaymentField,
 	WRITABLE_PAYMENT_FIELDS,
 	type FieldKind,
 	type PaymentField,
@@ -78,43 +79,111 @@ const integerSchema = z.preprocess(
 		.max(2147483647, 'is larger than 2147483647'),
 );
 
-interface DateLike {
-	toISODate?: () => string | null;
-	toISOString?: () => string;
-}
+/** Where a date-time becomes a calendar date; `UTC` when the caller has no workflow time zone. */
+export const DEFAULT_TIME_ZONE = 'UTC';
 
-function toDateText(value: unknown): unknown {
-	if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-	if (value && typeof value === 'object') {
-		const dateLike = value as DateLike;
-		if (typeof dateLike.toISODate === 'function') return dateLike.toISODate() ?? 'Invalid DateTime';
-		if (typeof dateLike.toISOString === 'function') return dateLike.toISOString();
-	}
-	return value;
-}
+const ISO_DATE_TIME =
+	/^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-function isCalendarDate(year: number, month: number, day: number): boolean {
+/** A checked calendar date `YYYY-MM-DD`, or why the value is none. */
+type DateCheck = { date: string } | { problem: string };
+
+const NOT_A_DATE = 'is not a date (expected YYYY-MM-DD)';
+const OUT_OF_RANGE = 'is not a real calendar date between 1753 and 9998';
+
+function calendarDate(year: number, month: number, day: number): DateCheck {
 	const date = new Date(Date.UTC(year, month - 1, day));
-	return (
-		date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-	);
+	const real =
+		date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+	if (!real || year < 1753 || year > 9998) return { problem: OUT_OF_RANGE };
+	const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+	return { date: `${pad(year, 4)}-${pad(month)}-${pad(day)}` };
 }
 
-/** Business Central dates are `YYYY-MM-DD`; a date-time keeps its own calendar date. */
-const dateSchema = z.preprocess(
-	toDateText,
-	z
-		.string({ required_error: 'is not a date', invalid_type_error: 'is not a date' })
-		.regex(
-			/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
-			'is not a date (expected YYYY-MM-DD)',
-		)
-		.transform((text) => text.slice(0, 10))
-		.refine((text) => {
-			const [year, month, day] = text.split('-').map(Number);
-			return year >= 1753 && year <= 9998 && isCalendarDate(year, month, day);
-		}, 'is not a real calendar date between 1753 and 9998'),
-);
+/**
+ * The calendar date of an instant in a time zone. Intl rather than Luxon: node code
+ * may import only n8n-workflow and zod, and n8n-workflow does not re-export Luxon.
+ */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateInZone(epochMs: number, timeZone: string): DateCheck {
+	let parts: Intl.DateTimeFormatPart[];
+	try {
+		// one formatter per zone: bulk runs convert thousands of dates
+		let format = dateFormats.get(timeZone);
+		if (!format) {
+			format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
+			dateFormats.set(timeZone, format);
+		}
+		parts = format.formatToParts(new Date(epochMs));
+	} catch {
+		return { problem: `cannot be turned into a date: the workflow's time zone "${timeZone}" is unknown` };
+	}
+	const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value);
+	return calendarDate(part('year'), part('month'), part('day'));
+}
+
+/** `Z`, `+05:30` or `-0500` in minutes east of UTC; undefined when it is no real offset. */
+function offsetMinutes(offset: string): number | undefined {
+	if (offset === 'Z') return 0;
+	const hours = Number(offset.slice(1, 3));
+	const minutes = Number(offset.slice(-2));
+	if (hours > 18 || minutes > 59) return undefined;
+	return (offset.startsWith('-') ? -1 : 1) * (hours * 60 + minutes);
+}
+
+/**
+ * `YYYY-MM-DD`, optionally with a time. Without an offset the time is wall-clock time
+ * (what n8n's date picker stores, in the workflow's zone) and the text's own date is
+ * kept; with an offset (`Z` too) it is an instant, and its date is the one in the
+ * workflow's time zone. Impossible times (`T24:00`, `T23:99`) are refused.
+ */
+function dateFromText(text: string, timeZone: string): DateCheck {
+	const match = ISO_DATE_TIME.exec(text.trim());
+	if (!match) return { problem: NOT_A_DATE };
+	const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
+	const own = calendarDate(year, month, day);
+	if ('problem' in own) return own;
+	if (hour > 23 || minute > 59 || second > 59) {
+		return { problem: 'has an impossible time of day (hours 00-23, minutes and seconds 00-59)' };
+	}
+	const offset = match[7];
+	if (offset === undefined) return own;
+	const minutesEast = offsetMinutes(offset);
+	if (minutesEast === undefined) return { problem: 'has an impossible UTC offset (at most ±18:00)' };
+	return dateInZone(Date.UTC(year, month - 1, day, hour, minute, second) - minutesEast * 60_000, timeZone);
+}
+
+interface LuxonLike {
+	toISODate: () => string | null;
+}
+
+/**
+ * Any value a date parameter may hold: text, a JS Date (an instant: its date in the
+ * workflow's time zone, not UTC's), or a Luxon DateTime from an expression (it carries
+ * its own zone, so its own calendar date).
+ */
+export function toCalendarDate(value: unknown, timeZone: string = DEFAULT_TIME_ZONE): DateCheck {
+	if (typeof value === 'string') return dateFromText(value, timeZone);
+	if (Object.prototype.toString.call(value) === '[object Date]') {
+		const epochMs = (value as Date).getTime();
+		return Number.isNaN(epochMs) ? { problem: 'is not a date (an invalid Date)' } : dateInZone(epochMs, timeZone);
+	}
+	if (value && typeof value === 'object' && typeof (value as LuxonLike).toISODate === 'function') {
+		const text = (value as LuxonLike).toISODate();
+		return text === null ? { problem: 'is not a date (an invalid DateTime)' } : dateFromText(text, timeZone);
+	}
+	return { problem: 'is not a date' };
+}
+
+function dateSchema(timeZone: string) {
+	return z.unknown().transform((value, ctx) => {
+		const check = toCalendarDate(value, timeZone);
+		if ('date' in check) return check.date;
+		ctx.addIssue({ code: z.ZodIssueCode.custom, message: check.problem });
+		return z.NEVER;
+	});
+}
 
 function stringSchema(maxLength: number) {
 	return z.preprocess(
@@ -125,12 +194,12 @@ function stringSchema(maxLength: number) {
 	);
 }
 
-function schemaFor(field: PaymentField): z.ZodTypeAny {
+function schemaFor(field: PaymentField, timeZone: string): z.ZodTypeAny {
 	switch (field.kind) {
 		case 'guid':
 			return guidSchema;
 		case 'date':
-			return dateSchema;
+			return dateSchema(timeZone);
 		case 'decimal':
 			return decimalSchema;
 		case 'integer':
@@ -148,9 +217,9 @@ export function validateAs(
 	label: string,
 	kind: FieldKind,
 	value: unknown,
-	maxLength?: number,
+	{ maxLength, timeZone = DEFAULT_TIME_ZONE }: { maxLength?: number; timeZone?: string } = {},
 ): string | number {
-	const result = schemaFor({ displayName: label, kind, maxLength }).safeParse(value);
+	const result = schemaFor({ displayName: label, kind, maxLength }, timeZone).safeParse(value);
 	if (!result.success) {
 		throw new InputValidationError(label, value, result.error.issues[0]?.message ?? 'is not valid');
 	}
@@ -162,6 +231,7 @@ export function validatePaymentField(
 	name: WritablePaymentField,
 	value: unknown,
 	apiVersion: ApiVersion,
+	timeZone: string = DEFAULT_TIME_ZONE,
 ): string | number {
 	const field: PaymentField = WRITABLE_PAYMENT_FIELDS[name];
 	if (field.versions && !field.versions.includes(apiVersion)) {
@@ -171,7 +241,7 @@ export function validatePaymentField(
 			`cannot be set: API ${apiVersion} has no "${name}" property (only ${field.versions.join(' and ')})`,
 		);
 	}
-	const result = schemaFor(field).safeParse(value);
+	const result = schemaFor(field, timeZone).safeParse(value);
 	if (!result.success) {
 		throw new InputValidationError(
 			field.displayName,
@@ -182,21 +252,40 @@ export function validatePaymentField(
 	return result.data as string | number;
 }
 
+/** How an operation treats `*` in its eTag option. */
+export interface ETagRules {
+	/** Whether `*` (no concurrency check) may be given: only where the user chose to write regardless. */
+	allowWildcard: boolean;
+	/** What to do instead when `*` is refused. */
+	wildcardHint: string;
+}
+
+const UPDATE_ETAG_RULES: ETagRules = {
+	allowWildcard: false,
+	wildcardHint: 'to write whatever changed, set "On eTag Conflict" to "Overwrite Regardless"',
+};
+
 /**
- * The "eTag" option: empty (the node reads the current one), or an entity tag
- * exactly as Business Central sent it — `W/"…"` or `"…"`, printable, at most 1,000
- * characters. `*` is refused: writing without a concurrency check is what "On
- * eTag Conflict → Overwrite Regardless" is for, and it still sends a real eTag.
+ * The "eTag" option of Update and Delete: empty (the node reads the current one), or an
+ * entity tag exactly as Business Central sent it — `W/"…"` or `"…"`, printable, at most
+ * 1,000 characters, no CR/LF anywhere (it becomes an If-Match header). A number or an
+ * object is refused rather than ignored: it is a mapping mistake, not "no eTag". `*` only
+ * where `rules` allow it: Update never (Overwrite Regardless still sends a real eTag),
+ * Delete only with "Delete Regardless".
  */
-export function validateETag(value: unknown): string {
+export function validateETag(value: unknown, rules: ETagRules = UPDATE_ETAG_RULES): string {
 	if (value === undefined || value === null) return '';
 	if (typeof value !== 'string') {
 		throw new InputValidationError('eTag', value, 'is not text (expected an eTag such as W/"JzQ0O…")');
 	}
+	if (/[\r\n]/.test(value)) {
+		throw new InputValidationError('eTag', value, 'contains a line break, which no eTag has');
+	}
 	const eTag = value.trim();
 	if (eTag === '') return '';
 	if (eTag === '*') {
-		throw new InputValidationError('eTag', value, 'is not an eTag: to write whatever changed, set "On eTag Conflict" to "Overwrite Regardless"');
+		if (rules.allowWildcard) return eTag;
+		throw new InputValidationError('eTag', value, `is not an eTag: ${rules.wildcardHint}`);
 	}
 	if (eTag.length > 1000 || !/^(W\/)?"[\x21\x23-\x7E]*"$/.test(eTag)) {
 		throw new InputValidationError('eTag', value, 'is not an eTag (expected W/"…" as in "@odata.etag")');
@@ -218,34 +307,67 @@ const UI_TO_API: Record<string, WritablePaymentField> = {
 	appliesToInvoice: 'appliesToInvoiceId',
 };
 
-/**
- * Turns the "Update Fields" collection into the PATCH body: only the fields
- * the user added, each checked against the entity's type and length limits.
- * Throws InputValidationError before any request is sent.
- */
-export function buildPaymentPatch(
-	updateFields: Record<string, unknown>,
-	apiVersion: ApiVersion,
-): PaymentPatch {
+/** How "Update Fields" is read; node version 1 keeps its first behaviour. */
+export interface PatchOptions {
+	/** The workflow's time zone, for dates given as instants. */
+	timeZone?: string;
+	/**
+	 * Node version 2 and later. Version 1 pre-filled Amount with 0 and Line Number with
+	 * 10000 and sent whatever a field held; from version 2 fields start empty and a field
+	 * added but left empty (or an expression that gave nothing) is refused, never sent:
+	 * an Update field says "change this property", and an empty value cannot say to
+	 * what. Clearing a text property is asked for explicitly with "Clear Fields".
+	 */
+	refuseEmpty?: boolean;
+}
+
+/** UI name of the v2 option that lists the text properties to empty. */
+const CLEAR_FIELDS = 'clearFields';
+
+function isEmptyValue(value: unknown): boolean {
+	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** "Clear Fields" (v2): the text properties to set to "" — only those that can be cleared. */
+function clearedFields(raw: unknown, apiVersion: ApiVersion): PaymentPatch {
+	const names = Array.isArray(raw) ? (raw as unknown[]) : isEmptyValue(raw) ? [] : [raw];
 	const patch: PaymentPatch = {};
-	for (const [uiName, raw] of Object.entries(updateFields)) {
-		const apiName = UI_TO_API[uiName] ?? uiName;
-		if (!Object.prototype.hasOwnProperty.call(WRITABLE_PAYMENT_FIELDS, apiName)) {
-			throw new InputValidationError(uiName, raw, 'is not a field of a customer payment that can be changed');
+	for (const name of names) {
+		const field = typeof name === 'string' && isWritablePaymentField(name) ? WRITABLE_PAYMENT_FIELDS[name] : undefined;
+		if (!field || !('clearable' in field)) {
+			throw new InputValidationError('Clear Fields', raw, `lists ${describeValue(name)}, which is not a text field that can be cleared`);
 		}
-		const name = apiName as WritablePaymentField;
-		// Only the pickers are resource locators: any other field holding an object is refused
-		// as it is (an amount of { value: 5 } is not 5).
-		const value = UI_TO_API[uiName] ? locatorValue(raw) : raw;
-		patch[name] = validatePaymentField(name, value, apiVersion);
+		patch[name as WritablePaymentField] = validatePaymentField(name as WritablePaymentField, '', apiVersion);
 	}
-	if (Object.keys(patch).length === 0) {
+	return patch;
+}
+
+/** One "Update Fields" entry → its API property and checked value. */
+function patchEntry(
+	uiName: string,
+	raw: unknown,
+	apiVersion: ApiVersion,
+	options: PatchOptions,
+): [WritablePaymentField, string | number] {
+	const apiName = UI_TO_API[uiName] ?? uiName;
+	if (!isWritablePaymentField(apiName)) {
+		throw new InputValidationError(uiName, raw, 'is not a field of a customer payment that can be changed');
+	}
+	// Only the pickers are resource locators: any other field holding an object is refused
+	// as it is (an amount of { value: 5 } is not 5).
+	const value = UI_TO_API[uiName] ? locatorValue(raw) : raw;
+	if (options.refuseEmpty && isEmptyValue(value)) {
 		throw new InputValidationError(
-			'Update Fields',
-			updateFields,
-			'is empty: add at least one field to change',
+			WRITABLE_PAYMENT_FIELDS[apiName].displayName,
+			value,
+			'is empty: enter a value or remove the field',
 		);
 	}
+	return [apiName, validatePaymentField(apiName, value, apiVersion, options.timeZone)];
+}
+
+/** Customer and invoice come as pairs; Business Central fills in the other member and rejects a pair that disagrees. */
+function refuseBothOfAPair(patch: PaymentPatch): void {
 	if (patch.customerId !== undefined && patch.customerNumber !== undefined) {
 		throw new InputValidationError(
 			'Customer Number',
@@ -260,5 +382,38 @@ export function buildPaymentPatch(
 			'cannot be set together with Applies-to Invoice: set one, Business Central fills in the other',
 		);
 	}
+}
+
+/**
+ * Turns the "Update Fields" collection into the PATCH body: only the fields
+ * the user added, each checked against the entity's type and length limits.
+ * Throws InputValidationError before any request is sent.
+ */
+export function buildPaymentPatch(
+	updateFields: Record<string, unknown>,
+	apiVersion: ApiVersion,
+	options: PatchOptions = {},
+): PaymentPatch {
+	const patch: PaymentPatch = {};
+	const { [CLEAR_FIELDS]: clear, ...fields } = updateFields;
+	for (const [uiName, raw] of Object.entries(fields)) {
+		const [name, value] = patchEntry(uiName, raw, apiVersion, options);
+		patch[name] = value;
+	}
+	for (const [name, value] of Object.entries(clearedFields(clear, apiVersion))) {
+		if (patch[name as WritablePaymentField] !== undefined) {
+			const label = WRITABLE_PAYMENT_FIELDS[name as WritablePaymentField].displayName;
+			throw new InputValidationError('Clear Fields', clear, `lists ${label}, which is also given a value: do one or the other`);
+		}
+		patch[name as WritablePaymentField] = value;
+	}
+	if (Object.keys(patch).length === 0) {
+		throw new InputValidationError(
+			'Update Fields',
+			updateFields,
+			'is empty: add at least one field to change',
+		);
+	}
+	refuseBothOfAPair(patch);
 	return patch;
 }

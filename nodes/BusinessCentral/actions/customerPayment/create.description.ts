@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { FROM_VERSION_2, ONLY_VERSION_1 } from '../../helpers/nodeVersions';
 import { companyLocator, journalLocator } from '../common.descriptions';
 import {
 	commentField,
@@ -9,6 +10,14 @@ import {
 	invoiceLocator,
 } from './lookups.descriptions';
 
+/**
+ * Node version 1's Additional Fields, kept as they were: Line Number starts at 10000,
+ * so adding it without typing sends 10000. Version 2 (`createAdditionalFieldsV2`)
+ * starts it empty. In both, an empty value is left out of the body (Business Central
+ * then fills in its default, as each field's description says): a new payment gets
+ * every property anyway, and "empty = Business Central's default" is what a mapping
+ * like {{ $json.documentNumber }} needs when some items have none.
+ */
 export const createAdditionalFields: INodeProperties = {
 	displayName: 'Additional Fields',
 	name: 'additionalFields',
@@ -17,6 +26,7 @@ export const createAdditionalFields: INodeProperties = {
 	default: {},
 	description:
 		'Optional properties of the new payment. Left out or empty: Business Central fills in its defaults.',
+	displayOptions: ONLY_VERSION_1,
 	options: [
 		commentField,
 		contactIdField,
@@ -46,6 +56,25 @@ export const createAdditionalFields: INodeProperties = {
 				'Position of the line in its journal (whole number, unique in the journal). Left out: after the last line (+10000).',
 		},
 	],
+};
+
+const lineNumberV2: INodeProperties = {
+	displayName: 'Line Number',
+	name: 'lineNumber',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 10000',
+	description:
+		'Position of the line in its journal (whole number, unique in the journal). Empty: after the last line (+10000).',
+};
+
+/** Additional Fields from node version 2: Line Number starts empty instead of at 10000. */
+export const createAdditionalFieldsV2: INodeProperties = {
+	...createAdditionalFields,
+	displayOptions: FROM_VERSION_2,
+	options: (createAdditionalFields.options as INodeProperties[]).map((field) =>
+		field.name === 'lineNumber' ? lineNumberV2 : field,
+	),
 };
 
 export const createOptions: INodeProperties = {
@@ -80,6 +109,7 @@ export const createProperties: INodeProperties[] = [
 		true,
 	),
 	{
+		// Version 1: a number input pre-filled with 0 (a run without typing creates a 0 payment).
 		displayName: 'Amount',
 		name: 'amount',
 		type: 'number',
@@ -88,6 +118,19 @@ export const createProperties: INodeProperties[] = [
 		typeOptions: { numberPrecision: 2 },
 		description:
 			'Payment amount, stored exactly as sent. In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
+		displayOptions: ONLY_VERSION_1,
+	},
+	{
+		// Version 2: starts empty and an empty amount is refused, so no payment of 0 is created by accident.
+		displayName: 'Amount',
+		name: 'amount',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'e.g. -1500.00',
+		description:
+			'Payment amount (a number such as -1500.00, typed or mapped from the input), stored exactly as sent. In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
+		displayOptions: FROM_VERSION_2,
 	},
 	{
 		displayName: 'Posting Date',
@@ -95,12 +138,13 @@ export const createProperties: INodeProperties[] = [
 		type: 'dateTime',
 		default: '',
 		description:
-			"Date the payment is posted on (only the date part is sent, as YYYY-MM-DD). Empty: Business Central's work date.",
+			"Date the payment is posted on, sent as YYYY-MM-DD. A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone. Empty: Business Central's work date.",
 	},
 	invoiceLocator(
 		'Posted sales invoice the payment settles: from the list of open invoices (of the chosen customer), by ID (appliesToInvoiceId) or By Number (appliesToInvoiceNumber, e.g. 103001). Optional.',
 		true,
 	),
 	createAdditionalFields,
+	createAdditionalFieldsV2,
 	createOptions,
 ];

@@ -85,6 +85,7 @@ export async function execute(
 						additionalFields: this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject,
 					},
 					base.version,
+					{ timeZone: this.getTimezone() },
 				),
 				simplify: options.simplify === true,
 			};

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { withDisplayOptions } from '../../helpers/displayOptions';
 import { parseCompanyLocator, parsePaymentLocator } from '../../helpers/locators';
+import { validateETag, type ETagRules } from '../../helpers/validation';
 import { getConnection } from '../../transport/connection';
 import { DEFAULT_RETRY_POLICY } from '../../transport/request';
 import { companyLocator, journalLocator, paymentLocator } from '../common.descriptions';
@@ -25,7 +26,7 @@ const deleteOptions: INodeProperties = {
 			default: '',
 			placeholder: 'W/"JzQ0O0pYb2JQVWVPZz09OzE0NTM3NzYwMTMwMDA7Jw=="',
 			description:
-				'Version of the payment you mean to delete: map the @odata.etag output of a previous step, so a payment someone changed since is not deleted. Empty: the node reads the payment and uses its current eTag.',
+				'Version of the payment you mean to delete: map the @odata.etag output of a previous step, so a payment someone changed since is not deleted. Empty: the node reads the payment and uses its current eTag. * is accepted only with On eTag Conflict → Delete Regardless.',
 		},
 		{
 			displayName: 'On eTag Conflict',
@@ -71,6 +72,14 @@ export const description: INodeProperties[] = withDisplayOptions(
 	properties,
 );
 
+/** `*` (delete whatever changed) is what "Delete Regardless" sends; given by hand it needs that choice. */
+function deleteETagRules(onConflict: ConflictPolicy): ETagRules {
+	return {
+		allowWildcard: onConflict === 'overwrite',
+		wildcardHint: 'to delete whatever changed, set "On eTag Conflict" to "Delete Regardless"',
+	};
+}
+
 /** DELETE `companies(c)/customerPayments(p)` with If-Match per item → `{ deleted: true, id }`. */
 export async function execute(
 	this: IExecuteFunctions,
@@ -82,11 +91,15 @@ export async function execute(
 		plan: (itemIndex) => {
 			const companyId = parseCompanyLocator(this.getNodeParameter('company', itemIndex), base);
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+			const onConflict = (options.onConflict as ConflictPolicy | undefined) ?? 'fail';
 			return {
 				companyId,
 				paymentId: parsePaymentLocator(this.getNodeParameter('customerPayment', itemIndex), base, companyId),
-				eTag: typeof options.eTag === 'string' ? options.eTag.trim() : '',
-				onConflict: (options.onConflict as ConflictPolicy | undefined) ?? 'fail',
+				// Checked here, for every item before the first DELETE: a bad eTag in item 2
+				// must not leave items 0 and 1 deleted, and a number is a mapping mistake,
+				// not "read the current eTag".
+				eTag: validateETag(options.eTag, deleteETagRules(onConflict)),
+				onConflict,
 			};
 		},
 		run: async (plan, itemIndex) => await deletePayment(this, plan, itemIndex, DEFAULT_RETRY_POLICY),

@@ -32,7 +32,7 @@ export const getAllFilters: INodeProperties = {
 			default: '',
 			placeholder: "e.g. amount lt -1000 and contains(description,'Adatum')",
 			description:
-				"An OData $filter expression over customer payment properties, ANDed with the other filters. GUIDs and dates unquoted (customerId eq 11aa0a52-…, postingDate ge 2026-01-01), text in single quotes ('G02001').",
+				"An OData $filter expression over customer payment properties, ANDed with the other filters inside parentheses, so its parentheses must balance (outside text literals). GUIDs and dates unquoted (customerId eq 11aa0a52-…, postingDate ge 2026-01-01), text in single quotes with a quote inside written twice ('O''BRIEN').",
 		},
 		customerLocator('Only payments of this customer (customerId eq …)', false),
 		{
@@ -57,14 +57,14 @@ export const getAllFilters: INodeProperties = {
 			name: 'postingDateFrom',
 			type: 'dateTime',
 			default: '',
-			description: 'Only payments posted on or after this date (postingDate ge YYYY-MM-DD)',
+			description: "Only payments posted on or after this date (postingDate ge YYYY-MM-DD). A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
 		},
 		{
 			displayName: 'Posting Date To',
 			name: 'postingDateTo',
 			type: 'dateTime',
 			default: '',
-			description: 'Only payments posted on or before this date (postingDate le YYYY-MM-DD)',
+			description: "Only payments posted on or before this date (postingDate le YYYY-MM-DD). A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
 		},
 	],
 };

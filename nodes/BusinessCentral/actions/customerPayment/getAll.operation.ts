@@ -39,7 +39,9 @@ export async function execute(
 			return {
 				companyId: parseCompanyLocator(this.getNodeParameter('company', itemIndex), base),
 				journalId: isBlank(journal) ? undefined : validateGuid('Journal', String(journal).trim()),
-				conditions: buildPaymentFilters(this.getNodeParameter('filters', itemIndex, {}) as IDataObject),
+				conditions: buildPaymentFilters(this.getNodeParameter('filters', itemIndex, {}) as IDataObject, {
+					timeZone: this.getTimezone(),
+				}),
 				select: parseSelect(options.fields),
 				limit: returnAll ? undefined : parseLimit(this.getNodeParameter('limit', itemIndex, 50)),
 				simple: this.getNodeParameter('simple', itemIndex, true) as boolean,

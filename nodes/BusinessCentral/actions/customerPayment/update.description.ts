@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { FROM_VERSION_2, ONLY_VERSION_1 } from '../../helpers/nodeVersions';
 import { companyLocator, journalLocator, paymentLocator } from '../common.descriptions';
 import {
 	commentField,
@@ -14,6 +15,10 @@ import {
  * pickers (customer, open invoice) with search, gives each property its own
  * type and description, and only sends the fields the user added — which is
  * what a PATCH should carry. Bulk runs map input data per field with expressions.
+ *
+ * This is node version 1's definition, kept as it was so saved workflows behave the
+ * same: Amount starts at 0 and Line Number at 10000, and adding one of them without
+ * typing writes that value. Version 2 (`updateFieldsV2`) starts every field empty.
  */
 export const updateFields: INodeProperties = {
 	displayName: 'Update Fields',
@@ -22,6 +27,7 @@ export const updateFields: INodeProperties = {
 	placeholder: 'Add Field',
 	default: {},
 	description: 'Only the fields added here are sent; everything else keeps its value',
+	displayOptions: ONLY_VERSION_1,
 	options: [
 		{
 			displayName: 'Amount',
@@ -85,9 +91,66 @@ export const updateFields: INodeProperties = {
 			name: 'postingDate',
 			type: 'dateTime',
 			default: '',
-			description: 'Date the payment is posted on (only the date part is sent, as YYYY-MM-DD)',
+			description: "Date the payment is posted on, sent as YYYY-MM-DD. A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
 		},
 	],
+};
+
+/**
+ * Version 2's Amount and Line Number: text that starts empty, so adding the field writes
+ * nothing by itself (version 1's number inputs start at 0 and 10000 and a run right after
+ * adding them writes those). An empty value is refused before any request.
+ */
+const amountV2: INodeProperties = {
+	displayName: 'Amount',
+	name: 'amount',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. -1500.00',
+	description:
+		'Payment amount (a number such as -1500.00, typed or mapped from the input), stored exactly as sent. In a cash receipt journal a payment received from a customer is usually negative (it credits the customer). Must not be empty.',
+};
+
+const lineNumberV2: INodeProperties = {
+	displayName: 'Line Number',
+	name: 'lineNumber',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 10000',
+	description: 'Position of the line in its journal (whole number). Must not be empty.',
+};
+
+/** Version 2 only: text properties to empty, since an empty field value is refused. */
+const clearFields: INodeProperties = {
+	displayName: 'Clear Fields',
+	name: 'clearFields',
+	type: 'multiOptions',
+	default: [],
+	description:
+		'Text properties to empty (set to ""). Use this instead of an empty value, which version 2 of this node refuses so that a field added but not filled in is never written.',
+	options: [
+		{ name: 'Applies-to Invoice Number', value: 'appliesToInvoiceNumber' },
+		{ name: 'Comment', value: 'comment' },
+		{ name: 'Contact ID (API v1.0 and Beta Only)', value: 'contactId' },
+		{ name: 'Description', value: 'description' },
+		{ name: 'External Document Number', value: 'externalDocumentNumber' },
+	],
+};
+
+const V2_REPLACEMENTS = new Map([amountV2, lineNumberV2].map((field) => [field.name, field]));
+
+/**
+ * "Update Fields" from node version 2: the same properties, every one starting empty
+ * (a field added and left empty is refused, not sent), plus "Clear Fields".
+ */
+export const updateFieldsV2: INodeProperties = {
+	...updateFields,
+	displayOptions: FROM_VERSION_2,
+	description: 'Only the fields added here are sent, and each must have a value; everything else keeps its value',
+	options: [
+		...(updateFields.options as INodeProperties[]).map((field) => V2_REPLACEMENTS.get(field.name) ?? field),
+		clearFields,
+	].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 };
 
 export const updateOptions: INodeProperties = {
@@ -193,5 +256,6 @@ export const updateProperties: INodeProperties[] = [
 	journalLocator,
 	paymentLocator,
 	updateFields,
+	updateFieldsV2,
 	updateOptions,
 ];

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { withDisplayOptions } from '../../helpers/displayOptions';
 import { parseCompanyLocator, parsePaymentLocator } from '../../helpers/locators';
+import { refusesEmptyFields } from '../../helpers/nodeVersions';
 import { buildPaymentPatch, validateETag } from '../../helpers/validation';
 import { MAX_BATCH_OPERATIONS } from '../../transport/batch';
 import { getConnection } from '../../transport/connection';
@@ -51,6 +52,7 @@ async function planUpdates(
 	items: INodeExecutionData[],
 ): Promise<Array<UpdatePlan | Error>> {
 	const { base } = await getConnection(this);
+	const patchOptions = { timeZone: this.getTimezone(), refuseEmpty: refusesEmptyFields(this.getNode().typeVersion) };
 	return items.map((_item, itemIndex) => {
 		try {
 			const companyId = parseCompanyLocator(this.getNodeParameter('company', itemIndex), base);
@@ -66,7 +68,7 @@ async function planUpdates(
 				itemIndex,
 				companyId,
 				paymentId,
-				patch: buildPaymentPatch(fields, base.version),
+				patch: buildPaymentPatch(fields, base.version, patchOptions),
 				eTag,
 				onConflict: options.onConflict ?? 'fail',
 				includePreviousValues: options.includePreviousValues === true,
