@@ -312,6 +312,32 @@ describe('unclear writes compared as Business Central stores', () => {
 		},
 	);
 
+	test('Code fields are sent trimmed and upper-cased, as Business Central stores them; amounts as given', async () => {
+		const scope = saasApi(nock)
+			.patch(PAYMENT_URL, { documentNumber: 'INV-9', customerNumber: 'C-10', amount: -100.005 })
+			.matchHeader('if-match', ETAG_1)
+			.reply(
+				200,
+				paymentRecord(PAYMENT, ETAG_2, {
+					documentNumber: 'INV-9',
+					customerNumber: 'C-10',
+					amount: -100.01,
+				}),
+			);
+
+		const result = await runWorkflow(
+			updateWorkflow([{ n: 1 }], {
+				updateFields: { documentNumber: ' inv-9 ', customerNumber: 'c-10 ', amount: -100.005 },
+				options: { eTag: ETAG_1 },
+			}),
+			{ credentials: bearerCredentials() },
+		);
+
+		expect(result.error('Business Central')).toBeUndefined();
+		expect(scope.isDone()).toBe(true);
+		expect(requests.unmatched).toEqual([]);
+	});
+
 	test('504, re-read shows -100.02 for -100.005: not ours → outcome unknown, not "not applied"', async () => {
 		const scope = saasApi(nock)
 			.patch(PAYMENT_URL)

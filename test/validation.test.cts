@@ -11,12 +11,20 @@ import {
 	validateGuid,
 	validatePaymentField,
 } from '../nodes/BusinessCentral/helpers/validation';
-import { WRITABLE_PAYMENT_FIELDS, type WritablePaymentField } from '../nodes/BusinessCentral/helpers/paymentFields';
+import {
+	WRITABLE_PAYMENT_FIELDS,
+	type WritablePaymentField,
+} from '../nodes/BusinessCentral/helpers/paymentFields';
 
 const GUID = '9f1c0a52-4b7c-ef11-8a6b-6045bde9c5a1';
 
 /** Runs `action`, expects an InputValidationError for `field` whose message shows `value`. */
-function expectRefused(action: () => unknown, field: string, value: unknown, reason?: RegExp | string): InputValidationError {
+function expectRefused(
+	action: () => unknown,
+	field: string,
+	value: unknown,
+	reason?: RegExp | string,
+): InputValidationError {
 	let caught: unknown;
 	try {
 		action();
@@ -33,7 +41,7 @@ function expectRefused(action: () => unknown, field: string, value: unknown, rea
 
 describe('GUIDs (company, payment, customer, invoice)', () => {
 	test.each([
-		["x)/customers(", 'OData path injection'],
+		['x)/customers(', 'OData path injection'],
 		[`${GUID})/customers(${GUID}`, 'GUID followed by a path'],
 		[`%2F..%2F${GUID}`, 'percent-encoded traversal'],
 		[`'${GUID}'`, 'quoted'],
@@ -48,7 +56,12 @@ describe('GUIDs (company, payment, customer, invoice)', () => {
 		[12345, 'a number'],
 		[{ id: GUID }, 'an object'],
 	])('%j (%s) is refused', (value: unknown, _case: string) => {
-		expectRefused(() => validateGuid('Customer Payment', value), 'Customer Payment', value, /is not a GUID/);
+		expectRefused(
+			() => validateGuid('Customer Payment', value),
+			'Customer Payment',
+			value,
+			/is not a GUID/,
+		);
 	});
 
 	test.each([GUID, GUID.toUpperCase()])('%s is accepted as is', (value) => {
@@ -97,8 +110,9 @@ describe('Posting Date', () => {
 	});
 });
 
-describe('Posting Date given as an instant: the calendar date in the workflow\'s time zone', () => {
-	const inZone = (value: unknown, zone: string) => validatePaymentField('postingDate', value, 'v2.0', zone);
+describe("Posting Date given as an instant: the calendar date in the workflow's time zone", () => {
+	const inZone = (value: unknown, zone: string) =>
+		validatePaymentField('postingDate', value, 'v2.0', zone);
 
 	test.each<[unknown, string, string]>([
 		['2026-03-01T23:30:00-05:00', 'America/New_York', '2026-03-01'],
@@ -113,7 +127,11 @@ describe('Posting Date given as an instant: the calendar date in the workflow\'s
 		[new Date(Date.UTC(2026, 2, 1, 23, 30)), 'Europe/Berlin', '2026-03-02'],
 		[new Date(Date.UTC(2026, 2, 1, 23, 30)), 'America/New_York', '2026-03-01'],
 		// Luxon carries its zone: its own date, whatever the workflow's
-		[DateTime.fromISO('2026-03-02T08:00:00', { zone: 'Asia/Tokyo' }), 'America/New_York', '2026-03-02'],
+		[
+			DateTime.fromISO('2026-03-02T08:00:00', { zone: 'Asia/Tokyo' }),
+			'America/New_York',
+			'2026-03-02',
+		],
 	])('%p in %s → %s', (value, zone, expected) => {
 		expect(inZone(value, zone)).toBe(expected);
 	});
@@ -132,13 +150,22 @@ describe('Posting Date given as an instant: the calendar date in the workflow\'s
 	});
 
 	test('an unknown time zone is named', () => {
-		expectRefused(() => inZone('2026-03-01T10:00:00Z', 'Nowhere/Else'), 'Posting Date', '2026-03-01T10:00:00Z', /"Nowhere\/Else" is unknown/);
+		expectRefused(
+			() => inZone('2026-03-01T10:00:00Z', 'Nowhere/Else'),
+			'Posting Date',
+			'2026-03-01T10:00:00Z',
+			/"Nowhere\/Else" is unknown/,
+		);
 	});
 });
 
 describe('text fields and their Business Central lengths', () => {
-	const textFields = (Object.entries(WRITABLE_PAYMENT_FIELDS) as Array<[WritablePaymentField, { displayName: string; kind: string; maxLength?: number }]>)
-		.filter(([, field]) => field.kind === 'string')
+	const textFields = (
+		Object.entries(WRITABLE_PAYMENT_FIELDS) as Array<
+			[WritablePaymentField, { displayName: string; kind: string; maxLength?: number }]
+		>
+	)
+		.filter(([, field]) => field.kind === 'string' || field.kind === 'code')
 		.map(([name, field]) => [name, field.displayName, field.maxLength!] as const);
 
 	test('every text field has a length limit', () => {
@@ -153,23 +180,41 @@ describe('text fields and their Business Central lengths', () => {
 		]);
 	});
 
-	test.each(textFields)('%s (%s): %i characters accepted, one more refused', (name, displayName, max) => {
-		const version = name === 'contactId' ? 'v1.0' : 'v2.0';
-		expect(validatePaymentField(name, 'a'.repeat(max), version)).toBe('a'.repeat(max));
-		const tooLong = 'b'.repeat(max + 1);
-		const error = expectRefused(
-			() => validatePaymentField(name, tooLong, version),
-			displayName,
-			tooLong,
-			`is longer than ${max} characters`,
-		);
-		// Long values are shortened in the message, which stays readable.
-		expect(error.message.length).toBeLessThan(200);
-	});
+	test.each(textFields.filter(([name]) => WRITABLE_PAYMENT_FIELDS[name].kind === 'code'))(
+		'Code field %s (%s): sent trimmed and upper-cased as Business Central stores it; the length counts after trimming',
+		(name, _displayName, max) => {
+			expect(validatePaymentField(name, ' inv-9 ', 'v2.0')).toBe('INV-9');
+			expect(validatePaymentField(name, `  ${'x'.repeat(max)}  `, 'v2.0')).toBe('X'.repeat(max));
+		},
+	);
+
+	test.each(textFields)(
+		'%s (%s): %i characters accepted, one more refused',
+		(name, displayName, max) => {
+			const version = name === 'contactId' ? 'v1.0' : 'v2.0';
+			const stored =
+				WRITABLE_PAYMENT_FIELDS[name].kind === 'code' ? 'A'.repeat(max) : 'a'.repeat(max);
+			expect(validatePaymentField(name, 'a'.repeat(max), version)).toBe(stored);
+			const tooLong = 'b'.repeat(max + 1);
+			const error = expectRefused(
+				() => validatePaymentField(name, tooLong, version),
+				displayName,
+				tooLong,
+				`is longer than ${max} characters`,
+			);
+			// Long values are shortened in the message, which stays readable.
+			expect(error.message.length).toBeLessThan(200);
+		},
+	);
 
 	test('a number in a text field is sent as text; an object is refused', () => {
 		expect(validatePaymentField('documentNumber', 10042, 'v2.0')).toBe('10042');
-		expectRefused(() => validatePaymentField('comment', { a: 1 }, 'v2.0'), 'Comment', { a: 1 }, /is not text/);
+		expectRefused(
+			() => validatePaymentField('comment', { a: 1 }, 'v2.0'),
+			'Comment',
+			{ a: 1 },
+			/is not text/,
+		);
 	});
 });
 
@@ -212,7 +257,12 @@ describe('Amount and Line Number', () => {
 		[2147483648, /larger than 2147483647/],
 		['abc', /whole number/],
 	])('Line Number %p is refused', (value, reason) => {
-		expectRefused(() => validatePaymentField('lineNumber', value, 'v2.0'), 'Line Number', value, reason);
+		expectRefused(
+			() => validatePaymentField('lineNumber', value, 'v2.0'),
+			'Line Number',
+			value,
+			reason,
+		);
 	});
 
 	test('Line Number "20000" → 20000', () => {
@@ -232,8 +282,15 @@ describe('Update Fields as a whole (buildPaymentPatch)', () => {
 				},
 				'v2.0',
 			),
-		).toEqual({ customerId: GUID, appliesToInvoiceNumber: '103022', amount: -10, postingDate: '2026-11-02' });
-		expect(buildPaymentPatch({ appliesToInvoice: { __rl: true, mode: 'id', value: GUID } }, 'v2.0')).toEqual({
+		).toEqual({
+			customerId: GUID,
+			appliesToInvoiceNumber: '103022',
+			amount: -10,
+			postingDate: '2026-11-02',
+		});
+		expect(
+			buildPaymentPatch({ appliesToInvoice: { __rl: true, mode: 'id', value: GUID } }, 'v2.0'),
+		).toEqual({
 			appliesToInvoiceId: GUID,
 		});
 	});
@@ -244,7 +301,11 @@ describe('Update Fields as a whole (buildPaymentPatch)', () => {
 
 	test('Customer and Customer Number together are refused', () => {
 		expectRefused(
-			() => buildPaymentPatch({ customer: { __rl: true, mode: 'id', value: GUID }, customerNumber: '10000' }, 'v2.0'),
+			() =>
+				buildPaymentPatch(
+					{ customer: { __rl: true, mode: 'id', value: GUID }, customerNumber: '10000' },
+					'v2.0',
+				),
 			'Customer Number',
 			'10000',
 			/cannot be set together with Customer/,
@@ -262,7 +323,11 @@ describe('Update Fields as a whole (buildPaymentPatch)', () => {
 
 	test('a customer picker holding something other than a GUID is refused', () => {
 		expectRefused(
-			() => buildPaymentPatch({ customer: { __rl: true, mode: 'id', value: "x')/customers(" } }, 'v2.0'),
+			() =>
+				buildPaymentPatch(
+					{ customer: { __rl: true, mode: 'id', value: "x')/customers(" } },
+					'v2.0',
+				),
 			'Customer',
 			"x')/customers(",
 			/is not a GUID/,
@@ -272,7 +337,12 @@ describe('Update Fields as a whole (buildPaymentPatch)', () => {
 	test.each(['journalId', 'journalDisplayName', 'id', 'lastModifiedDateTime', '@odata.etag'])(
 		'%s cannot be changed by an update',
 		(name) => {
-			expectRefused(() => buildPaymentPatch({ [name]: 'x' }, 'v2.0'), name, 'x', /not a field of a customer payment that can be changed/);
+			expectRefused(
+				() => buildPaymentPatch({ [name]: 'x' }, 'v2.0'),
+				name,
+				'x',
+				/not a field of a customer payment that can be changed/,
+			);
 		},
 	);
 
@@ -289,7 +359,8 @@ describe('Update Fields as a whole (buildPaymentPatch)', () => {
 
 	test('the first bad field stops the whole patch (nothing partial is returned)', () => {
 		expectRefused(
-			() => buildPaymentPatch({ description: 'fine', amount: 'twelve', comment: 'fine too' }, 'v2.0'),
+			() =>
+				buildPaymentPatch({ description: 'fine', amount: 'twelve', comment: 'fine too' }, 'v2.0'),
 			'Amount',
 			'twelve',
 		);

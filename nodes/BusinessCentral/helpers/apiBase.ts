@@ -42,7 +42,9 @@ export function resolveApiBase(credentials: ICredentialDataDecryptedObject): Api
 			throw new Error(`Credential field "Tenant ID" is not a tenant ID or domain: "${tenantId}"`);
 		}
 		if (!/^[A-Za-z0-9_-]+$/.test(environment)) {
-			throw new Error(`Credential field "Environment Name" is not an environment name: "${environment}"`);
+			throw new Error(
+				`Credential field "Environment Name" is not an environment name: "${environment}"`,
+			);
 		}
 		url = `${SAAS_HOST}/v2.0/${tenantId}/${environment}/api/${apiVersion}`;
 	} else if (deployment === 'onPremises') {

@@ -1,5 +1,11 @@
 import type { ApiBase } from './apiBase';
-import { describeValue, GUID_PATTERN, InputValidationError, locatorValue, validateGuid } from './validation';
+import {
+	describeValue,
+	GUID_PATTERN,
+	InputValidationError,
+	locatorValue,
+	validateGuid,
+} from './validation';
 
 interface LocatorValue {
 	mode?: string;
@@ -33,7 +39,10 @@ function parseApiUrl(field: string, text: string, base: ApiBase): string[] {
 	// An absolute link must be under the configured API base too: the same host may serve
 	// other tenants, environments or API versions, whose records this node must not touch.
 	const basePath = new URL(base.url).pathname.replace(/\/+$/, '').toLowerCase();
-	if (/^[a-z][a-z0-9+.-]*:/i.test(text.trim()) && !`${url.pathname.toLowerCase()}/`.startsWith(`${basePath}/`)) {
+	if (
+		/^[a-z][a-z0-9+.-]*:/i.test(text.trim()) &&
+		!`${url.pathname.toLowerCase()}/`.startsWith(`${basePath}/`)
+	) {
 		throw new InputValidationError(
 			field,
 			text,
@@ -94,7 +103,11 @@ export function parseCompanyLocator(raw: unknown, base: ApiBase): string {
 		const text = String(locator.value ?? '');
 		const found = keyAfter(toSegments(parseApiUrl('Company', text, base)), 'companies');
 		if (!found) {
-			throw new InputValidationError('Company', text, 'is not a Business Central company URL (…/companies(<id>))');
+			throw new InputValidationError(
+				'Company',
+				text,
+				'is not a Business Central company URL (…/companies(<id>))',
+			);
 		}
 		return keyOf('Company', text, found.key);
 	}

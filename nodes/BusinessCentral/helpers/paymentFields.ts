@@ -1,7 +1,13 @@
 import type { ApiVersion } from './apiBase';
 
-/** Kinds of writable customerPayment properties and how they are checked before a request. */
-export type FieldKind = 'guid' | 'string' | 'date' | 'decimal' | 'integer';
+/**
+ * Kinds of writable customerPayment properties and how they are checked before a request.
+ * `code`: a Code field of table 81 "Gen. Journal Line" (Document No. Code[20], External
+ * Document No. Code[35], Account No. Code[20], Applies-to Doc. No. Code[20]), which
+ * Business Central stores trimmed and upper-cased: the node sends it that way, so the
+ * length is checked on what is stored and a re-read after an unclear write compares alike.
+ */
+export type FieldKind = 'guid' | 'string' | 'code' | 'date' | 'decimal' | 'integer';
 
 export interface PaymentField {
 	/** Label used in the node UI and in error messages. */
@@ -27,7 +33,7 @@ export interface PaymentField {
 export const WRITABLE_PAYMENT_FIELDS = {
 	lineNumber: { displayName: 'Line Number', kind: 'integer' },
 	customerId: { displayName: 'Customer', kind: 'guid' },
-	customerNumber: { displayName: 'Customer Number', kind: 'string', maxLength: 20 },
+	customerNumber: { displayName: 'Customer Number', kind: 'code', maxLength: 20 },
 	contactId: {
 		displayName: 'Contact ID',
 		kind: 'string',
@@ -36,10 +42,10 @@ export const WRITABLE_PAYMENT_FIELDS = {
 		clearable: true,
 	},
 	postingDate: { displayName: 'Posting Date', kind: 'date' },
-	documentNumber: { displayName: 'Document Number', kind: 'string', maxLength: 20 },
+	documentNumber: { displayName: 'Document Number', kind: 'code', maxLength: 20 },
 	externalDocumentNumber: {
 		displayName: 'External Document Number',
-		kind: 'string',
+		kind: 'code',
 		maxLength: 35,
 		clearable: true,
 	},
@@ -47,7 +53,7 @@ export const WRITABLE_PAYMENT_FIELDS = {
 	appliesToInvoiceId: { displayName: 'Applies-to Invoice', kind: 'guid' },
 	appliesToInvoiceNumber: {
 		displayName: 'Applies-to Invoice Number',
-		kind: 'string',
+		kind: 'code',
 		maxLength: 20,
 		clearable: true,
 	},

@@ -19,7 +19,9 @@ import {
 
 /** A value the user left empty (or an expression that resolved to nothing). */
 export function isBlank(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 /** A customer or invoice chosen from the list / by ID (→ `…Id`) or by number (→ `…Number`). */
@@ -34,7 +36,9 @@ export function parsePartyLocator(kind: 'customer' | 'invoice', raw: unknown): P
 	if (isBlank(value)) return {};
 	const mode = raw && typeof raw === 'object' ? (raw as { mode?: string }).mode : 'id';
 	const [idField, numberField]: WritablePaymentField[] =
-		kind === 'customer' ? ['customerId', 'customerNumber'] : ['appliesToInvoiceId', 'appliesToInvoiceNumber'];
+		kind === 'customer'
+			? ['customerId', 'customerNumber']
+			: ['appliesToInvoiceId', 'appliesToInvoiceNumber'];
 	if (mode === 'number') {
 		return { number: String(validatePaymentField(numberField, String(value).trim(), 'v2.0')) };
 	}
@@ -74,7 +78,11 @@ export function buildPaymentCreate(
 	const body: IDataObject = {};
 	const journal = locatorValue(input.journal);
 	if (isBlank(journal)) {
-		throw new InputValidationError('Journal', journal, 'is required: choose the customer payment journal to add the payment to');
+		throw new InputValidationError(
+			'Journal',
+			journal,
+			'is required: choose the customer payment journal to add the payment to',
+		);
 	}
 	body.journalId = validateGuid('Journal', String(journal).trim());
 	const customer = parsePartyLocator('customer', input.customer);
@@ -115,8 +123,8 @@ export interface PaymentFilters {
 /** Code fields: Business Central stores them upper-cased and `eq` compares exactly. */
 function codeCondition(property: string, label: string, value: unknown): string | undefined {
 	if (isBlank(value)) return undefined;
-	const text = String(validateAs(label, 'string', String(value).trim(), { maxLength: 20 }));
-	return `${property} eq ${odataString(text.toUpperCase())}`;
+	const text = String(validateAs(label, 'code', value, { maxLength: 20 }));
+	return `${property} eq ${odataString(text)}`;
 }
 
 /**
@@ -141,7 +149,8 @@ function filterEscape(filter: string): string | undefined {
 			return `closes a parenthesis it did not open (at character ${index + 1})`;
 		}
 	}
-	if (inLiteral) return "has a text literal that is not closed (a ' without its partner; write '' for a quote inside text)";
+	if (inLiteral)
+		return "has a text literal that is not closed (a ' without its partner; write '' for a quote inside text)";
 	if (depth > 0) return `leaves ${depth} parenthesis(es) open`;
 	return undefined;
 }
@@ -161,10 +170,14 @@ function customCondition(raw: unknown): string | undefined {
  * a custom `$filter` is wrapped in parentheses so its `or` cannot escape. Dates
  * given as instants count in `timeZone` (the workflow's).
  */
-export function buildPaymentFilters(filters: PaymentFilters, { timeZone }: { timeZone?: string } = {}): string[] {
+export function buildPaymentFilters(
+	filters: PaymentFilters,
+	{ timeZone }: { timeZone?: string } = {},
+): string[] {
 	const conditions: Array<string | undefined> = [];
 	const customer = locatorValue(filters.customer);
-	if (!isBlank(customer)) conditions.push(`customerId eq ${validateGuid('Customer', String(customer).trim())}`);
+	if (!isBlank(customer))
+		conditions.push(`customerId eq ${validateGuid('Customer', String(customer).trim())}`);
 	conditions.push(codeCondition('customerNumber', 'Customer Number', filters.customerNumber));
 	const from = isBlank(filters.postingDateFrom)
 		? undefined
@@ -180,10 +193,16 @@ export function buildPaymentFilters(filters: PaymentFilters, { timeZone }: { tim
 	conditions.push(codeCondition('documentNumber', 'Document Number', filters.documentNumber));
 	const invoice = locatorValue(filters.appliesToInvoice);
 	if (!isBlank(invoice)) {
-		conditions.push(`appliesToInvoiceId eq ${validateGuid('Applies-to Invoice', String(invoice).trim())}`);
+		conditions.push(
+			`appliesToInvoiceId eq ${validateGuid('Applies-to Invoice', String(invoice).trim())}`,
+		);
 	}
 	conditions.push(
-		codeCondition('appliesToInvoiceNumber', 'Applies-to Invoice Number', filters.appliesToInvoiceNumber),
+		codeCondition(
+			'appliesToInvoiceNumber',
+			'Applies-to Invoice Number',
+			filters.appliesToInvoiceNumber,
+		),
 	);
 	conditions.push(customCondition(filters.odataFilter));
 	return conditions.filter((condition): condition is string => condition !== undefined);
@@ -195,10 +214,21 @@ const PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function parseSelect(raw: unknown): string | undefined {
 	if (isBlank(raw)) return undefined;
 	const text = Array.isArray(raw) ? raw.join(',') : String(raw);
-	const names = [...new Set(text.split(',').map((name) => name.trim()).filter(Boolean))];
+	const names = [
+		...new Set(
+			text
+				.split(',')
+				.map((name) => name.trim())
+				.filter(Boolean),
+		),
+	];
 	const wrong = names.find((name) => !PROPERTY_NAME.test(name));
 	if (wrong !== undefined) {
-		throw new InputValidationError('Fields', raw, `contains "${wrong}", which is not a property name`);
+		throw new InputValidationError(
+			'Fields',
+			raw,
+			`contains "${wrong}", which is not a property name`,
+		);
 	}
 	return names.length ? names.join(',') : undefined;
 }

@@ -10,7 +10,8 @@ import {
 	type WritablePaymentField,
 } from './paymentFields';
 
-export const GUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+export const GUID_PATTERN =
+	/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /** A value the user gave that cannot be sent; `field` is the parameter's label. */
 export class InputValidationError extends Error {
@@ -49,7 +50,11 @@ const guidSchema = z
 export function validateGuid(field: string, value: unknown): string {
 	const result = guidSchema.safeParse(value);
 	if (!result.success) {
-		throw new InputValidationError(field, value, result.error.issues[0]?.message ?? 'is not a GUID');
+		throw new InputValidationError(
+			field,
+			value,
+			result.error.issues[0]?.message ?? 'is not a GUID',
+		);
 	}
 	return result.data;
 }
@@ -73,7 +78,10 @@ const decimalSchema = z.preprocess(
 const integerSchema = z.preprocess(
 	toNumber,
 	z
-		.number({ required_error: 'is not a whole number', invalid_type_error: 'is not a whole number' })
+		.number({
+			required_error: 'is not a whole number',
+			invalid_type_error: 'is not a whole number',
+		})
 		.int('is not a whole number')
 		.min(0, 'must not be negative')
 		.max(2147483647, 'is larger than 2147483647'),
@@ -112,12 +120,19 @@ function dateInZone(epochMs: number, timeZone: string): DateCheck {
 		// one formatter per zone: bulk runs convert thousands of dates
 		let format = dateFormats.get(timeZone);
 		if (!format) {
-			format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
+			format = new Intl.DateTimeFormat('en-US', {
+				timeZone,
+				year: 'numeric',
+				month: 'numeric',
+				day: 'numeric',
+			});
 			dateFormats.set(timeZone, format);
 		}
 		parts = format.formatToParts(new Date(epochMs));
 	} catch {
-		return { problem: `cannot be turned into a date: the workflow's time zone "${timeZone}" is unknown` };
+		return {
+			problem: `cannot be turned into a date: the workflow's time zone "${timeZone}" is unknown`,
+		};
 	}
 	const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value);
 	return calendarDate(part('year'), part('month'), part('day'));
@@ -141,7 +156,9 @@ function offsetMinutes(offset: string): number | undefined {
 function dateFromText(text: string, timeZone: string): DateCheck {
 	const match = ISO_DATE_TIME.exec(text.trim());
 	if (!match) return { problem: NOT_A_DATE };
-	const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
+	const [year, month, day, hour, minute, second] = match
+		.slice(1, 7)
+		.map((part) => Number(part ?? 0));
 	const own = calendarDate(year, month, day);
 	if ('problem' in own) return own;
 	if (hour > 23 || minute > 59 || second > 59) {
@@ -150,8 +167,12 @@ function dateFromText(text: string, timeZone: string): DateCheck {
 	const offset = match[7];
 	if (offset === undefined) return own;
 	const minutesEast = offsetMinutes(offset);
-	if (minutesEast === undefined) return { problem: 'has an impossible UTC offset (at most ±18:00)' };
-	return dateInZone(Date.UTC(year, month - 1, day, hour, minute, second) - minutesEast * 60_000, timeZone);
+	if (minutesEast === undefined)
+		return { problem: 'has an impossible UTC offset (at most ±18:00)' };
+	return dateInZone(
+		Date.UTC(year, month - 1, day, hour, minute, second) - minutesEast * 60_000,
+		timeZone,
+	);
 }
 
 interface LuxonLike {
@@ -167,11 +188,15 @@ export function toCalendarDate(value: unknown, timeZone: string = DEFAULT_TIME_Z
 	if (typeof value === 'string') return dateFromText(value, timeZone);
 	if (Object.prototype.toString.call(value) === '[object Date]') {
 		const epochMs = (value as Date).getTime();
-		return Number.isNaN(epochMs) ? { problem: 'is not a date (an invalid Date)' } : dateInZone(epochMs, timeZone);
+		return Number.isNaN(epochMs)
+			? { problem: 'is not a date (an invalid Date)' }
+			: dateInZone(epochMs, timeZone);
 	}
 	if (value && typeof value === 'object' && typeof (value as LuxonLike).toISODate === 'function') {
 		const text = (value as LuxonLike).toISODate();
-		return text === null ? { problem: 'is not a date (an invalid DateTime)' } : dateFromText(text, timeZone);
+		return text === null
+			? { problem: 'is not a date (an invalid DateTime)' }
+			: dateFromText(text, timeZone);
 	}
 	return { problem: 'is not a date' };
 }
@@ -194,8 +219,23 @@ function stringSchema(maxLength: number) {
 	);
 }
 
+/** A Code field: trimmed and upper-cased as Business Central stores it, then its length checked. */
+function codeSchema(maxLength: number) {
+	return z.preprocess(
+		(value) => {
+			const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+			return typeof text === 'string' ? text.trim().toUpperCase() : text;
+		},
+		z
+			.string({ required_error: 'is not text', invalid_type_error: 'is not text' })
+			.max(maxLength, `is longer than ${maxLength} characters, the most Business Central stores`),
+	);
+}
+
 function schemaFor(field: PaymentField, timeZone: string): z.ZodTypeAny {
 	switch (field.kind) {
+		case 'code':
+			return codeSchema(field.maxLength ?? 20);
 		case 'guid':
 			return guidSchema;
 		case 'date':
@@ -276,7 +316,11 @@ const UPDATE_ETAG_RULES: ETagRules = {
 export function validateETag(value: unknown, rules: ETagRules = UPDATE_ETAG_RULES): string {
 	if (value === undefined || value === null) return '';
 	if (typeof value !== 'string') {
-		throw new InputValidationError('eTag', value, 'is not text (expected an eTag such as W/"JzQ0O…")');
+		throw new InputValidationError(
+			'eTag',
+			value,
+			'is not text (expected an eTag such as W/"JzQ0O…")',
+		);
 	}
 	if (/[\r\n]/.test(value)) {
 		throw new InputValidationError('eTag', value, 'contains a line break, which no eTag has');
@@ -288,7 +332,11 @@ export function validateETag(value: unknown, rules: ETagRules = UPDATE_ETAG_RULE
 		throw new InputValidationError('eTag', value, `is not an eTag: ${rules.wildcardHint}`);
 	}
 	if (eTag.length > 1000 || !/^(W\/)?"[\x21\x23-\x7E]*"$/.test(eTag)) {
-		throw new InputValidationError('eTag', value, 'is not an eTag (expected W/"…" as in "@odata.etag")');
+		throw new InputValidationError(
+			'eTag',
+			value,
+			'is not an eTag (expected W/"…" as in "@odata.etag")',
+		);
 	}
 	return eTag;
 }
@@ -325,7 +373,9 @@ export interface PatchOptions {
 const CLEAR_FIELDS = 'clearFields';
 
 function isEmptyValue(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 /** "Clear Fields" (v2): the text properties to set to "" — only those that can be cleared. */
@@ -333,11 +383,22 @@ function clearedFields(raw: unknown, apiVersion: ApiVersion): PaymentPatch {
 	const names = Array.isArray(raw) ? (raw as unknown[]) : isEmptyValue(raw) ? [] : [raw];
 	const patch: PaymentPatch = {};
 	for (const name of names) {
-		const field = typeof name === 'string' && isWritablePaymentField(name) ? WRITABLE_PAYMENT_FIELDS[name] : undefined;
+		const field =
+			typeof name === 'string' && isWritablePaymentField(name)
+				? WRITABLE_PAYMENT_FIELDS[name]
+				: undefined;
 		if (!field || !('clearable' in field)) {
-			throw new InputValidationError('Clear Fields', raw, `lists ${describeValue(name)}, which is not a text field that can be cleared`);
+			throw new InputValidationError(
+				'Clear Fields',
+				raw,
+				`lists ${describeValue(name)}, which is not a text field that can be cleared`,
+			);
 		}
-		patch[name as WritablePaymentField] = validatePaymentField(name as WritablePaymentField, '', apiVersion);
+		patch[name as WritablePaymentField] = validatePaymentField(
+			name as WritablePaymentField,
+			'',
+			apiVersion,
+		);
 	}
 	return patch;
 }
@@ -351,7 +412,11 @@ function patchEntry(
 ): [WritablePaymentField, string | number] {
 	const apiName = UI_TO_API[uiName] ?? uiName;
 	if (!isWritablePaymentField(apiName)) {
-		throw new InputValidationError(uiName, raw, 'is not a field of a customer payment that can be changed');
+		throw new InputValidationError(
+			uiName,
+			raw,
+			'is not a field of a customer payment that can be changed',
+		);
 	}
 	// Only the pickers are resource locators: any other field holding an object is refused
 	// as it is (an amount of { value: 5 } is not 5).
@@ -403,7 +468,11 @@ export function buildPaymentPatch(
 	for (const [name, value] of Object.entries(clearedFields(clear, apiVersion))) {
 		if (patch[name as WritablePaymentField] !== undefined) {
 			const label = WRITABLE_PAYMENT_FIELDS[name as WritablePaymentField].displayName;
-			throw new InputValidationError('Clear Fields', clear, `lists ${label}, which is also given a value: do one or the other`);
+			throw new InputValidationError(
+				'Clear Fields',
+				clear,
+				`lists ${label}, which is also given a value: do one or the other`,
+			);
 		}
 		patch[name as WritablePaymentField] = value;
 	}

@@ -35,7 +35,8 @@ export const createAdditionalFields: INodeProperties = {
 			name: 'description',
 			type: 'string',
 			default: '',
-			description: "Description of the journal line (max 100 characters). Empty: the customer's name.",
+			description:
+				"Description of the journal line (max 100 characters). Empty: the customer's name.",
 		},
 		{
 			displayName: 'Document Number',
@@ -43,7 +44,7 @@ export const createAdditionalFields: INodeProperties = {
 			type: 'string',
 			default: '',
 			description:
-				"Document number of the payment (max 20 characters). Empty: the next number of the journal's number series. Give your own to be able to find the payment again, e.g. after a timeout.",
+				"Document number of the payment (max 20 characters; sent trimmed and upper-cased, as Business Central stores Code fields). Empty: the next number of the journal's number series. Give your own to be able to find the payment again, e.g. after a timeout.",
 		},
 		externalDocumentNumberField,
 		{
@@ -83,7 +84,8 @@ export const createOptions: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Option',
 	default: {},
-	description: 'How the new payment is returned. Leave empty to return the whole record Business Central created.',
+	description:
+		'How the new payment is returned. Leave empty to return the whole record Business Central created.',
 	options: [
 		{
 			displayName: 'Simplify',
@@ -91,7 +93,7 @@ export const createOptions: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				'Whether to return only the fields most workflows use (the same as Get\'s Simplify: ID, eTag, journal, line, customer number, posting date, document numbers, amount, invoice number, description) instead of the whole record Business Central returned',
+				"Whether to return only the fields most workflows use (the same as Get's Simplify: ID, eTag, journal, line, customer number, posting date, document numbers, amount, invoice number, description) instead of the whole record Business Central returned",
 		},
 	],
 };
@@ -117,7 +119,7 @@ export const createProperties: INodeProperties[] = [
 		default: 0,
 		typeOptions: { numberPrecision: 2 },
 		description:
-			'Payment amount, stored exactly as sent. In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
+			'Payment amount, sent as given, sign included; Business Central rounds it to the amount precision of its currency (0.01 unless the currency has another). In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
 		displayOptions: ONLY_VERSION_1,
 	},
 	{
@@ -129,7 +131,7 @@ export const createProperties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. -1500.00',
 		description:
-			'Payment amount (a number such as -1500.00, typed or mapped from the input), stored exactly as sent. In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
+			'Payment amount (a number such as -1500.00, typed or mapped from the input), sent as given, sign included; Business Central rounds it to the amount precision of its currency (0.01 unless the currency has another). In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
 		displayOptions: FROM_VERSION_2,
 	},
 	{

@@ -23,7 +23,8 @@ export const getAllFilters: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. 103001',
-			description: 'Only payments applied to the invoice with this number (exact match, max 20 characters)',
+			description:
+				'Only payments applied to the invoice with this number (exact match, max 20 characters)',
 		},
 		{
 			displayName: 'Custom Filter',
@@ -41,7 +42,8 @@ export const getAllFilters: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. 10000',
-			description: 'Only payments of the customer with this number (exact match, max 20 characters)',
+			description:
+				'Only payments of the customer with this number (exact match, max 20 characters)',
 		},
 		{
 			displayName: 'Document Number',
@@ -57,14 +59,16 @@ export const getAllFilters: INodeProperties = {
 			name: 'postingDateFrom',
 			type: 'dateTime',
 			default: '',
-			description: "Only payments posted on or after this date (postingDate ge YYYY-MM-DD). A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
+			description:
+				"Only payments posted on or after this date (postingDate ge YYYY-MM-DD). A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
 		},
 		{
 			displayName: 'Posting Date To',
 			name: 'postingDateTo',
 			type: 'dateTime',
 			default: '',
-			description: "Only payments posted on or before this date (postingDate le YYYY-MM-DD). A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
+			description:
+				"Only payments posted on or before this date (postingDate le YYYY-MM-DD). A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
 		},
 	],
 };

@@ -109,5 +109,5 @@ export const externalDocumentNumberField: INodeProperties = {
 	name: 'externalDocumentNumber',
 	type: 'string',
 	default: '',
-	description: "The customer's own reference, e.g. their payment advice number (max 35 characters)",
+	description: "The customer's own reference, e.g. their payment advice number (max 35 characters; sent trimmed and upper-cased, as Business Central stores Code fields)",
 };

@@ -35,7 +35,7 @@ export const updateFields: INodeProperties = {
 			type: 'number',
 			default: 0,
 			description:
-				'Payment amount, stored exactly as sent. In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
+				'Payment amount, sent as given, sign included; Business Central rounds it to the amount precision of its currency (0.01 unless the currency has another). In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
 		},
 		invoiceLocator(
 			'Posted sales invoice the payment settles. Business Central fills in the invoice number and, if the payment has no customer yet, the customer.',
@@ -47,7 +47,7 @@ export const updateFields: INodeProperties = {
 			type: 'string',
 			default: '',
 			description:
-				'Number of the invoice the payment settles (max 20 characters). Use either this or Applies-to Invoice.',
+				'Number of the invoice the payment settles (max 20 characters; sent trimmed and upper-cased, as Business Central stores Code fields). Use either this or Applies-to Invoice.',
 		},
 		commentField,
 		contactIdField,
@@ -61,7 +61,7 @@ export const updateFields: INodeProperties = {
 			type: 'string',
 			default: '',
 			description:
-				'Number of the customer who paid (max 20 characters); Business Central fills in the customer ID. Use either this or Customer.',
+				'Number of the customer who paid (max 20 characters; sent trimmed and upper-cased, as Business Central stores Code fields); Business Central fills in the customer ID. Use either this or Customer.',
 		},
 		{
 			displayName: 'Description',
@@ -75,7 +75,8 @@ export const updateFields: INodeProperties = {
 			name: 'documentNumber',
 			type: 'string',
 			default: '',
-			description: 'Document number of the payment (max 20 characters)',
+			description:
+				'Document number of the payment (max 20 characters; sent trimmed and upper-cased, as Business Central stores Code fields)',
 		},
 		externalDocumentNumberField,
 		{
@@ -91,7 +92,8 @@ export const updateFields: INodeProperties = {
 			name: 'postingDate',
 			type: 'dateTime',
 			default: '',
-			description: "Date the payment is posted on, sent as YYYY-MM-DD. A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
+			description:
+				"Date the payment is posted on, sent as YYYY-MM-DD. A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
 		},
 	],
 };
@@ -108,7 +110,7 @@ const amountV2: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. -1500.00',
 	description:
-		'Payment amount (a number such as -1500.00, typed or mapped from the input), stored exactly as sent. In a cash receipt journal a payment received from a customer is usually negative (it credits the customer). Must not be empty.',
+		'Payment amount (a number such as -1500.00, typed or mapped from the input), sent as given, sign included; Business Central rounds it to the amount precision of its currency (0.01 unless the currency has another). In a cash receipt journal a payment received from a customer is usually negative (it credits the customer). Must not be empty.',
 };
 
 const lineNumberV2: INodeProperties = {
@@ -146,9 +148,12 @@ const V2_REPLACEMENTS = new Map([amountV2, lineNumberV2].map((field) => [field.n
 export const updateFieldsV2: INodeProperties = {
 	...updateFields,
 	displayOptions: FROM_VERSION_2,
-	description: 'Only the fields added here are sent, and each must have a value; everything else keeps its value',
+	description:
+		'Only the fields added here are sent, and each must have a value; everything else keeps its value',
 	options: [
-		...(updateFields.options as INodeProperties[]).map((field) => V2_REPLACEMENTS.get(field.name) ?? field),
+		...(updateFields.options as INodeProperties[]).map(
+			(field) => V2_REPLACEMENTS.get(field.name) ?? field,
+		),
 		clearFields,
 	].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 };
