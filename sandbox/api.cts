@@ -5,17 +5,17 @@
  * customerPayments writes with BC's optimistic concurrency: `If-Match`
  * required (400 `BadRequest_InvalidToken` without it), `*` skips the check, a
  * stale tag answers 409 `Request_EntityChanged` (or 412). The journal rule of
- * the customerPayments page is enforced: a company-level list needs a
- * `journalId eq <guid>` (or `id eq <guid>`) filter, a company-level POST a
- * journalId.
+ * the customerPayments page is enforced: a company-level list needs a filter on
+ * journalId (or id), a company-level POST a journalId
+ * (APIV2CustomerPayments.Page.al CheckFilters() / OnInsertRecord).
  */
 import { BcError, errors } from './errors.cjs';
 import { type ApiRequest, type ApiResponse, type Context, fail, ok } from './context.cjs';
 import { ENTITIES, type EntityDef, fieldTypes, NAVIGATION, project } from './entities.cjs';
 import {
-	conjunctEquals,
 	encodeSkiptoken,
 	filterAndSort,
+	filteredFields,
 	parseQuery,
 	type QueryOptions,
 } from './odata.cjs';
@@ -94,7 +94,9 @@ function rowsOf(ctx: Context, def: EntityDef, company?: CompanyData, journalId?:
 
 function matchingJournal(row: Row | undefined, journalId?: string): Row | undefined {
 	if (!row || !journalId) return row;
-	return (row.data as { journalId?: string }).journalId === journalId.toLowerCase() ? row : undefined;
+	return (row.data as { journalId?: string }).journalId === journalId.toLowerCase()
+		? row
+		: undefined;
 }
 
 function findRow(
@@ -163,11 +165,12 @@ function getCollection(ctx: Context, req: ApiRequest, target: ResourceTarget): A
 	const fields = fieldTypes(def, req.api);
 	const opts = parseQuery(req.query, fields, def.type, NAVIGATION[def.set]);
 	if (def.set === 'customerPayments' && !journalId) {
-		const scoped = [
-			...conjunctEquals(opts.filter, 'journalId'),
-			...conjunctEquals(opts.filter, 'id'),
-		];
-		if (scoped.length === 0) throw errors.journalRequired();
+		// APIV2CustomerPayments.Page.al CheckFilters(): Error(FiltersNotSpecifiedErr) when
+		// Rec.GetFilter("Journal Batch Id") = '' and Rec.GetFilter(SystemId) = ''. Any
+		// filter on journalId or id that becomes a record filter passes (eq, ne, ranges,
+		// `or` on the same property); the error is the page's Error(), a DialogException.
+		const scoped = filteredFields(opts.filter);
+		if (!scoped.has('journalId') && !scoped.has('id')) throw errors.journalRequired();
 	}
 	const rows = rowsOf(ctx, def, company, journalId);
 	const byData = new Map(rows.map((r) => [r.data, r]));

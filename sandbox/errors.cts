@@ -4,6 +4,14 @@
  * (JSON, with the correlation id appended to the message). Handlers throw a
  * `BcError`; the HTTP / $batch layers turn it into that body with a fresh
  * correlation id.
+ *
+ * Codes follow Microsoft's table of exception types and error codes,
+ * MicrosoftDocs/dynamics365smb-devitpro-pb `dev-itpro/webservices/dynamics-error-codes.md`
+ * ("Troubleshooting OData/API calls"): e.g. ODataNotFoundException "Bad Request -
+ * Error in query syntax" → `BadRequest_NotFound`; NavNCLDialogException (what an
+ * AL `Error(...)` raises, example "A customerNumber or a customerID must be
+ * provided.") → `Application_DialogException`; ODataNotImplementedException →
+ * `BadRequest_MethodNotImplemented`.
  */
 
 export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
@@ -45,6 +53,15 @@ export const MSG = {
 	invoiceIdUnknown:
 		'The "appliesToInvoiceId" should be the ID of an Open, Paid, Corrective, or Canceled Invoice.',
 	querySyntax: 'Bad Request - Error in query syntax.',
+	/**
+	 * `or` across two properties. Text: MicrosoftDocs/dynamics365smb-devitpro-pb
+	 * `dev-itpro/webservices/odata-known-limitations.md` ("The 'OR' operator is not
+	 * supported on distinct fields on an OData filter."). Status 501 and code
+	 * `BadRequest_MethodNotImplemented`: published captures of live answers in
+	 * public repositories (a JSON capture `{"status":501,"code":"BadRequest_MethodNotImplemented"}`
+	 * and comments "HTTP 501 … verified against the live API"), not Microsoft docs.
+	 */
+	orDistinctFields: "The 'OR' operator is not supported on distinct fields on an OData filter.",
 	credentials: 'The server has rejected the client credentials.',
 };
 
@@ -59,7 +76,13 @@ export const errors = {
 		new BcError(404, 'Internal_CompanyNotFound', `The company with ID '${id}' does not exist.`),
 	segmentNotFound: (segment: string) =>
 		new BcError(404, 'BadRequest_NotFound', `Resource not found for the segment '${segment}'.`),
-	querySyntax: () => new BcError(400, 'BadRequest_NotFound', MSG.querySyntax),
+	/**
+	 * Malformed key or path (`customerPayments(not-a-guid)`, `companies('x')`): ODataLib's
+	 * ODataNotFoundException, which BC reports as 404 `BadRequest_NotFound` (docs error
+	 * table above; the shared API notes give 404; a published capture of
+	 * `jobs(<guid>)` on a string-keyed entity shows the same code and text).
+	 */
+	querySyntax: () => new BcError(404, 'BadRequest_NotFound', MSG.querySyntax),
 	collectionNotLast: (segment: string) =>
 		new BcError(
 			400,
@@ -74,16 +97,22 @@ export const errors = {
 		),
 	/** OData query option / literal errors (ODataLib texts; BC reports them as plain `BadRequest`). */
 	badQuery: (message: string) => new BcError(400, 'BadRequest', message),
+	/** `$filter` with `or` between different properties (see MSG.orDistinctFields for sources). */
+	orDistinctFields: () => new BcError(501, 'BadRequest_MethodNotImplemented', MSG.orDistinctFields),
 	badBody: (message: string) => new BcError(400, 'BadRequest_InvalidRequestBody', message),
 	invalidToken: () => new BcError(400, 'BadRequest_InvalidToken', MSG.invalidToken),
 	entityChanged: (status: 409 | 412) =>
 		new BcError(status, 'Request_EntityChanged', MSG.entityChanged),
-	journalRequired: () =>
-		new BcError(400, 'BadRequest_RequiredParamNotProvided', MSG.journalRequired),
+	/**
+	 * The customerPayments page's `Error(FiltersNotSpecifiedErr)` (APIV2CustomerPayments.Page.al,
+	 * CheckFilters() from OnAfterGetCurrRecord, and OnInsertRecord): an AL Error → DialogException.
+	 */
+	journalRequired: () => new BcError(400, 'Application_DialogException', MSG.journalRequired),
+	/**
+	 * An AL `Error(...)` of the API page (NavNCLDialogException → `Application_DialogException`,
+	 * docs error table). Status 400: the shared API notes; not in the docs table.
+	 */
 	dialog: (message: string) => new BcError(400, 'Application_DialogException', message),
-	fieldValidation: (message: string) =>
-		new BcError(400, 'Application_FieldValidationException', message),
-	tableRelation: (message: string) => new BcError(400, 'Internal_InvalidTableRelation', message),
 	unknownProperty: (prop: string, type: string) =>
 		new BcError(
 			400,

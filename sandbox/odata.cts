@@ -6,6 +6,15 @@
  * `$skip`, `$expand` (plain navigation names), `$count`, `$skiptoken`.
  * Operand types are checked like ODataLib does: a GUID property compared with
  * a quoted string is a 400, so is an unknown property or bad syntax.
+ *
+ * After parsing, BC turns the filter into AL record filters (one filter
+ * expression per field, ANDed): MicrosoftDocs/dynamics365smb-devitpro-pb
+ * `dev-itpro/webservices/use-filter-expressions-in-odata-uris.md` ("You can use
+ * OR operators to apply different filters on the same field. However, you can't
+ * use OR operators to apply filters on two different fields.") and
+ * `odata-known-limitations.md` (the error text). So an `or` whose two sides
+ * touch more than one property is refused (501, see errors.orDistinctFields);
+ * `or` on one property stays allowed.
  */
 import { errors } from './errors.cjs';
 import type { FieldType } from './entities.cjs';
@@ -295,7 +304,49 @@ export function parseFilter(
 	fields: Record<string, FieldType>,
 	typeName: string,
 ): FilterNode {
-	return new FilterParser(text, fields, typeName).parse();
+	const node = new FilterParser(text, fields, typeName).parse();
+	checkOrOnOneField(node);
+	return node;
+}
+
+/** Properties a filter (sub)expression refers to. */
+export function filterFields(node: FilterNode): Set<string> {
+	switch (node.kind) {
+		case 'and':
+		case 'or':
+			return new Set([...filterFields(node.left), ...filterFields(node.right)]);
+		case 'not':
+			return filterFields(node.operand);
+		case 'func':
+			return new Set([node.field]);
+		case 'cmp': {
+			const out = new Set<string>();
+			for (const side of [node.left, node.right]) if (side.kind === 'field') out.add(side.name);
+			return out;
+		}
+	}
+}
+
+/**
+ * BC refuses `or` between different properties (an AL filter is per field):
+ * `number eq '1' or number eq '2'` is fine, `number eq '1' or displayName eq 'x'`
+ * is a 501 `BadRequest_MethodNotImplemented` (sources in the header comment).
+ */
+function checkOrOnOneField(node: FilterNode): void {
+	switch (node.kind) {
+		case 'or':
+			if (filterFields(node).size > 1) throw errors.orDistinctFields();
+			return;
+		case 'and':
+			checkOrOnOneField(node.left);
+			checkOrOnOneField(node.right);
+			return;
+		case 'not':
+			checkOrOnOneField(node.operand);
+			return;
+		default:
+			return;
+	}
 }
 
 // ---------------------------------------------------------------- evaluation
@@ -375,20 +426,18 @@ export function evaluate(node: FilterNode, row: Row): boolean {
 }
 
 /**
- * Values `V` of top-level conjuncts `field eq V` (a filter BC can turn into a
- * record filter, like the journal filter the customerPayments page requires).
+ * Properties that carry a record filter of their own: those of top-level
+ * conjuncts referring to one property only (`journalId eq X`, `journalId eq X or
+ * journalId eq Y`, `not (id eq X)`). After BC's conversion each of them is an AL
+ * filter on that field, which is what `Rec.GetFilter(...)` in an API page sees
+ * (e.g. CheckFilters() of APIV2CustomerPayments.Page.al).
  */
-export function conjunctEquals(node: FilterNode | undefined, field: string): string[] {
-	if (!node) return [];
+export function filteredFields(node: FilterNode | undefined): Set<string> {
+	if (!node) return new Set();
 	if (node.kind === 'and')
-		return [...conjunctEquals(node.left, field), ...conjunctEquals(node.right, field)];
-	if (node.kind !== 'cmp' || node.op !== 'eq') return [];
-	const { left, right } = node;
-	if (left.kind === 'field' && left.name === field && right.kind === 'literal')
-		return [String(right.value)];
-	if (right.kind === 'field' && right.name === field && left.kind === 'literal')
-		return [String(left.value)];
-	return [];
+		return new Set([...filteredFields(node.left), ...filteredFields(node.right)]);
+	const fields = filterFields(node);
+	return fields.size === 1 ? fields : new Set();
 }
 
 // ---------------------------------------------------------------- query options

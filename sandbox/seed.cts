@@ -245,7 +245,10 @@ function seedCustomers(rng: Rng, data: CompanyData, count: number, companyIndex:
 /**
  * Adds `count` payment lines to a journal, continuing its line numbers and
  * document number series. Amounts are negative, as cash receipt lines
- * usually are in BC (the API itself stores whatever amount is sent).
+ * usually are in BC (the API itself stores whatever sign is sent), with two
+ * decimals as table 81's ValidateAmount() leaves them; the description is the
+ * customer's name, as table 81's UpdateDescription(Cust.Name) fills it (see
+ * payments.cts and README "What it models and from where").
  */
 export function seedPayments(
 	rng: Rng,

@@ -672,7 +672,8 @@ describe('validation against the real server', () => {
 
 		const error = result.error(NODE);
 		expect(error?.httpCode).toBe('400');
-		expect(String(error?.description)).toContain('Internal_InvalidTableRelation');
+		// the customerPayments page's Error(CustomerNumberDoesNotMatchACustomerErr): a DialogException
+		expect(String(error?.description)).toContain('Application_DialogException');
 		expect(activity.writes()).toEqual([]);
 		expect(stored(payment.id).customerId).toBe(payment.customerId);
 	});

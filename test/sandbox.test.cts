@@ -104,7 +104,8 @@ describe('reads', () => {
 		expect(missing.headers.get('content-type')).toContain('application/json');
 		expect((await call(`companies(${EMPTY_GUID})/customers`)).status).toBe(404);
 		expect((await call(`companies(${cid})/vendors`)).status).toBe(404);
-		expect((await call(`companies('${cid}')/customers`)).status).toBe(400);
+		// malformed key: BC's 404 BadRequest_NotFound "Bad Request - Error in query syntax."
+		expect((await call(`companies('${cid}')/customers`)).status).toBe(404);
 		expect((await call(`companies/${cid}/customers`)).status).toBe(400);
 		const wrongEnv = await call(`${sb.url}/v2.0/${sb.tenantId}/nope/api/v2.0/companies`);
 		expect(wrongEnv.status).toBe(404);
@@ -123,7 +124,7 @@ describe('journal rule', () => {
 		const res = await call(`companies(${cid})/customerPayments`);
 		expect(res.status).toBe(400);
 		const err = await json(res);
-		expect(err.error.code).toBe('BadRequest_RequiredParamNotProvided');
+		expect(err.error.code).toBe('Application_DialogException');
 		expect(err.error.message.startsWith(`${MSG.journalRequired}  CorrelationId:  `)).toBe(true);
 
 		const ok = await call(
@@ -148,7 +149,7 @@ describe('journal rule', () => {
 			body: JSON.stringify({ customerNumber: customer.number, amount: 10 }),
 		});
 		expect(bad.status).toBe(400);
-		expect((await json(bad)).error.code).toBe('BadRequest_RequiredParamNotProvided');
+		expect((await json(bad)).error.code).toBe('Application_DialogException');
 
 		const lastLine = Math.max(...sb.payments(cid, jid).map((p) => p.lineNumber));
 		const res = await call(`companies(${cid})/customerPayments`, {
@@ -508,6 +509,308 @@ describe('query options and paging', () => {
 			const body = await json(res);
 			expect(body.error.message).toMatch(/CorrelationId:  [0-9a-f-]{36}\.$/);
 		}
+	});
+});
+
+describe('Business Central fidelity (own sandbox)', () => {
+	// A sandbox of its own, so the state other tests leave behind does not matter.
+	let fb: Sandbox;
+	let fcid: string;
+	let fjid: string;
+	let fjid2: string;
+	beforeAll(async () => {
+		fb = await startSandbox({ seed: 7 });
+		fcid = fb.companies()[0].id;
+		[fjid, fjid2] = fb.journals(fcid).map((j) => j.id);
+	});
+	afterAll(() => fb.close());
+
+	const req = (path: string, init: RequestInit = {}) =>
+		fetch(`${fb.baseUrl()}/${path}`, {
+			...init,
+			headers: {
+				Authorization: `Bearer ${fb.token}`,
+				'Content-Type': 'application/json',
+				...(init.headers as Record<string, string>),
+			},
+		});
+	const fpath = (id: string) => `companies(${fcid})/customerPayments(${id})`;
+	const fpatch = (id: string, body: unknown) =>
+		req(fpath(id), { method: 'PATCH', body: JSON.stringify(body), headers: { 'If-Match': '*' } });
+	const fpost = (body: unknown, journal = fjid) =>
+		req(`companies(${fcid})/customerPaymentJournals(${journal})/customerPayments`, {
+			method: 'POST',
+			body: JSON.stringify(body),
+		});
+	const expectError = async (res: Response, status: number, code: string, message: string) => {
+		expect(res.status).toBe(status);
+		const err = (await json(res)).error;
+		expect(err.code).toBe(code);
+		expect(err.message.startsWith(`${message}  CorrelationId:  `)).toBe(true);
+	};
+	const twoCustomersWithInvoice = () => {
+		const posted = fb.invoices(fcid).filter((i) => i.status === 'Open');
+		const invoice = posted[0];
+		const a = fb.customers(fcid).find((c) => c.id === invoice.customerId)!;
+		const b = fb.customers(fcid).find((c) => c.id !== a.id)!;
+		return { a, b, invoice };
+	};
+
+	test('malformed keys → 404 BadRequest_NotFound "Bad Request - Error in query syntax."', async () => {
+		const p = fb.payments(fcid)[0];
+		for (const path of [
+			`companies(${fcid})/customerPayments(not-a-guid)`,
+			`companies(x)/customers`,
+			`companies('${fcid}')/customers`,
+			`companies(${fcid})/customerPayments('${p.id}')`,
+			`companies(${fcid})/customerPaymentJournals(${fjid.slice(0, 8)})/customerPayments`,
+		]) {
+			await expectError(await req(path), 404, 'BadRequest_NotFound', MSG.querySyntax);
+		}
+		// also for writes: the key is parsed before anything else
+		await expectError(
+			await fpatch('not-a-guid', { amount: 1 }),
+			404,
+			'BadRequest_NotFound',
+			MSG.querySyntax,
+		);
+	});
+
+	test("the page's own Error() calls → 400 Application_DialogException with the AL labels", async () => {
+		const { a, b, invoice } = twoCustomersWithInvoice();
+		const other = fb.invoices(fcid).find((i) => i.status !== 'Draft' && i.id !== invoice.id)!;
+		const draft = fb.invoices(fcid).find((i) => i.status === 'Draft');
+		const p = fb.payments(fcid, fjid)[0];
+		const dialog = (res: Response, message: string) =>
+			expectError(res, 400, 'Application_DialogException', message);
+
+		await dialog(await req(`companies(${fcid})/customerPayments`), MSG.journalRequired);
+		await dialog(
+			await req(`companies(${fcid})/customerPayments?$filter=amount gt 0`),
+			MSG.journalRequired,
+		);
+		await dialog(
+			await req(`companies(${fcid})/customerPayments`, {
+				method: 'POST',
+				body: JSON.stringify({ customerNumber: a.number }),
+			}),
+			MSG.journalRequired,
+		);
+		await dialog(
+			await fpatch(p.id, { customerId: '12345678-1234-4234-8234-123456789012' }),
+			'The "customerId" does not match to a Customer.',
+		);
+		await dialog(
+			await fpatch(p.id, { customerNumber: 'NO-SUCH' }),
+			'The "customerNumber" does not match to a Customer.',
+		);
+		await dialog(
+			await fpatch(p.id, { customerId: a.id, customerNumber: b.number }),
+			'The customer values do not match to a specific Customer.',
+		);
+		await dialog(
+			await fpatch(p.id, { appliesToInvoiceId: invoice.id, appliesToInvoiceNumber: other.number }),
+			'The Applies To Invoice values do not match to the same Invoice.',
+		);
+		if (draft) {
+			await dialog(
+				await fpatch(p.id, { appliesToInvoiceId: draft.id }),
+				'The "appliesToInvoiceId" should be the ID of an Open, Paid, Corrective, or Canceled Invoice.',
+			);
+		}
+		await dialog(await fpost({ journalId: fjid2 }), MSG.journalIdNameMismatch);
+		// nothing was written by any of them
+		expect(fb.writes).toEqual([]);
+	});
+
+	test("$filter: 'or' across properties → 501 BadRequest_MethodNotImplemented; 'or' on one property works", async () => {
+		const customers = `companies(${fcid})/customers`;
+		for (const filter of [
+			`number eq '10000' or displayName eq 'Trey Research'`,
+			`contains(number,'1') or contains(displayName,'1')`,
+			`type eq 'Company' and (number eq '10000' or email eq 'x')`,
+			`not (number eq '10000' or type eq 'Person')`,
+			`(number eq '10000' and type eq 'Company') or number eq '20000'`,
+		]) {
+			await expectError(
+				await req(`${customers}?$filter=${encodeURIComponent(filter)}`),
+				501,
+				'BadRequest_MethodNotImplemented',
+				MSG.orDistinctFields,
+			);
+		}
+		const same = await req(
+			`${customers}?$filter=${encodeURIComponent(`(number eq '10000' or number eq '20000' or startswith(number,'3')) and type eq 'Company'`)}`,
+		);
+		expect(same.status).toBe(200);
+		expect((await json(same)).value.length).toBeGreaterThan(0);
+		// syntax and type errors are reported before the OR rule (ODataLib parses first)
+		const typed = await req(
+			`${customers}?$filter=${encodeURIComponent(`id eq 'x' or number eq '1'`)}`,
+		);
+		expect(typed.status).toBe(400);
+	});
+
+	test('journal rule: any filter on journalId (or id) satisfies the page, including or on journalId', async () => {
+		const list = (filter: string) =>
+			req(`companies(${fcid})/customerPayments?$filter=${encodeURIComponent(filter)}`);
+		const both = await list(`journalId eq ${fjid} or journalId eq ${fjid2}`);
+		expect(both.status).toBe(200);
+		const ids = (await json(both)).value.map((p: Json) => p.id);
+		expect(ids).toEqual(fb.payments(fcid).map((p) => p.id));
+		const notFirst = await list(`journalId ne ${fjid}`);
+		expect(notFirst.status).toBe(200);
+		expect((await json(notFirst)).value.every((p: Json) => p.journalId === fjid2)).toBe(true);
+		const byId = await list(`id eq ${fb.payments(fcid)[1].id}`);
+		expect((await json(byId)).value).toHaveLength(1);
+		// a journalId test inside an or with another property is not a journal filter
+		await expectError(
+			await list(`journalId eq ${fjid} or amount gt 0`),
+			501,
+			'BadRequest_MethodNotImplemented',
+			MSG.orDistinctFields,
+		);
+	});
+
+	test('changing the customer re-validates the line: description follows, applies-to invoice is kept', async () => {
+		const { a, b, invoice } = twoCustomersWithInvoice();
+		const created = await json(await fpost({ appliesToInvoiceId: invoice.id, amount: -10 }));
+		// the invoice filled the customer and, on insert, the description
+		expect(created).toMatchObject({
+			customerId: a.id,
+			customerNumber: a.number,
+			description: a.displayName,
+			appliesToInvoiceId: invoice.id,
+			appliesToInvoiceNumber: invoice.number,
+		});
+
+		const byNumber = await json(await fpatch(created.id, { customerNumber: b.number }));
+		expect(byNumber).toMatchObject({
+			customerId: b.id,
+			customerNumber: b.number,
+			description: b.displayName, // was A's name → becomes B's (UpdateDescription)
+			appliesToInvoiceId: invoice.id, // table 81 cleared it, the page wrote it back
+			appliesToInvoiceNumber: invoice.number,
+			amount: -10,
+		});
+
+		// a description of the user's own survives a customer change (IsAdHocDescription)
+		await fpatch(created.id, { description: 'Wire from head office' });
+		const byId = await json(await fpatch(created.id, { customerId: a.id }));
+		expect(byId).toMatchObject({
+			customerNumber: a.number,
+			description: 'Wire from head office',
+			appliesToInvoiceNumber: invoice.number,
+		});
+
+		// description in the same request wins (page order: description after customer)
+		const both = await json(
+			await fpatch(created.id, { customerNumber: b.number, description: 'mine' }),
+		);
+		expect(both).toMatchObject({ customerNumber: b.number, description: 'mine' });
+
+		// clearing the customer: nothing else changes
+		const cleared = await json(await fpatch(created.id, { customerNumber: '' }));
+		expect(cleared).toMatchObject({
+			customerId: EMPTY_GUID,
+			customerNumber: '',
+			description: 'mine',
+			appliesToInvoiceNumber: invoice.number,
+		});
+		// from no customer to one: a non-blank description is kept
+		const again = await json(await fpatch(created.id, { customerId: a.id }));
+		expect(again).toMatchObject({ customerNumber: a.number, description: 'mine' });
+	});
+
+	test('applies-to invoice through the page variables: empty id alone keeps the number; empty number clears both', async () => {
+		const { invoice } = twoCustomersWithInvoice();
+		const created = await json(await fpost({ appliesToInvoiceNumber: invoice.number }));
+		expect(created).toMatchObject({
+			appliesToInvoiceId: invoice.id,
+			appliesToInvoiceNumber: invoice.number,
+		});
+		const idOnly = await json(await fpatch(created.id, { appliesToInvoiceId: EMPTY_GUID }));
+		expect(idOnly).toMatchObject({
+			appliesToInvoiceId: EMPTY_GUID,
+			appliesToInvoiceNumber: invoice.number,
+		});
+		const byNumber = await json(await fpatch(created.id, { appliesToInvoiceNumber: '' }));
+		expect(byNumber).toMatchObject({ appliesToInvoiceId: EMPTY_GUID, appliesToInvoiceNumber: '' });
+	});
+
+	test('amounts are rounded to 0.01 (halves away from zero) on POST and PATCH', async () => {
+		const created = await fpost({ amount: 10.005 });
+		expect(created.status).toBe(201);
+		const line = await json(created);
+		expect(line.amount).toBe(10.01);
+		expect(fb.payments(fcid).find((p) => p.id === line.id)?.amount).toBe(10.01);
+		for (const [sent, stored] of [
+			[-10.005, -10.01],
+			[1234.5678, 1234.57],
+			[1.004, 1],
+			[-0.004, 0],
+			[2.675, 2.68],
+			[1500, 1500],
+		]) {
+			const res = await json(await fpatch(line.id, { amount: sent }));
+			expect([sent, res.amount]).toEqual([sent, stored]);
+		}
+	});
+
+	test('Code fields are trimmed and upper-cased on POST and PATCH; Text fields are kept as sent', async () => {
+		const { a, invoice } = twoCustomersWithInvoice();
+		const created = await json(
+			await fpost({
+				customerNumber: `  ${a.number} `,
+				documentNumber: ' g02-x1 ',
+				externalDocumentNumber: '  chk 4711  ',
+				description: '  Spaced description ',
+				comment: ' lower case ',
+			}),
+		);
+		expect(created).toMatchObject({
+			customerId: a.id,
+			customerNumber: a.number,
+			documentNumber: 'G02-X1',
+			externalDocumentNumber: 'CHK 4711',
+			description: '  Spaced description ',
+			comment: ' lower case ',
+		});
+		const patched = await json(
+			await fpatch(created.id, {
+				appliesToInvoiceNumber: ` ${invoice.number.toLowerCase()} `,
+				documentNumber: 'abc',
+				externalDocumentNumber: 'ext-1',
+			}),
+		);
+		expect(patched).toMatchObject({
+			appliesToInvoiceNumber: invoice.number,
+			appliesToInvoiceId: invoice.id,
+			documentNumber: 'ABC',
+			externalDocumentNumber: 'EXT-1',
+		});
+		const unknown = await json(await fpatch(created.id, { appliesToInvoiceNumber: ' x-999 ' }));
+		expect(unknown).toMatchObject({
+			appliesToInvoiceNumber: 'X-999',
+			appliesToInvoiceId: EMPTY_GUID,
+		});
+	});
+
+	test('Code length is counted without leading and trailing spaces', async () => {
+		const p = fb.payments(fcid, fjid2)[0];
+		const padded = await fpatch(p.id, { documentNumber: `  ${'d'.repeat(20)}  ` });
+		expect(padded.status).toBe(200);
+		expect((await json(padded)).documentNumber).toBe('D'.repeat(20));
+		const long = await fpatch(p.id, { externalDocumentNumber: ` ${'e'.repeat(36)} ` });
+		expect(long.status).toBe(400);
+		const err = (await json(long)).error;
+		expect(err.code).toBe('Application_StringExceededLength');
+		expect(err.message).toContain(
+			'The length of the string is 36, but it must be less than or equal to 35 characters.',
+		);
+		// Text fields count every character
+		const text = await fpatch(p.id, { description: ` ${'t'.repeat(100)}` });
+		expect(text.status).toBe(400);
 	});
 });
 
