@@ -50,7 +50,7 @@ const GET_ANSWERS: Array<[string, Reply, RegExp]> = [
 	['a plain-text body on 200', [200, 'OK, done.', { 'content-type': 'text/plain' }], /not a customer payment/],
 	['an HTML page on 200 (login page)', [200, HTML_PAGE, { 'content-type': 'text/html' }], /not a customer payment/],
 	['an HTML error page on 500', [500, HTML_PAGE, { 'content-type': 'text/html' }], /Unexpected answer from Business Central \(HTTP 500\): Sign in/],
-	['broken JSON on 200', [200, '{"id": "abc", ', { 'content-type': 'application/json' }], /not a customer payment/],
+	// Broken (cut) JSON that claims to be JSON is "no clear answer" (retried, writes verified): test/apiBoundary.nock.test.cts.
 	['an empty body on 200', [200, '', { 'content-type': 'application/json' }], /not a customer payment/],
 	['null on 200', [200, 'null', { 'content-type': 'application/json' }], /not a customer payment/],
 	['a record without @odata.etag', [200, { ...paymentRecord(PAYMENT, ETAG_1), '@odata.etag': undefined }], /@odata\.etag/],

@@ -1,22 +1,9 @@
-import type { IDataObject } from 'n8n-workflow';
-
 /** A request failure turned into an answer: an HTTP status, or 0 with why no clear answer came. */
 export interface FailureAnswer {
 	statusCode: number;
 	headers: Record<string, unknown>;
 	body: unknown;
 	networkError?: string;
-}
-
-/** What Microsoft Entra ID (or the custom token URL) said when it refused to issue a token. */
-export interface TokenEndpointFailure {
-	status?: number;
-	/** `invalid_client`, `unauthorized_client`, ... */
-	error?: string;
-	/** Entra's `error_description`, e.g. "AADSTS7000215: Invalid client secret provided. …" */
-	description?: string;
-	/** n8n's OAuth2 client's text for the error code, when it has one. */
-	message?: string;
 }
 
 export interface HttpLikeError {
@@ -100,49 +87,4 @@ function networkAnswer(candidates: HttpLikeError[]): FailureAnswer | undefined {
 export function answerFromError(error: HttpLikeError): FailureAnswer | undefined {
 	const candidates = errorChain(error);
 	return statusAnswer(candidates) ?? networkAnswer(candidates);
-}
-
-function entraBody(body: unknown): IDataObject | undefined {
-	if (typeof body === 'string') {
-		try {
-			return entraBody(JSON.parse(body));
-		} catch {
-			return undefined;
-		}
-	}
-	if (body && typeof body === 'object' && typeof (body as IDataObject).error === 'string') return body as IDataObject;
-	return undefined;
-}
-
-/**
- * A refusal by the OAuth2 token endpoint, told apart from Business Central's answers:
- * n8n's OAuth2 client throws an AuthError (`EAUTH`, Entra's JSON as `body`) or a
- * ResponseError (`ESTATUS`, `status`), and an axios error for 5xx, whose URL is not
- * on the API base (`onApiBase` says which URLs are).
- */
-export function tokenEndpointFailure(
-	error: HttpLikeError,
-	onApiBase: (url: string) => boolean,
-): TokenEndpointFailure | undefined {
-	for (const candidate of errorChain(error)) {
-		if (candidate.code === 'EAUTH' || candidate.code === 'ESTATUS') {
-			const body = entraBody(candidate.body);
-			return {
-				status: typeof candidate.status === 'number' ? candidate.status : undefined,
-				error: body?.error as string | undefined,
-				description: body?.error_description as string | undefined,
-				message: candidate.message,
-			};
-		}
-		const url = candidate.config?.url;
-		if (candidate.isAxiosError && candidate.response?.status && url && !onApiBase(url)) {
-			const body = entraBody(candidate.response.data);
-			return {
-				status: candidate.response.status,
-				error: body?.error as string | undefined,
-				description: body?.error_description as string | undefined,
-			};
-		}
-	}
-	return undefined;
 }

@@ -1,17 +1,11 @@
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { checkOnApiBase } from '../helpers/apiBoundary';
 import { getConnection, refreshSecrets, type BcFunctions, type Connection } from './connection';
-import {
-	answerFromError,
-	errorChain,
-	TIMED_OUT,
-	tokenEndpointFailure,
-	type HttpLikeError,
-	type TokenEndpointFailure,
-} from './failures';
-import { redactText, redactValue } from './redact';
+import { answerFromError, errorChain, TIMED_OUT, type HttpLikeError } from './failures';
+import { redactValue } from './redact';
+import { isTokenEndpointFailure, tokenEndpointError } from './tokenEndpoint';
 
 export interface BcResponse {
 	statusCode: number;
@@ -170,24 +164,16 @@ function checkedAnswer(connection: Connection, answer: Answer): Answer {
 	};
 }
 
-function tokenEndpointError(context: BcFunctions, connection: Connection, failure: TokenEndpointFailure): NodeApiError {
-	const said = [failure.status ? `HTTP ${failure.status}` : '', failure.error ?? ''].filter(Boolean).join(', ');
-	const detail = redactText(failure.description ?? failure.message ?? 'no reason given', connection.secrets);
-	return new NodeApiError(
-		context.getNode(),
-		{ code: failure.error ?? 'TokenRequestFailed', message: detail },
-		{
-			message: `Getting an OAuth2 access token failed${said ? ` (${said})` : ''}: ${detail}`,
-			description: `Microsoft Entra ID (the credential's token URL) refused to issue a token, so nothing was sent to Business Central.${failure.message && failure.description ? ` ${redactText(failure.message, connection.secrets)}` : ''} Check the credential's Tenant ID, Client ID and Client Secret (the secret's value, not its ID).`,
-			httpCode: failure.status ? String(failure.status) : undefined,
-		},
-	);
-}
-
 /** What a failed send means: a token endpoint refusal (thrown), the Timeout, or an answer. */
-function failedAnswer(context: BcFunctions, connection: Connection, error: HttpLikeError, deadline: AbortSignal): Answer {
-	const token = tokenEndpointFailure(error, (url) => checkOnApiBase(connection.base, url).url !== undefined);
-	if (token) throw tokenEndpointError(context, connection, token);
+async function failedAnswer(
+	context: BcFunctions,
+	connection: Connection,
+	failure: { error: HttpLikeError; deadline: AbortSignal; statusesReturned: boolean },
+): Promise<Answer> {
+	const { error, deadline, statusesReturned } = failure;
+	if (isTokenEndpointFailure(connection, error, statusesReturned)) {
+		throw await tokenEndpointError(context, connection, error);
+	}
 	if (deadline.aborted) return { statusCode: 0, headers: {}, body: undefined, networkError: TIMED_OUT };
 	const answer = answerFromError(error);
 	if (answer) return answer;
@@ -229,7 +215,11 @@ async function sendOnce(
 		)) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
 		return { statusCode: full.statusCode, headers: full.headers ?? {}, body: full.body };
 	} catch (error) {
-		return failedAnswer(context, connection, error as HttpLikeError, deadline);
+		return await failedAnswer(context, connection, {
+			error: error as HttpLikeError,
+			deadline,
+			statusesReturned: ignoreHttpStatusErrors,
+		});
 	}
 }
 
