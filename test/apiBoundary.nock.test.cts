@@ -10,6 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import nock from 'nock';
 
 import { listSearch, runWorkflow, type RunResult } from '../dev/engine.cjs';
+import { MAX_PAGES, MAX_ROWS, pagingProblem, startPaging } from '../nodes/BusinessCentral/transport/paging';
 import {
 	bcError,
 	bearerCredentials,
@@ -435,5 +436,31 @@ describe('an answer that claims JSON but is cut is "no clear answer"', () => {
 
 		expect(result.error(NODE)?.message).toContain('the answer was cut off');
 		expect(result.output(NODE)).toEqual([]);
+	});
+});
+
+describe('paging limits (transport/paging.ts, the function readPages and the pickers use)', () => {
+	test(`links that advance forever stop at ${MAX_PAGES} pages`, () => {
+		const state = startPaging(50);
+		let problem: string | undefined;
+		let pages = 0;
+		while (!problem && pages < MAX_PAGES + 10) {
+			pages++;
+			problem = pagingProblem(state, 1, `${SAAS_BASE}/companies?$skiptoken=${pages}`);
+		}
+		expect(problem).toBe(`Business Central sent more than ${MAX_PAGES} pages`);
+		expect(pages).toBe(MAX_PAGES);
+	});
+
+	test(`more than ${MAX_ROWS} records in all stop paging`, () => {
+		const state = startPaging(20_000);
+		let problem: string | undefined;
+		let pages = 0;
+		while (!problem && pages < 100) {
+			pages++;
+			problem = pagingProblem(state, 20_000, `${SAAS_BASE}/companies?$skip=${pages * 20_000}`);
+		}
+		expect(problem).toBe(`Business Central sent more than ${MAX_ROWS} records`);
+		expect(pages).toBe(MAX_ROWS / 20_000 + 1);
 	});
 });
