@@ -9,7 +9,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import nock from 'nock';
 
-import { listSearch, runWorkflow, type RunResult } from '../dev/engine.cjs';
+import { httpRequest as n8nHttpRequest } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
+
+import { listSearch, runWorkflow, testCredential, type RunResult } from '../dev/engine.cjs';
 import { MAX_PAGES, MAX_ROWS, pagingProblem, startPaging } from '../nodes/BusinessCentral/transport/paging';
 import {
 	bcError,
@@ -158,6 +160,21 @@ describe('redirects are never followed', () => {
 
 		expect(read.error(NODE)?.message).toContain(`HTTP ${status}, a redirect to collector.attacker.example`);
 		expect(write.error(NODE)?.message).toContain(`HTTP ${status}, a redirect to collector.attacker.example`);
+		expect(hits).toEqual([]);
+	});
+});
+
+describe('the credential test request does not follow redirects either', () => {
+	test('302 from the API base: the test fails, the token does not reach the other host', async () => {
+		const hits = trap(FOREIGN);
+		api('bearerToken').get(`${SAAS_PATH}/companies`).query(true).reply(302, '', { Location: `${FOREIGN}/companies` });
+
+		const result = await testCredential('businessCentralApi', bearerCredentials().businessCentralApi, async (options) =>
+			await n8nHttpRequest(options),
+		);
+
+		expect(result.status).toBe('Error');
+		expect(result.message).not.toContain(TOKEN);
 		expect(hits).toEqual([]);
 	});
 });
