@@ -24,7 +24,11 @@ function containsAny(fields: string[], filter?: string): string | undefined {
 	return `(${fields.map((field) => `contains(${field},${odataString(text)})`).join(' or ')})`;
 }
 
-/** One page of a collection; `paginationToken` is the server's @odata.nextLink. */
+/**
+ * One page of a collection; `paginationToken` is the server's @odata.nextLink (bcRequest
+ * refuses it outside the API base). The page is checked by transport/paging.ts: against
+ * `paging` when a loop reads several pages, else against the link it was asked for.
+ */
 async function page(
 	this: ILoadOptionsFunctions,
 	path: string,
