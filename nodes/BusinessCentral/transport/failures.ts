@@ -6,14 +6,11 @@ export interface FailureAnswer {
 	networkError?: string;
 }
 
+/** The parts of what n8n's request helper throws that the transport reads. */
 export interface HttpLikeError {
 	code?: string;
 	message?: string;
-	name?: string;
-	status?: number;
-	body?: unknown;
 	isAxiosError?: boolean;
-	config?: { url?: string; baseURL?: string };
 	response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
 	cause?: HttpLikeError;
 	/** n8n-core wraps request failures in a NodeApiError: status (or network code) and JSON body only. */
