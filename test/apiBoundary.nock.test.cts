@@ -148,14 +148,19 @@ describe('redirects are never followed', () => {
 		expect(hits).toEqual([]);
 	});
 
-	test.each([301, 308])('%s on the GET and on the PATCH: refused, nothing sent to the other host', async (status) => {
+	test.each<[number, Auth]>([
+		[301, 'bearerToken'],
+		[308, 'bearerToken'],
+		[301, 'oAuth2'],
+		[308, 'oAuth2'],
+	])('%s on the GET and on the PATCH (%s): refused, nothing sent to the other host', async (status, auth) => {
 		const hits = trap(FOREIGN);
-		api('bearerToken').get(PAYMENT_URL).reply(status, '', { Location: `${FOREIGN}/moved` });
-		api('bearerToken').patch(PAYMENT_URL).reply(status, '', { Location: `${FOREIGN}/moved` });
+		api(auth).get(PAYMENT_URL).reply(status, '', { Location: `${FOREIGN}/moved` });
+		api(auth).patch(PAYMENT_URL).reply(status, '', { Location: `${FOREIGN}/moved` });
 
-		const read = await runWorkflow(updateWorkflow([{ n: 1 }]), { credentials: bearerCredentials() });
-		const write = await runWorkflow(updateWorkflow([{ n: 1 }], { options: { eTag: ETAG_1 } }), {
-			credentials: bearerCredentials(),
+		const read = await runWorkflow(updateWorkflow([{ n: 1 }], { authentication: auth }), { credentials: credentials(auth) });
+		const write = await runWorkflow(updateWorkflow([{ n: 1 }], { authentication: auth, options: { eTag: ETAG_1 } }), {
+			credentials: credentials(auth),
 		});
 
 		expect(read.error(NODE)?.message).toContain(`HTTP ${status}, a redirect to collector.attacker.example`);
