@@ -64,6 +64,8 @@ export class BusinessCentralApi implements ICredentialType {
 			baseURL: apiBaseUrlExpression,
 			url: '/companies',
 			qs: { $top: 1, $select: 'id,name' },
+			// A redirect would carry the Authorization header to wherever it points.
+			disableFollowRedirect: true,
 		},
 	};
 }

@@ -93,6 +93,8 @@ export class BusinessCentralOAuth2Api implements ICredentialType {
 			baseURL: apiBaseUrlExpression,
 			url: '/companies',
 			qs: { $top: 1, $select: 'id,name' },
+			// A redirect would carry the Authorization header to wherever it points.
+			disableFollowRedirect: true,
 		},
 	};
 }

@@ -480,6 +480,7 @@ export async function testCredential(
 		url: String(helper.resolve(test.request.url ?? '', credentials)),
 		baseURL: String(helper.resolve(test.request.baseURL ?? '', credentials)),
 		qs: test.request.qs as IDataObject,
+		disableFollowRedirect: test.request.disableFollowRedirect,
 		json: true,
 	};
 	const authenticated = await helper.authenticate(credentials, type, request);

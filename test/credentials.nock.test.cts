@@ -173,6 +173,7 @@ describe('OAuth2 client credentials', () => {
 	test('the token endpoint refuses the client secret: error, no API request, the secret not in the error', async () => {
 		nock(TOKEN_ORIGIN)
 			.post(TOKEN_PATH)
+			.times(2) // n8n's OAuth2 client, then the node's one look at the full answer
 			.reply(
 				401,
 				{
@@ -188,8 +189,9 @@ describe('OAuth2 client credentials', () => {
 
 		const error = result.error('Business Central');
 		expect(error).toBeDefined();
-		// n8n's OAuth2 client maps Entra's "invalid_client" to its standard text.
-		expect(error?.message).toContain('Client authentication failed');
+		// Entra's status, code and description, not n8n's OAuth2 client's generic text alone.
+		expect(error?.message).toContain('Getting an OAuth2 access token failed (HTTP 401, invalid_client): AADSTS7000215');
+		expect(error?.description).toContain('Client authentication failed');
 		expect(error?.context).toMatchObject({ itemIndex: 0 });
 		expect(result.output('Business Central')).toEqual([]);
 		expect(requests.unmatched).toEqual([]);
@@ -199,7 +201,7 @@ describe('OAuth2 client credentials', () => {
 	test('token endpoint refusal under Continue On Fail: one error item per input item, nothing passed through', async () => {
 		nock(TOKEN_ORIGIN)
 			.post(TOKEN_PATH)
-			.times(2)
+			.times(3) // once per item by n8n's OAuth2 client, once by the node to read the answer
 			.reply(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' }, {
 				'Content-Type': 'application/json',
 			});
@@ -218,7 +220,7 @@ describe('OAuth2 client credentials', () => {
 		const output = result.output('Business Central');
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		for (const item of output) {
-			expect(item.json.error).toContain('Client authentication failed');
+			expect(item.json.error).toContain('Getting an OAuth2 access token failed (HTTP 401, invalid_client): AADSTS7000215');
 			expect(item.json).not.toHaveProperty('id');
 		}
 		expect(requests.unmatched).toEqual([]);

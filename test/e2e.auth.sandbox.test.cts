@@ -221,12 +221,13 @@ describe('OAuth2 client credentials against the sandbox token endpoint', () => {
 		);
 
 		const error = result.error(NODE) ?? result.error();
-		// the OAuth2 client's reading of Entra's `invalid_client` answer
-		expect(error?.message).toMatch(/client authentication failed/i);
+		// the token endpoint's own status, error code and description (transport/tokenEndpoint.ts)
+		expect(error?.message).toContain('Getting an OAuth2 access token failed (HTTP 401, invalid_client): AADSTS7000215');
+		expect(error?.description).toMatch(/client authentication failed/i);
 		expectNoSecrets([error, result.run.data.resultData], [sandbox.clientSecret, 'not-the-secret']);
 		expect(result.output(NODE)).toEqual([]);
-		// only the token request reached the sandbox
-		expect(activity.byMethod()).toEqual({ POST: 1 });
+		// only token requests reached the sandbox: n8n's OAuth2 client's, then the node's one look at the answer
+		expect(activity.byMethod()).toEqual({ POST: 2 });
 		expect(activity.writes()).toEqual([]);
 	});
 

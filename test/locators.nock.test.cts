@@ -162,7 +162,7 @@ describe('refused locators: error, no request', () => {
 		[
 			'payment URL with an encoded slash in the key',
 			{ payment: locator(`${SAAS_BASE}/companies(${COMPANY})/customerPayments(${PAYMENT}%2F..%2Fx)`, 'url') },
-			'is not a GUID',
+			'has a percent-encoded ".", "/" or "\\" in its path',
 		],
 		[
 			'company URL with a quoted key (from an expression: n8n\'s own URL check would refuse a literal)',

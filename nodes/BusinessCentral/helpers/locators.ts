@@ -1,11 +1,6 @@
 import type { ApiBase } from './apiBase';
-import {
-	describeValue,
-	GUID_PATTERN,
-	InputValidationError,
-	locatorValue,
-	validateGuid,
-} from './validation';
+import { segmentsUnderBase } from './apiBoundary';
+import { describeValue, GUID_PATTERN, InputValidationError, locatorValue, validateGuid } from './validation';
 
 interface LocatorValue {
 	mode?: string;
@@ -21,36 +16,15 @@ function asLocator(raw: unknown): LocatorValue {
  * Parses a Business Central API URL the user pasted: the OData key form
  * `.../companies(<id>)/customerPayments(<id>)` or the reference doc's slash form
  * `.../companies/<id>/customerPaymentJournals/<id>/customerPayments/<id>`.
- * Only URLs on the configured API host are accepted, so a pasted link can never
- * send the credential's token elsewhere.
+ * Only URLs under the configured API base are accepted (same host, tenant,
+ * environment and API version, compared after normalising: see urlOnApiBase), so a
+ * pasted link can never send the credential's token elsewhere or reach other records.
  */
 function parseApiUrl(field: string, text: string, base: ApiBase): string[] {
-	if (!URL.canParse(text, base.url)) {
-		throw new InputValidationError(field, text, 'is not a URL');
-	}
-	const url = new URL(text, base.url);
-	if (url.origin !== base.origin) {
-		throw new InputValidationError(
-			field,
-			text,
-			`points at ${url.origin}, not at the configured Business Central API (${base.origin})`,
-		);
-	}
-	// An absolute link must be under the configured API base too: the same host may serve
-	// other tenants, environments or API versions, whose records this node must not touch.
-	const basePath = new URL(base.url).pathname.replace(/\/+$/, '').toLowerCase();
-	if (
-		/^[a-z][a-z0-9+.-]*:/i.test(text.trim()) &&
-		!`${url.pathname.toLowerCase()}/`.startsWith(`${basePath}/`)
-	) {
-		throw new InputValidationError(
-			field,
-			text,
-			`is not under the configured Business Central API base (${base.url})`,
-		);
-	}
-	// Percent-encoding is kept: an encoded "/" or ")" stays inside its segment and fails the GUID check.
-	return url.pathname.split('/').filter((segment) => segment !== '');
+	// Percent-encoding is kept: an encoded ")" stays inside its segment and fails the GUID check.
+	const checked = segmentsUnderBase(base, text);
+	if ('refusal' in checked) throw new InputValidationError(field, text, checked.refusal);
+	return checked.segments;
 }
 
 interface Segment {
@@ -103,11 +77,7 @@ export function parseCompanyLocator(raw: unknown, base: ApiBase): string {
 		const text = String(locator.value ?? '');
 		const found = keyAfter(toSegments(parseApiUrl('Company', text, base)), 'companies');
 		if (!found) {
-			throw new InputValidationError(
-				'Company',
-				text,
-				'is not a Business Central company URL (…/companies(<id>))',
-			);
+			throw new InputValidationError('Company', text, 'is not a Business Central company URL (…/companies(<id>))');
 		}
 		return keyOf('Company', text, found.key);
 	}

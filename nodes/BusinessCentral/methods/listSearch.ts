@@ -12,6 +12,7 @@ import { collectionSchema } from '../helpers/schemas';
 import { GUID_PATTERN, locatorValue } from '../helpers/validation';
 import { getConnection } from '../transport/connection';
 import { errorDetails, toNodeApiError } from '../transport/errors';
+import { pagingProblem, resumePaging, startPaging, type PagingState } from '../transport/paging';
 import { bcRequest } from '../transport/request';
 import { invoiceCustomerFilter } from './invoiceCustomer';
 
@@ -23,12 +24,17 @@ function containsAny(fields: string[], filter?: string): string | undefined {
 	return `(${fields.map((field) => `contains(${field},${odataString(text)})`).join(' or ')})`;
 }
 
-/** One page of a collection; `paginationToken` is the server's @odata.nextLink. */
+/**
+ * One page of a collection; `paginationToken` is the server's @odata.nextLink (bcRequest
+ * refuses it outside the API base). The page is checked by transport/paging.ts: against
+ * `paging` when a loop reads several pages, else against the link it was asked for.
+ */
 async function page(
 	this: ILoadOptionsFunctions,
 	path: string,
 	query: IDataObject,
 	paginationToken?: string,
+	paging?: PagingState,
 ): Promise<{ value: IDataObject[]; next?: string }> {
 	// the next link already carries the query
 	const response = await bcRequest.call(this, {
@@ -44,7 +50,15 @@ async function page(
 	if (!parsed.success) {
 		throw new NodeOperationError(this.getNode(), `Business Central sent an unexpected list for ${path}`);
 	}
-	return { value: parsed.data.value as IDataObject[], next: parsed.data['@odata.nextLink'] };
+	const value = parsed.data.value as IDataObject[];
+	const next = parsed.data['@odata.nextLink'];
+	const problem = pagingProblem(paging ?? resumePaging(PAGE_SIZE, paginationToken), value.length, next);
+	if (problem) {
+		throw new NodeOperationError(this.getNode(), `Listing ${path} failed: ${problem}`, {
+			description: 'Paging stopped so that a server sending endless or inconsistent pages cannot hold the picker.',
+		});
+	}
+	return { value, next };
 }
 
 async function companyId(this: ILoadOptionsFunctions): Promise<string> {
@@ -138,9 +152,11 @@ function allJournalsPosition(token?: string): AllJournalsPosition | undefined {
 /** Ids of every journal of the company (all pages). */
 async function journalIds(this: ILoadOptionsFunctions, company: string): Promise<string[]> {
 	const ids: string[] = [];
+	const paging = startPaging(PAGE_SIZE);
 	let next: string | undefined;
 	do {
-		const result = await page.call(this, `companies(${company})/customerPaymentJournals`, { $select: 'id' }, next);
+		const path = `companies(${company})/customerPaymentJournals`;
+		const result = await page.call(this, path, { $select: 'id' }, next, paging);
 		ids.push(...result.value.map((journal) => text(journal.id)));
 		next = result.next;
 	} while (next);

@@ -1,7 +1,11 @@
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { getConnection, type BcFunctions, type Connection } from './connection';
+import { checkOnApiBase } from '../helpers/apiBoundary';
+import { getConnection, refreshSecrets, type BcFunctions, type Connection } from './connection';
+import { answerFromError, errorChain, TIMED_OUT, type HttpLikeError } from './failures';
+import { redactValue } from './redact';
+import { isTokenEndpointFailure, tokenEndpointError } from './tokenEndpoint';
 
 export interface BcResponse {
 	statusCode: number;
@@ -44,73 +48,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	timeoutMs: 120_000,
 };
 
-const NETWORK_CODES: Record<string, string> = {
-	ECONNRESET: 'the connection was reset before an answer came',
-	ECONNABORTED: 'the request timed out',
-	ETIMEDOUT: 'the request timed out',
-	ESOCKETTIMEDOUT: 'the request timed out',
-	ECONNREFUSED: 'the server refused the connection',
-	EPIPE: 'the connection was closed while sending',
-	ENOTFOUND: 'the host name could not be resolved',
-	EAI_AGAIN: 'the host name could not be resolved',
-	ERR_SOCKET_CONNECTION_TIMEOUT: 'the connection timed out',
-};
-
-interface HttpLikeError {
-	code?: string;
-	message?: string;
-	response?: { status?: number; headers?: Record<string, unknown>; data?: unknown };
-	cause?: HttpLikeError;
-	/** n8n-core wraps request failures in a NodeApiError: status (or network code) and JSON body only. */
-	httpCode?: string | null;
-	context?: { data?: unknown };
-}
-
-/** Turns what n8n's request helper threw into a response, without keeping the request (and its token). */
-function responseFromError(error: HttpLikeError): Omit<BcResponse, 'retries'> {
-	const candidates = [error, error.cause, error.cause?.cause].filter(Boolean) as HttpLikeError[];
-	for (const candidate of candidates) {
-		if (candidate.response?.status) {
-			return {
-				statusCode: candidate.response.status,
-				headers: candidate.response.headers ?? {},
-				body: candidate.response.data,
-			};
-		}
-	}
-	for (const candidate of candidates) {
-		if (typeof candidate.httpCode === 'string' && /^\d{3}$/.test(candidate.httpCode)) {
-			return { statusCode: Number(candidate.httpCode), headers: {}, body: candidate.context?.data };
-		}
-	}
-	for (const candidate of candidates) {
-		const code = candidate.code ?? candidate.httpCode ?? undefined;
-		if (code && NETWORK_CODES[code]) {
-			return { statusCode: 0, headers: {}, body: undefined, networkError: NETWORK_CODES[code] };
-		}
-	}
-	const text = candidates
-		.map((candidate) => `${candidate.code ?? ''} ${candidate.message ?? ''}`)
-		.join(' ');
-	if (/timeout|timed out/i.test(text)) {
-		return { statusCode: 0, headers: {}, body: undefined, networkError: 'the request timed out' };
-	}
-	if (/socket hang up|ECONNRESET|aborted/i.test(text)) {
-		return {
-			statusCode: 0,
-			headers: {},
-			body: undefined,
-			networkError: 'the connection was reset before an answer came',
-		};
-	}
-	throw error;
-}
-
 /** Header value by case-insensitive name (HTTP headers come lower-cased, $batch answers as the server wrote them). */
 function header(headers: Record<string, unknown>, name: string): string | undefined {
-	const key = Object.keys(headers).find(
-		(candidate) => candidate.toLowerCase() === name.toLowerCase(),
-	);
+	const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
 	const value = key === undefined ? undefined : headers[key];
 	if (Array.isArray(value)) return String(value[0]);
 	return value === undefined || value === null ? undefined : String(value);
@@ -146,24 +86,150 @@ function isRetryable(method: IHttpRequestMethods, response: BcResponse): boolean
 	return method === 'GET' && isAmbiguous(response);
 }
 
-/** Absolute URL for a request, refusing anything outside the configured API base. */
+
+/** Absolute URL for a request, refusing anything outside the configured API base (see urlOnApiBase). */
 export function resolveUrl(context: BcFunctions, connection: Connection, url: string): string {
-	const base = connection.base.url;
-	if (!/^https?:\/\//i.test(url)) return `${base}/${url.replace(/^\/+/, '')}`;
-	if (!url.startsWith(`${base}/`) && url !== base) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Refused to follow a link outside the configured Business Central API: ${url}`,
-			{ description: `Requests only go to ${base}.` },
-		);
+	const checked = checkOnApiBase(connection.base, url);
+	if (checked.url !== undefined) return checked.url;
+	throw new NodeOperationError(
+		context.getNode(),
+		`Refused to follow a link outside the configured Business Central API: ${url}`,
+		{ description: `The link ${checked.refusal}. Requests only go to ${connection.base.url}.` },
+	);
+}
+
+/**
+ * Bounds the whole answer (connect, headers and every byte of the body) by `deadline`:
+ * the request helper's `timeout` is a socket idle timeout, which a server sending one
+ * byte at a time never triggers. n8n-core's httpRequestWithAuthentication overwrites
+ * `abortSignal` with the execution's cancel signal, so the option is an accessor that
+ * keeps both: the request ends on whichever fires first.
+ */
+function abortAt(options: IHttpRequestOptions, deadline: AbortSignal): void {
+	let signal = deadline;
+	Object.defineProperty(options, 'abortSignal', {
+		configurable: true,
+		enumerable: true,
+		get: () => signal,
+		set: (cancel?: AbortSignal) => {
+			signal = cancel ? AbortSignal.any([deadline, cancel]) : deadline;
+		},
+	});
+}
+
+type Answer = Omit<BcResponse, 'retries'>;
+
+const REDIRECT_STATUSES = [300, 301, 302, 303, 305, 307, 308];
+
+/** Only the host of a redirect's target: its path and query may carry anything (a token, a session). */
+function locationHost(connection: Connection, location: string | undefined): string {
+	if (!location || !URL.canParse(location, connection.base.url)) return 'an unnamed place (no usable Location header)';
+	return new URL(location, connection.base.url).host;
+}
+
+/**
+ * A redirect is never followed (the request helper would re-send the Authorization header
+ * and, on 307/308, the write to wherever it points): it becomes an error answer naming the host.
+ */
+function refusedRedirect(connection: Connection, answer: Answer): Answer {
+	const host = locationHost(connection, header(answer.headers, 'location'));
+	const headers = { ...answer.headers };
+	for (const name of Object.keys(headers)) if (name.toLowerCase() === 'location') delete headers[name];
+	const message = `The Business Central API answered HTTP ${answer.statusCode}, a redirect to ${host}. Redirects are not followed: nothing and no token was sent there. Check the API base URL in the credential (or the proxy in front of Business Central)`;
+	return { statusCode: answer.statusCode, headers, body: { error: { code: 'Redirect_NotFollowed', message } } };
+}
+
+/** A body that says it is JSON but does not parse was cut off (axios hands it over as text). */
+function isCutJson(answer: Answer): boolean {
+	const type = header(answer.headers, 'content-type') ?? '';
+	if (!/json/i.test(type) || typeof answer.body !== 'string' || answer.body.trim() === '') return false;
+	try {
+		JSON.parse(answer.body);
+		return false;
+	} catch {
+		return true;
 	}
-	return url;
+}
+
+/** Redirects refused, cut answers made "no clear answer", the credential's secrets redacted. */
+function checkedAnswer(connection: Connection, answer: Answer): Answer {
+	if (REDIRECT_STATUSES.includes(answer.statusCode)) answer = refusedRedirect(connection, answer);
+	if (isCutJson(answer)) {
+		return { statusCode: 0, headers: {}, body: undefined, networkError: 'the answer was cut off (its JSON body is incomplete)' };
+	}
+	return {
+		...answer,
+		headers: redactValue(answer.headers, connection.secrets),
+		body: redactValue(answer.body, connection.secrets),
+	};
+}
+
+/** What a failed send means: a token endpoint refusal (thrown), the Timeout, or an answer. */
+async function failedAnswer(
+	context: BcFunctions,
+	connection: Connection,
+	failure: { error: HttpLikeError; deadline: AbortSignal; statusesReturned: boolean },
+): Promise<Answer> {
+	const { error, deadline, statusesReturned } = failure;
+	if (isTokenEndpointFailure(connection, error, statusesReturned)) {
+		throw await tokenEndpointError(context, connection, error);
+	}
+	if (deadline.aborted) return { statusCode: 0, headers: {}, body: undefined, networkError: TIMED_OUT };
+	const answer = answerFromError(error);
+	if (answer) return answer;
+	if (errorChain(error).some((candidate) => candidate.isAxiosError)) {
+		return { statusCode: 0, headers: {}, body: undefined, networkError: 'the request failed without an answer' };
+	}
+	throw error;
+}
+
+async function sendOnce(
+	context: BcFunctions,
+	connection: Connection,
+	request: { spec: RequestSpec; url: string; policy: RetryPolicy },
+	ignoreHttpStatusErrors: boolean,
+): Promise<Answer> {
+	const { spec, url, policy } = request;
+	const deadline = AbortSignal.timeout(policy.timeoutMs);
+	const options: IHttpRequestOptions = {
+		method: spec.method,
+		url,
+		qs: spec.qs,
+		body: spec.body,
+		headers: { Accept: 'application/json', ...(spec.headers ?? {}) },
+		json: true,
+		returnFullResponse: true,
+		// Every status comes back as a response with its headers (Retry-After) and body:
+		// n8n-core would otherwise throw a NodeApiError that keeps neither.
+		ignoreHttpStatusErrors,
+		// Following a redirect would re-send the Authorization header (and a write) elsewhere.
+		disableFollowRedirect: true,
+		timeout: policy.timeoutMs,
+	};
+	abortAt(options, deadline);
+	try {
+		const full = (await context.helpers.httpRequestWithAuthentication.call(
+			context,
+			connection.credentialType,
+			options,
+		)) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
+		return { statusCode: full.statusCode, headers: full.headers ?? {}, body: full.body };
+	} catch (error) {
+		return await failedAnswer(context, connection, {
+			error: error as HttpLikeError,
+			deadline,
+			statusesReturned: ignoreHttpStatusErrors,
+		});
+	}
 }
 
 /**
  * The one way this node talks to Business Central: base URL and credential
  * from the node's credential, JSON in and out, throttling retries. Returns the
  * final response whatever its status; callers turn failures into errors.
+ * Requests stay on the API base (links checked by resolveUrl, redirects not followed),
+ * each answer is bounded by the Timeout, and the credential's secrets are redacted
+ * from every answer before anyone sees it.
  */
 export async function bcRequest(
 	this: BcFunctions,
@@ -171,46 +237,21 @@ export async function bcRequest(
 	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<BcResponse> {
 	const connection = await getConnection(this);
-	const url = resolveUrl(this, connection, spec.url);
+	const request = { spec, url: resolveUrl(this, connection, spec.url), policy };
+	const oAuth2 = connection.credentialType === 'businessCentralOAuth2Api';
 	let retries = 0;
 	let tokenRenewed = false;
-	const send = async (ignoreHttpStatusErrors: boolean): Promise<BcResponse> => {
-		const options: IHttpRequestOptions = {
-			method: spec.method,
-			url,
-			qs: spec.qs,
-			body: spec.body,
-			headers: { Accept: 'application/json', ...(spec.headers ?? {}) },
-			json: true,
-			returnFullResponse: true,
-			// Every status comes back as a response with its headers (Retry-After) and body:
-			// n8n-core would otherwise throw a NodeApiError that keeps neither.
-			ignoreHttpStatusErrors,
-			timeout: policy.timeoutMs,
-		};
-		try {
-			const full = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				connection.credentialType,
-				options,
-			)) as { statusCode: number; headers: Record<string, unknown>; body: unknown };
-			return { statusCode: full.statusCode, headers: full.headers ?? {}, body: full.body, retries };
-		} catch (error) {
-			return { ...responseFromError(error as HttpLikeError), retries };
-		}
-	};
 	for (;;) {
-		let response = await send(true);
-		if (
-			response.statusCode === 401 &&
-			connection.credentialType === 'businessCentralOAuth2Api' &&
-			!tokenRenewed
-		) {
+		let answer = await sendOnce(this, connection, request, true);
+		if (answer.statusCode === 401 && oAuth2 && !tokenRenewed) {
 			// n8n-core renews an OAuth2 token only when a request fails with 401 as an error:
 			// send once more that way, so an expired token is replaced and the request repeated.
 			tokenRenewed = true;
-			response = await send(false);
+			answer = await sendOnce(this, connection, request, false);
 		}
+		// n8n fetched or renewed the OAuth2 token inside its helper: learn it before redacting.
+		if (oAuth2 && (!connection.secretsRefreshed || tokenRenewed)) await refreshSecrets(this, connection);
+		const response = { ...checkedAnswer(connection, answer), retries };
 		if (!isRetryable(spec.method, response) || retries >= policy.maxRetries) {
 			return response;
 		}

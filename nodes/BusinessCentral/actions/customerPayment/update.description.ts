@@ -243,7 +243,7 @@ export const updateOptions: INodeProperties = {
 			typeOptions: { minValue: 1 },
 			default: 120000,
 			description:
-				'Time in ms to wait for an answer to each request before giving up on it. A read is then repeated (up to Max Retries); a PATCH is never blindly sent again: the node re-reads the payment to see whether it was applied.',
+				'Time in ms each request may take in all, from connecting to the last byte of the answer, before the node gives up on it (an answer that keeps trickling in is cut too). A read is then repeated (up to Max Retries); a PATCH is never blindly sent again: the node re-reads the payment to see whether it was applied.',
 		},
 		{
 			displayName: 'Use Batch Requests',
