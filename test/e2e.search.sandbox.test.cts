@@ -142,7 +142,7 @@ describe('list searches against the sandbox (server pages of 5)', () => {
 		for (const page of pages) expect(page.results.length).toBeLessThanOrEqual(PAGE_SIZE);
 	});
 
-	test('searchPayments without a journal and a filter matching only the second journal: found in one call', async () => {
+	test('searchPayments without a journal and a filter matching only the second journal: found in one call, no `or` across properties', async () => {
 		const target = sandbox.payments(company, otherJournal)[2];
 		const activity = sandboxActivity(sandbox);
 
@@ -154,8 +154,8 @@ describe('list searches against the sandbox (server pages of 5)', () => {
 
 		expect(values(result.results)).toEqual([target.id]);
 		expect(result.paginationToken).toBeUndefined();
-		// the journal list, the (empty) first journal, the second journal
-		expect(activity.byMethod()).toEqual({ GET: 3 });
+		// the journal list, then each of the 2 journals × the 4 searched properties, one at a time
+		expect(activity.byMethod()).toEqual({ GET: 1 + 2 * 4 });
 	});
 
 	test('searchCompanies: all companies, and with a filter only the matching one', async () => {

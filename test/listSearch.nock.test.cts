@@ -44,32 +44,31 @@ async function search(method: string, parameters: UpdateNodeOptions = {}, filter
 }
 
 describe('searchCompanies', () => {
-	test('filters on name and display name, names results, returns @odata.nextLink as the token', async () => {
-		const nextLink = `${SAAS_BASE}/companies?$select=id,name,displayName&$skiptoken=abc`;
+	test('a search asks name and display name one at a time (Business Central refuses `or` across properties), merges, each company once', async () => {
 		const scope = api()
 			.get(`${SAAS_PATH}/companies`)
-			.query({
-				$select: 'id,name,displayName',
-				$filter: "(contains(name,'cro') or contains(displayName,'cro'))",
-			})
+			.query({ $select: 'id,name,displayName', $filter: "contains(name,'CRO')", $top: '50' })
 			.reply(200, {
 				value: [
 					{ id: COMPANY, name: 'CRONUS USA', displayName: 'CRONUS USA, Inc.' },
 					{ id: COMPANY_2, name: 'CRONUS UK', displayName: '' },
 				],
-				'@odata.nextLink': nextLink,
-			});
+				'@odata.nextLink': `${SAAS_BASE}/companies?$skiptoken=abc`,
+			})
+			.get(`${SAAS_PATH}/companies`)
+			.query({ $select: 'id,name,displayName', $filter: "contains(displayName,'CRO')", $top: '50' })
+			.reply(200, { value: [{ id: COMPANY, name: 'CRONUS USA', displayName: 'CRONUS USA, Inc.' }] });
 
-		const result = await search('searchCompanies', {}, 'cro');
+		const result = await search('searchCompanies', {}, 'CRO');
 
 		expect(result).toEqual({
 			results: [
 				{ name: 'CRONUS USA, Inc.', value: COMPANY },
 				{ name: 'CRONUS UK', value: COMPANY_2 },
 			],
-			paginationToken: nextLink,
 		});
 		expect(scope.isDone()).toBe(true);
+		expect(requests.unmatched).toEqual([]);
 	});
 
 	test('the pagination token is followed as is; the last page has no token', async () => {
@@ -95,14 +94,14 @@ describe('searchCompanies', () => {
 			.query({ $select: 'id,name,displayName' })
 			.reply(200, { value: [] })
 			.get(`${SAAS_PATH}/companies`)
-			.query({
-				$select: 'id,name,displayName',
-				$filter: "(contains(name,'O''Brien') or contains(displayName,'O''Brien'))",
-			})
+			.query({ $select: 'id,name,displayName', $filter: "contains(name,'O''Brien')", $top: '50' })
+			.reply(200, { value: [] })
+			.get(`${SAAS_PATH}/companies`)
+			.query({ $select: 'id,name,displayName', $filter: "contains(displayName,'O''Brien')", $top: '50' })
 			.reply(200, { value: [] });
 
 		expect(await search('searchCompanies', {}, '  ')).toEqual({ results: [], paginationToken: undefined });
-		expect(await search('searchCompanies', {}, "O'Brien")).toEqual({ results: [], paginationToken: undefined });
+		expect(await search('searchCompanies', {}, "O'Brien")).toEqual({ results: [] });
 		expect(scope.isDone()).toBe(true);
 	});
 
@@ -143,13 +142,16 @@ describe('searchJournals', () => {
 	test('lists the customer payment journals of the company', async () => {
 		const scope = api()
 			.get(`${COMPANY_PATH}/customerPaymentJournals`)
-			.query({ $select: 'id,code,displayName', $filter: "(contains(code,'CASH') or contains(displayName,'CASH'))" })
+			.query({ $select: 'id,code,displayName', $filter: "contains(code,'CASH')", $top: '50' })
 			.reply(200, {
 				value: [
 					{ id: JOURNAL, code: 'CASH RCPT', displayName: 'Cash receipts' },
 					{ id: JOURNAL_2, code: 'CASH2', displayName: '' },
 				],
-			});
+			})
+			.get(`${COMPANY_PATH}/customerPaymentJournals`)
+			.query({ $select: 'id,code,displayName', $filter: "contains(displayName,'CASH')", $top: '50' })
+			.reply(200, { value: [] });
 
 		const result = await search('searchJournals', {}, 'CASH');
 
@@ -158,7 +160,6 @@ describe('searchJournals', () => {
 				{ name: 'CASH RCPT · Cash receipts', value: JOURNAL },
 				{ name: 'CASH2', value: JOURNAL_2 },
 			],
-			paginationToken: undefined,
 		});
 		expect(scope.isDone()).toBe(true);
 	});
@@ -189,17 +190,14 @@ const payment2 = paymentRecord(PAYMENT_2, ETAG_1, {
 });
 
 describe('searchPayments', () => {
-	test('with a journal: filter journalId eq <journal> (and the search), ordered by line number', async () => {
+	test('with a journal: filter journalId eq <journal>, ordered by line number, the next link as the token', async () => {
 		const nextLink = `${COMPANY_PATH.replace(SAAS_PATH, SAAS_BASE)}/customerPayments?$skiptoken=2`;
 		const scope = api()
 			.get(`${COMPANY_PATH}/customerPayments`)
-			.query({
-				$filter: `journalId eq ${JOURNAL} and (contains(documentNumber,'G02') or contains(customerNumber,'G02') or contains(description,'G02') or contains(externalDocumentNumber,'G02'))`,
-				$orderby: 'lineNumber',
-			})
+			.query({ $filter: `journalId eq ${JOURNAL}`, $orderby: 'lineNumber' })
 			.reply(200, { value: [payment1, payment2], '@odata.nextLink': nextLink });
 
-		const result = await search('searchPayments', { journal: locator(JOURNAL) }, 'G02');
+		const result = await search('searchPayments', { journal: locator(JOURNAL) });
 
 		expect(result).toEqual({
 			results: [
@@ -209,6 +207,28 @@ describe('searchPayments', () => {
 			paginationToken: nextLink,
 		});
 		expect(scope.isDone()).toBe(true);
+	});
+
+	test('with a journal and a search: each searched property on its own, ANDed with the journal, merged', async () => {
+		let scope = api();
+		const answers: Record<string, unknown[]> = { documentNumber: [payment1, payment2], customerNumber: [], description: [payment1], externalDocumentNumber: [] };
+		for (const field of ['documentNumber', 'customerNumber', 'description', 'externalDocumentNumber']) {
+			scope = scope
+				.get(`${COMPANY_PATH}/customerPayments`)
+				.query({ $filter: `journalId eq ${JOURNAL} and contains(${field},'G02')`, $orderby: 'lineNumber', $top: '50' })
+				.reply(200, { value: answers[field] });
+		}
+
+		const result = await search('searchPayments', { journal: locator(JOURNAL) }, 'G02');
+
+		expect(result).toEqual({
+			results: [
+				{ name: 'G02001 · 10000 · -1500 · 2026-11-02 · Payment from Adatum', value: PAYMENT },
+				{ name: 'G02002 · 20000 · -250.5 · 2026-11-03', value: PAYMENT_2 },
+			],
+		});
+		expect(scope.isDone()).toBe(true);
+		expect(requests.unmatched).toEqual([]);
 	});
 
 	test('without a journal: lists the journals, then the payments of each journal (never company-wide)', async () => {
@@ -265,19 +285,15 @@ describe('searchCustomers and searchInvoices', () => {
 	test('customers: number and name, ordered by number', async () => {
 		const scope = api()
 			.get(`${COMPANY_PATH}/customers`)
-			.query({
-				$select: 'id,number,displayName',
-				$filter: "(contains(number,'Ada') or contains(displayName,'Ada'))",
-				$orderby: 'number',
-			})
+			.query({ $select: 'id,number,displayName', $filter: "contains(number,'Ada')", $orderby: 'number', $top: '50' })
+			.reply(200, { value: [] })
+			.get(`${COMPANY_PATH}/customers`)
+			.query({ $select: 'id,number,displayName', $filter: "contains(displayName,'Ada')", $orderby: 'number', $top: '50' })
 			.reply(200, { value: [{ id: CUSTOMER, number: '10000', displayName: 'Adatum Corporation' }] });
 
 		const result = await search('searchCustomers', {}, 'Ada');
 
-		expect(result).toEqual({
-			results: [{ name: '10000 · Adatum Corporation', value: CUSTOMER }],
-			paginationToken: undefined,
-		});
+		expect(result).toEqual({ results: [{ name: '10000 · Adatum Corporation', value: CUSTOMER }] });
 		expect(scope.isDone()).toBe(true);
 	});
 
@@ -306,14 +322,18 @@ describe('searchCustomers and searchInvoices', () => {
 	});
 
 	test('invoices: narrowed to the customer chosen in Update Fields, and to the search text', async () => {
-		const scope = api()
-			.get(`${COMPANY_PATH}/salesInvoices`)
-			.query({
-				$select: select,
-				$filter: `status eq 'Open' and customerId eq ${CUSTOMER} and (contains(number,'1030') or contains(customerName,'1030') or contains(customerNumber,'1030'))`,
-				$orderby: 'number',
-			})
-			.reply(200, { value: [invoice] });
+		let scope = api();
+		for (const field of ['number', 'customerName', 'customerNumber']) {
+			scope = scope
+				.get(`${COMPANY_PATH}/salesInvoices`)
+				.query({
+					$select: select,
+					$filter: `status eq 'Open' and customerId eq ${CUSTOMER} and contains(${field},'1030')`,
+					$orderby: 'number',
+					$top: '50',
+				})
+				.reply(200, { value: field === 'number' ? [invoice] : [] });
+		}
 
 		const result = await search('searchInvoices', { updateFields: { customer: locator(CUSTOMER, 'list') } }, '1030');
 

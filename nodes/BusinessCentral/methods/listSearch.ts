@@ -18,10 +18,15 @@ import { invoiceCustomerFilter } from './invoiceCustomer';
 
 const PAGE_SIZE = 50;
 
-function containsAny(fields: string[], filter?: string): string | undefined {
+/** What a picker searches: the typed text and the properties it may be in. */
+interface Search {
+	text: string;
+	fields: string[];
+}
+
+function searchFor(fields: string[], filter?: string): Search | undefined {
 	const text = filter?.trim();
-	if (!text) return undefined;
-	return `(${fields.map((field) => `contains(${field},${odataString(text)})`).join(' or ')})`;
+	return text ? { text, fields } : undefined;
 }
 
 /**
@@ -74,19 +79,51 @@ function text(value: unknown): string {
 	return value === undefined || value === null ? '' : String(value);
 }
 
-/** One page of a collection as list-search results: `name` per record, its `id` as the value. */
+/**
+ * The records matching a search: Business Central refuses `or` between different
+ * properties in `$filter` (501 "The 'OR' operator is not supported on distinct fields",
+ * Microsoft's "OData known limitations"), so each property is asked on its own
+ * (`contains(property,'text')` ANDed with `conditions`) and the answers merged, first
+ * property first, each record once. A search shows the first page of matches per
+ * property and no further pages: typing more narrows it.
+ */
+async function searchEachField(
+	this: ILoadOptionsFunctions,
+	path: string,
+	query: IDataObject,
+	conditions: Array<string | undefined>,
+	search: Search,
+): Promise<IDataObject[]> {
+	const found = new Map<string, IDataObject>();
+	for (const field of search.fields) {
+		const $filter = andAll([...conditions, `contains(${field},${odataString(search.text)})`]);
+		const { value } = await page.call(this, path, { ...query, $filter, $top: PAGE_SIZE });
+		for (const record of value) if (!found.has(text(record.id))) found.set(text(record.id), record);
+	}
+	return [...found.values()];
+}
+
+/**
+ * One page of a collection as list-search results (`name` per record, its `id` as the
+ * value), filtered by `conditions`; with a search, its matches (see searchEachField).
+ */
 async function listPage(
 	this: ILoadOptionsFunctions,
 	path: string,
 	query: IDataObject,
 	paginationToken: string | undefined,
 	name: (record: IDataObject) => string,
+	filter: { conditions?: Array<string | undefined>; search?: Search } = {},
 ): Promise<INodeListSearchResult> {
-	const { value, next } = await page.call(this, path, query, paginationToken);
-	return {
-		results: value.map((record): INodeListSearchItems => ({ name: name(record), value: text(record.id) })),
-		paginationToken: next,
-	};
+	const toResults = (records: IDataObject[]) =>
+		records.map((record): INodeListSearchItems => ({ name: name(record), value: text(record.id) }));
+	const conditions = filter.conditions ?? [];
+	if (filter.search) {
+		return { results: toResults(await searchEachField.call(this, path, query, conditions, filter.search)) };
+	}
+	const $filter = andAll(conditions);
+	const { value, next } = await page.call(this, path, $filter ? { ...query, $filter } : query, paginationToken);
+	return { results: toResults(value), paginationToken: next };
 }
 
 export async function searchCompanies(
@@ -97,9 +134,10 @@ export async function searchCompanies(
 	return await listPage.call(
 		this,
 		'companies',
-		{ $select: 'id,name,displayName', $filter: containsAny(['name', 'displayName'], filter) },
+		{ $select: 'id,name,displayName' },
 		paginationToken,
 		(company) => text(company.displayName) || text(company.name),
+		{ search: searchFor(['name', 'displayName'], filter) },
 	);
 }
 
@@ -112,9 +150,10 @@ export async function searchJournals(
 	return await listPage.call(
 		this,
 		`companies(${company})/customerPaymentJournals`,
-		{ $select: 'id,code,displayName', $filter: containsAny(['code', 'displayName'], filter) },
+		{ $select: 'id,code,displayName' },
 		paginationToken,
 		(journal) => `${text(journal.code)}${journal.displayName ? ` · ${text(journal.displayName)}` : ''}`,
+		{ search: searchFor(['code', 'displayName'], filter) },
 	);
 }
 
@@ -174,17 +213,23 @@ export async function searchPayments(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const company = await companyId.call(this);
-	const search = containsAny(['documentNumber', 'customerNumber', 'description', 'externalDocumentNumber'], filter);
-	const query = (journalId: string): IDataObject => ({
-		$filter: andAll([`journalId eq ${journalId}`, search]),
-		$orderby: 'lineNumber',
-	});
+	const search = searchFor(['documentNumber', 'customerNumber', 'description', 'externalDocumentNumber'], filter);
+	const query: IDataObject = { $orderby: 'lineNumber' };
 	const toResults = (payments: IDataObject[]) =>
 		payments.map((payment): INodeListSearchItems => ({ name: paymentName(payment), value: text(payment.id) }));
 	const journal = text(locatorValue(this.getNodeParameter('journal', undefined)));
 	const path = `companies(${company})/customerPayments`;
+	if (search) {
+		const journals = journal ? [journal] : await journalIds.call(this, company);
+		const found: IDataObject[] = [];
+		for (const id of journals) {
+			found.push(...(await searchEachField.call(this, path, query, [`journalId eq ${id}`], search)));
+		}
+		return { results: toResults(found) };
+	}
+	const inJournal = (journalId: string): IDataObject => ({ ...query, $filter: `journalId eq ${journalId}` });
 	if (journal) {
-		const { value, next } = await page.call(this, path, query(journal), paginationToken);
+		const { value, next } = await page.call(this, path, inJournal(journal), paginationToken);
 		return { results: toResults(value), paginationToken: next };
 	}
 	const journals = await journalIds.call(this, company);
@@ -193,7 +238,7 @@ export async function searchPayments(
 	let link = position?.next;
 	if (index < 0) return { results: [] };
 	for (; index < journals.length; index++, link = undefined) {
-		const { value, next } = await page.call(this, path, query(journals[index]), link);
+		const { value, next } = await page.call(this, path, inJournal(journals[index]), link);
 		if (next) {
 			return { results: toResults(value), paginationToken: JSON.stringify({ journal: journals[index], next }) };
 		}
@@ -217,13 +262,10 @@ export async function searchCustomers(
 	return await listPage.call(
 		this,
 		`companies(${company})/customers`,
-		{
-			$select: 'id,number,displayName',
-			$filter: containsAny(['number', 'displayName'], filter),
-			$orderby: 'number',
-		},
+		{ $select: 'id,number,displayName', $orderby: 'number' },
 		paginationToken,
 		(customer) => `${text(customer.number)} · ${text(customer.displayName)}`,
+		{ search: searchFor(['number', 'displayName'], filter) },
 	);
 }
 
@@ -237,17 +279,13 @@ export async function searchInvoices(
 	return await listPage.call(
 		this,
 		`companies(${company})/salesInvoices`,
-		{
-			$select: 'id,number,customerNumber,customerName,remainingAmount,dueDate',
-			$filter: andAll([
-				"status eq 'Open'",
-				invoiceCustomerFilter(this),
-				containsAny(['number', 'customerName', 'customerNumber'], filter),
-			]),
-			$orderby: 'number',
-		},
+		{ $select: 'id,number,customerNumber,customerName,remainingAmount,dueDate', $orderby: 'number' },
 		paginationToken,
 		(invoice) =>
 			`${text(invoice.number)} · ${text(invoice.customerName) || text(invoice.customerNumber)} · open ${text(invoice.remainingAmount)} · due ${text(invoice.dueDate)}`,
+		{
+			conditions: ["status eq 'Open'", invoiceCustomerFilter(this)],
+			search: searchFor(['number', 'customerName', 'customerNumber'], filter),
+		},
 	);
 }

@@ -33,7 +33,7 @@ export const getAllFilters: INodeProperties = {
 			default: '',
 			placeholder: "e.g. amount lt -1000 and contains(description,'Adatum')",
 			description:
-				"An OData $filter expression over customer payment properties, ANDed with the other filters inside parentheses, so its parentheses must balance (outside text literals). GUIDs and dates unquoted (customerId eq 11aa0a52-…, postingDate ge 2026-01-01), text in single quotes with a quote inside written twice ('O''BRIEN').",
+				"An OData $filter expression over customer payment properties, ANDed with the other filters inside parentheses, so its parentheses must balance (outside text literals). GUIDs and dates unquoted (customerId eq 11aa0a52-…, postingDate ge 2026-01-01), text in single quotes with a quote inside written twice ('O''BRIEN'). Business Central refuses `or` between different properties (amount lt 0 or description eq 'x'); `or` on one property works.",
 		},
 		customerLocator('Only payments of this customer (customerId eq …)', false),
 		{
