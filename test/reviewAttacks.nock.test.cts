@@ -1,0 +1,217 @@
+/**
+ * Adversarial review of a9ec30d ($batch continue-on-error / early stop,
+ * unclear writes verified by re-reading), with nock through n8n's engine:
+ * - a stop-early answer that also carries an id never sent, or an id twice,
+ *   is not "exactly the prefix up to a failure": the missing write may have
+ *   run under the wrong id, so it is unclear (re-read), never re-sent;
+ * - one retry budget per operation: an operation throttled for the first time
+ *   after an early stop still gets its own retries;
+ * - a 2xx PATCH answer that is not the record (204) is unclear: re-read;
+ * - a DELETE re-sent after an unclear one that answers 404: the first one
+ *   landed, the payment is deleted.
+ */
+import type { IDataObject } from 'n8n-workflow';
+import nock from 'nock';
+
+import { runWorkflow } from '../dev/engine.cjs';
+import {
+	bcError,
+	bearerCredentials,
+	ETAG_1,
+	ETAG_2,
+	PAYMENT,
+	PAYMENT_URL,
+	paymentPath,
+	paymentRecord,
+	SAAS_ORIGIN,
+	SAAS_PATH,
+	saasApi,
+	updateWorkflow,
+	useNock,
+} from './fixtures.cjs';
+import { NODE, opsWorkflow } from './opsFixtures.cjs';
+
+const requests = useNock(nock);
+
+const BATCH_PATH = `${SAAS_PATH}/$batch`;
+
+interface Operation {
+	id: string;
+	method: string;
+	url: string;
+	headers: Record<string, string>;
+	body?: IDataObject;
+}
+type Answer = { id: string; status: number; body?: unknown; headers?: Record<string, string> };
+
+const paymentId = (n: number) => `${String(n).padStart(8, '0')}-4b7c-ef11-8a6b-6045bde9c5a1`;
+const eTagOf = (n: number, version = 1) => `W/"JzE2OzEw${n}_${version}Jw=="`;
+const indexOf = (operation: Operation) =>
+	Number(/customerPayments\((\d{8})/.exec(operation.url)![1]);
+
+function batches(
+	sent: Operation[][],
+	count: number,
+	answer: (operations: Operation[], call: number) => Answer[],
+) {
+	const scope = nock(SAAS_ORIGIN);
+	for (let call = 0; call < count; call++) {
+		scope
+			.post(BATCH_PATH)
+			.matchHeader('prefer', 'odata.continue-on-error')
+			.reply((_uri, body) => {
+				const operations = (body as { requests: Operation[] }).requests;
+				sent.push(operations);
+				return [200, { responses: answer(operations, call) }];
+			});
+	}
+	return scope;
+}
+
+function workflow(count: number, options: IDataObject = {}) {
+	return updateWorkflow(
+		Array.from({ length: count }, (_v, n) => ({ id: paymentId(n), eTag: eTagOf(n) })),
+		{
+			payment: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+			updateFields: { amount: -10 },
+			options: { eTag: '={{ $json.eTag }}', maxRetries: 0, ...options },
+			continueOnFail: true,
+		},
+	);
+}
+
+/** The record of payment n after our write (-10) landed: eTag version 2. */
+const landed = (n: number) => paymentRecord(paymentId(n), eTagOf(n, 2), { amount: -10 });
+const applied = (operation: Operation): Answer => ({
+	id: operation.id,
+	status: 200,
+	body: landed(indexOf(operation)),
+});
+const conflict = (operation: Operation): Answer => ({
+	id: operation.id,
+	status: 409,
+	body: bcError('Request_EntityChanged', 'Another user has already changed the record.'),
+});
+const throttled = (operation: Operation): Answer => ({
+	id: operation.id,
+	status: 429,
+	headers: { 'Retry-After': '0' },
+	body: bcError('Application_TooManyRequests', 'Too many requests.'),
+});
+
+describe('review: early stop is inferred only from an answer that is exactly a prefix', () => {
+	test.each<[string, (operations: Operation[]) => Answer]>([
+		// op 2 ran and was applied, but its answer came back under an id never sent
+		['an id never sent', (operations) => ({ ...applied(operations[2]), id: '99' })],
+		// op 2 ran and was applied, but its answer came back under op 1's id (a duplicate)
+		['a duplicated id', (operations) => ({ ...applied(operations[2]), id: operations[1].id })],
+	])(
+		'a stop at a failure plus an answer under %s: the unlisted write is re-read, not re-sent (its late 409 would say "nothing was written")',
+		async (_name, stray) => {
+			const sent: Operation[][] = [];
+			const scope = batches(sent, 2, (operations, call) => {
+				if (call === 0) return [applied(operations[0]), conflict(operations[1]), stray(operations)];
+				// op 2 was applied in call 0: a re-sent PATCH with the old eTag conflicts; a GET shows it applied
+				return operations.map((operation) => {
+					const n = indexOf(operation);
+					if (operation.method === 'PATCH') return conflict(operation);
+					return {
+						id: operation.id,
+						status: 200,
+						body:
+							n === 2
+								? landed(2)
+								: paymentRecord(paymentId(n), eTagOf(n, 3), { amount: -999 }),
+					};
+				});
+			});
+
+			const result = await runWorkflow(workflow(3), { credentials: bearerCredentials() });
+
+			const output = result.output('Business Central');
+			expect(output[0].json).toMatchObject({ id: paymentId(0), amount: -10 });
+			expect(output[1].json.amount).toBeUndefined(); // a conflict or an unknown outcome: an error item
+			// observed before the fix: 409 "Another user has already changed the record … nothing was written"
+			expect(output[2].json).toMatchObject({ id: paymentId(2), amount: -10 });
+			expect(sent[1].every((operation) => operation.method === 'GET')).toBe(true);
+			expect(scope.isDone()).toBe(true);
+			expect(requests.unmatched).toEqual([]);
+		},
+	);
+});
+
+describe('review: one retry budget per operation', () => {
+	test('early stops at 429 on op 0, then on op 1 (Max Retries 1): op 1 gets its own retry, not the budget op 0 used', async () => {
+		const sent: Operation[][] = [];
+		const scope = batches(sent, 3, (operations, call) => {
+			if (call === 0) return [throttled(operations[0])]; // stops at op 0
+			if (call === 1) return [applied(operations[0]), throttled(operations[1])]; // stops at op 1
+			return operations.map(applied);
+		});
+
+		const result = await runWorkflow(workflow(3, { maxRetries: 1 }), {
+			credentials: bearerCredentials(),
+		});
+
+		const output = result.output('Business Central');
+		// observed before the fix: item 1 → 429, never retried once
+		expect(output.map((item) => item.json.amount ?? item.json.httpStatus)).toEqual([-10, -10, -10]);
+		expect(sent.map((operations) => operations.map(indexOf))).toEqual([
+			[0, 1, 2],
+			[0, 1, 2],
+			[1, 2],
+		]);
+		expect(scope.isDone()).toBe(true);
+		expect(requests.unmatched).toEqual([]);
+	});
+});
+
+describe('review: a 2xx that is not the record is unclear', () => {
+	test('PATCH answered 204 (no body): re-read, the record carries the values → applied, not an error', async () => {
+		const scope = saasApi(nock)
+			.patch(PAYMENT_URL)
+			.matchHeader('if-match', ETAG_1)
+			.reply(204)
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -1750 }));
+
+		const result = await runWorkflow(
+			updateWorkflow([{ n: 1 }], { options: { eTag: ETAG_1 }, continueOnFail: true }),
+			{ credentials: bearerCredentials() },
+		);
+
+		// observed before the fix: error item "Unexpected answer from Business Central (HTTP 204)", no re-read
+		expect(result.output('Business Central')[0].json).toMatchObject({
+			id: PAYMENT,
+			amount: -1750,
+			'@odata.etag': ETAG_2,
+		});
+		expect(scope.isDone()).toBe(true);
+	});
+});
+
+describe('review: Delete answered 500', () => {
+	test('DELETE 500, re-read shows it still there, DELETE again → 404 (the first one landed meanwhile): deleted', async () => {
+		const scope = saasApi(nock)
+			.delete(paymentPath(PAYMENT))
+			.matchHeader('if-match', ETAG_1)
+			.reply(500, bcError('Unknown', 'An unexpected error occurred.'))
+			.get(paymentPath(PAYMENT))
+			.reply(200, paymentRecord(PAYMENT, ETAG_1))
+			.delete(paymentPath(PAYMENT))
+			.matchHeader('if-match', ETAG_1)
+			.reply(404, bcError('Internal_RecordNotFound', 'The Gen. Journal Line does not exist.'));
+
+		const result = await runWorkflow(
+			opsWorkflow([{ n: 1 }], 'delete', {
+				parameters: { customerPayment: PAYMENT, options: { eTag: ETAG_1 } },
+				continueOnFail: true,
+			}),
+			{ credentials: bearerCredentials() },
+		);
+
+		// observed before the fix: error item 404 Internal_RecordNotFound
+		expect(result.output(NODE)[0].json).toEqual({ deleted: true, id: PAYMENT });
+		expect(scope.isDone()).toBe(true);
+	});
+});
