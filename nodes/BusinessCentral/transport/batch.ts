@@ -145,16 +145,40 @@ function answersById(
 ): Map<string, OperationAnswer> {
 	const answers = new Map<string, OperationAnswer>();
 	const known = new Set(operations.map((operation) => operation.id));
+	/** An answer under an id never sent or listed twice: the answer is not a clean prefix. */
+	let stray = false;
+	const contradicted = new Set<string>();
 	for (const answer of responses) {
-		if (!known.has(answer.id) || answers.has(answer.id)) continue;
-		answers.set(answer.id, {
+		if (!known.has(answer.id)) {
+			stray = true;
+			continue;
+		}
+		const response: BcResponse = {
 			statusCode: answer.status,
 			headers: answer.headers ?? {},
 			body: answer.body,
 			retries: 0,
+		};
+		const first = answers.get(answer.id) as BcResponse | undefined;
+		if (first) {
+			stray = true;
+			// two different answers for one operation: which one is true is unknown
+			if (first.statusCode !== response.statusCode || JSON.stringify(first.body) !== JSON.stringify(response.body))
+				contradicted.add(answer.id);
+			continue;
+		}
+		answers.set(answer.id, response);
+	}
+	for (const id of contradicted) {
+		answers.set(id, {
+			...NO_ANSWER,
+			networkError: 'Business Central sent contradicting answers for this operation of the batch',
 		});
 	}
-	const stoppedEarly = stopIndex(operations, answers);
+	// An early stop is inferred only from an answer that lists exactly the operations up to
+	// the failed one: an answer under a foreign or repeated id may be a later operation's,
+	// which then ran, so the unlisted ones are unclear rather than unrun.
+	const stoppedEarly = stray ? undefined : stopIndex(operations, answers);
 	operations.forEach((operation, index) => {
 		if (answers.has(operation.id)) return;
 		answers.set(
