@@ -61,28 +61,30 @@ export async function sendBatch(
 	policy: RetryPolicy,
 ): Promise<Map<string, BcResponse>> {
 	const results = new Map<string, BcResponse>();
+	/** Retries each operation has used: an operation first throttled after an early stop has its own. */
+	const retries = new Map<string, number>(operations.map((operation) => [operation.id, 0]));
 	let pending = operations;
-	let retries = 0;
 	while (pending.length > 0) {
 		const answers = await sendOnce.call(this, pending, policy);
 		const readOnly = pending.every((operation) => operation.method === 'GET');
 		const again: BatchOperation[] = [];
+		const retried: string[] = [];
 		let wait: number | undefined;
 		for (const operation of pending) {
 			const answer = answers.get(operation.id)!;
+			const used = retries.get(operation.id)!;
 			if (answer === 'notRun') {
 				again.push(operation);
-			} else if (retryable(answer, readOnly) && retries < policy.maxRetries) {
+			} else if (retryable(answer, readOnly) && used < policy.maxRetries) {
 				again.push(operation);
-				wait = Math.max(wait ?? 0, retryDelayMs(answer, retries, policy));
+				retried.push(operation.id);
+				wait = Math.max(wait ?? 0, retryDelayMs(answer, used, policy));
 			} else {
-				results.set(operation.id, { ...answer, retries });
+				results.set(operation.id, { ...answer, retries: used });
 			}
 		}
-		if (wait !== undefined) {
-			await sleep(wait);
-			retries++;
-		}
+		if (wait !== undefined) await sleep(wait);
+		for (const id of retried) retries.set(id, retries.get(id)! + 1);
 		pending = again;
 	}
 	return results;
