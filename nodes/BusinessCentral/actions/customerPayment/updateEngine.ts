@@ -150,7 +150,8 @@ class UpdateRun {
 	}
 
 	onWrite(update: PendingUpdate, response: BcResponse): void {
-		if (response.statusCode === 200) {
+		if (response.statusCode >= 200 && response.statusCode < 300) {
+			// 200 with the record; any other 2xx (204 without a body, …) is verified by re-reading
 			const written = this.record(update, response, { quiet: true });
 			if (written) this.succeed(update, written);
 			else this.verifyAfter(update, notTheRecord(response));
