@@ -29,7 +29,7 @@ import {
 	updateWorkflow,
 	useNock,
 } from './fixtures.cjs';
-import { NODE, opsWorkflow } from './opsFixtures.cjs';
+import { NODE, opsChain, opsWorkflow } from './opsFixtures.cjs';
 
 const requests = useNock(nock);
 
@@ -212,6 +212,77 @@ describe('review: Delete answered 500', () => {
 
 		// observed before the fix: error item 404 Internal_RecordNotFound
 		expect(result.output(NODE)[0].json).toEqual({ deleted: true, id: PAYMENT });
+		expect(scope.isDone()).toBe(true);
+	});
+});
+
+describe('review: "not applied" is what the re-read saw, not a fact about a request still running', () => {
+	test('504 (Business Central may still be running it), re-read shows the eTag unchanged, Max Retries 0: the item must not say "nothing was written" — the PATCH lands afterwards', async () => {
+		const scope = saasApi(nock)
+			.patch(PAYMENT_URL, { amount: -1750 })
+			.matchHeader('if-match', ETAG_1)
+			.reply(504, 'Gateway Timeout')
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_1))
+			// the next step reads the payment: the 504'd PATCH has landed meanwhile
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -1750 }));
+
+		const result = await runWorkflow(
+			opsChain(
+				[{ n: 1 }],
+				[
+					{
+						operation: 'update',
+						name: 'Update',
+						parameters: {
+							customerPayment: PAYMENT,
+							updateFields: { amount: -1750 },
+							options: { eTag: ETAG_1, maxRetries: 0 },
+						},
+						continueOnFail: true,
+					},
+					{ operation: 'get', name: 'Get', parameters: { customerPayment: PAYMENT } },
+				],
+			),
+			{ credentials: bearerCredentials() },
+		);
+
+		expect(result.output('Get')[0].json).toMatchObject({ amount: -1750, '@odata.etag': ETAG_2 });
+		const update = result.output('Update')[0].json;
+		expect(typeof update.error).toBe('string');
+		// observed before the fix: "… Re-reading the payment showed its eTag unchanged: the update was not applied; nothing was written."
+		expect(update.error).not.toContain('nothing was written');
+		expect(update.error).toContain('may still');
+		expect(scope.isDone()).toBe(true);
+	});
+});
+
+describe('review: amounts compared as Business Central stores, whatever their size', () => {
+	test('504 after an amount of -134381483.331 stored rounded to -134381483.33: applied, not "outcome unknown"', async () => {
+		const scope = saasApi(nock)
+			.patch(PAYMENT_URL)
+			.matchHeader('if-match', ETAG_1)
+			.reply(504, 'Gateway Timeout')
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -134381483.33 }));
+
+		const result = await runWorkflow(
+			updateWorkflow([{ n: 1 }], {
+				updateFields: { amount: -134381483.331 },
+				options: { eTag: ETAG_1 },
+				continueOnFail: true,
+			}),
+			{ credentials: bearerCredentials() },
+		);
+
+		// observed before the fix: UpdateOutcomeUnknown (differences: amount), as if another user had changed it;
+		// under "Overwrite Regardless" the same comparison writes the payment a second time
+		expect(result.output('Business Central')[0].json).toMatchObject({
+			id: PAYMENT,
+			amount: -134381483.33,
+			'@odata.etag': ETAG_2,
+		});
 		expect(scope.isDone()).toBe(true);
 	});
 });
