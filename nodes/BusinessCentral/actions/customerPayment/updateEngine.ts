@@ -60,7 +60,7 @@ export function isConflict(response: BcResponse): boolean {
  * - An unclear answer (see `isUnclearWriteAnswer`, or a 2xx whose body is not
  *   the record) → re-read before anything else, and judge by the record:
  *   - eTag still the one sent → not applied: sent again with that eTag (up to
- *     `maxResends` times), or reported "not applied, nothing was written";
+ *     `maxResends` times), or reported "not applied when re-read" (a request still running may land later, at most once);
  *   - eTag changed, record carries our values (compared as Business Central
  *     stores them) → applied;
  *   - eTag changed, values differ → ours may have landed and been changed
@@ -253,7 +253,9 @@ class UpdateRun {
 	/** An unclear write the re-read showed was not applied, and that may not be sent again. */
 	private failNotApplied(update: PendingUpdate): void {
 		const details = errorDetails(update.unclear!);
-		details.message = `${details.message} (${update.resends + 1} attempt(s)). Re-reading the payment showed its eTag unchanged: the update was not applied; nothing was written.`;
+		// Only a snapshot: a request that got no answer (dropped, Timeout, 502, 504) may still be
+		// running in Business Central and land after the re-read — at most one, as all carry this eTag.
+		details.message = `${details.message} (${update.resends + 1} attempt(s)). Re-reading the payment showed its eTag unchanged: the update had not been applied when re-read. A request still running in Business Central may still land (at most once: every attempt carried eTag ${update.ifMatch}); check the payment before running this item again.`;
 		this.fail(update, details, 'Updating');
 	}
 
