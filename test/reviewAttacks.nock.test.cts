@@ -17,8 +17,10 @@ import { runWorkflow } from '../dev/engine.cjs';
 import {
 	bcError,
 	bearerCredentials,
+	COMPANY as COMPANY_ID,
 	ETAG_1,
 	ETAG_2,
+	JOURNAL,
 	PAYMENT,
 	PAYMENT_URL,
 	paymentPath,
@@ -283,6 +285,64 @@ describe('review: amounts compared as Business Central stores, whatever their si
 			amount: -134381483.33,
 			'@odata.etag': ETAG_2,
 		});
+		expect(scope.isDone()).toBe(true);
+	});
+});
+
+describe('review: Create and Delete answered 500 (claim 3)', () => {
+	const COLLECTION = `${SAAS_PATH}/companies(${COMPANY_ID})/customerPayments`;
+
+	test.each<[string, number, unknown]>([
+		['500', 500, bcError('Unknown', 'An unexpected error occurred.')],
+		['202 without a body', 202, ''],
+		['204 without a body', 204, ''],
+	])(
+		'Create answered %s: one POST, never re-sent, the item says the payment may or may not have been created',
+		async (_name, status, body) => {
+			const scope = saasApi(nock)
+				.post(COLLECTION, { journalId: JOURNAL, amount: -1500, documentNumber: 'PAY-9' })
+				.reply(status, body as never);
+
+			const result = await runWorkflow(
+				opsWorkflow([{ n: 1 }], 'create', {
+					parameters: {
+						journal: JOURNAL,
+						amount: -1500,
+						additionalFields: { documentNumber: 'PAY-9' },
+					},
+					continueOnFail: true,
+				}),
+				{ credentials: bearerCredentials() },
+			);
+
+			const item = result.output(NODE)[0].json;
+			// observed before the fix for 202/204: "Unexpected answer from Business Central (HTTP 204)",
+			// "See Business Central's message above." — nothing says the payment may exist, a re-run duplicates it
+			expect(item.id).toBeUndefined();
+			expect(String(item.error)).toContain('may or may not have been created');
+			expect(String(item.description)).toContain('PAY-9');
+			expect(scope.isDone()).toBe(true);
+			expect(requests.unmatched).toEqual([]);
+		},
+	);
+
+	test('Delete answered 500, re-read 404: deleted, one DELETE', async () => {
+		const scope = saasApi(nock)
+			.delete(paymentPath(PAYMENT))
+			.matchHeader('if-match', ETAG_1)
+			.reply(500, bcError('Unknown', 'An unexpected error occurred.'))
+			.get(paymentPath(PAYMENT))
+			.reply(404, bcError('Internal_RecordNotFound', 'The Gen. Journal Line does not exist.'));
+
+		const result = await runWorkflow(
+			opsWorkflow([{ n: 1 }], 'delete', {
+				parameters: { customerPayment: PAYMENT, options: { eTag: ETAG_1 } },
+				continueOnFail: true,
+			}),
+			{ credentials: bearerCredentials() },
+		);
+
+		expect(result.output(NODE)[0].json).toEqual({ deleted: true, id: PAYMENT });
 		expect(scope.isDone()).toBe(true);
 	});
 });
