@@ -22,6 +22,7 @@ import {
 	ETAG_2,
 	JOURNAL,
 	PAYMENT,
+	PAYMENT_2,
 	PAYMENT_URL,
 	paymentPath,
 	paymentRecord,
@@ -345,4 +346,35 @@ describe('review: Create and Delete answered 500 (claim 3)', () => {
 		expect(result.output(NODE)[0].json).toEqual({ deleted: true, id: PAYMENT });
 		expect(scope.isDone()).toBe(true);
 	});
+});
+
+describe('review: a re-read that is not the payment leaves the outcome unknown', () => {
+	test.each<[string, unknown, Record<string, string>]>([
+		['an HTML login page', '<html><body>Sign in</body></html>', { 'content-type': 'text/html' }],
+		['another payment', paymentRecord(PAYMENT_2, ETAG_2, { amount: -1750 }), {}],
+	])(
+		'504, then the re-read answers 200 with %s: UpdateOutcomeUnknown, not a plain "unexpected answer" that reads as not applied',
+		async (_name, body, headers) => {
+			const scope = saasApi(nock)
+				.patch(PAYMENT_URL)
+				.matchHeader('if-match', ETAG_1)
+				.reply(504, 'Gateway Timeout')
+				.get(PAYMENT_URL)
+				.reply(200, body as never, headers);
+
+			const result = await runWorkflow(
+				updateWorkflow([{ n: 1 }], {
+					options: { eTag: ETAG_1, maxRetries: 0 },
+					continueOnFail: true,
+				}),
+				{ credentials: bearerCredentials() },
+			);
+
+			const item = result.output('Business Central')[0].json;
+			// observed before the fix: code UnexpectedAnswer, "The response was not used." — nothing about the PATCH
+			expect(item).toMatchObject({ code: 'UpdateOutcomeUnknown' });
+			expect(String(item.error)).toContain('may or may not have been applied');
+			expect(scope.isDone()).toBe(true);
+		},
+	);
 });
