@@ -138,8 +138,12 @@ class UpdateRun {
 			else this.fail(update, errorDetails(response), 'Reading');
 			return;
 		}
-		const current = this.record(update, response);
-		if (!current) return;
+		const current = this.record(update, response, { quiet: reason === 'verify' });
+		if (!current) {
+			// a re-read that is not the payment says nothing about the unclear write: its outcome is unknown
+			if (reason === 'verify') this.failUnverified(update, notTheRecord(response, 'payment'));
+			return;
+		}
 		if (reason === 'verify') {
 			this.judgeUnclearWrite(update, current);
 			return;
@@ -307,11 +311,11 @@ class UpdateRun {
 }
 
 /** A 2xx write answer whose body is not the record: as unclear as no answer. */
-function notTheRecord(response: BcResponse): BcResponse {
+function notTheRecord(response: BcResponse, what = 'updated payment'): BcResponse {
 	return {
 		...response,
 		statusCode: 0,
-		networkError: `Business Central answered HTTP ${response.statusCode} with a body that is not the updated payment`,
+		networkError: `Business Central answered HTTP ${response.statusCode} with a body that is not the ${what}`,
 	};
 }
 
