@@ -378,3 +378,26 @@ describe('review: a re-read that is not the payment leaves the outcome unknown',
 		},
 	);
 });
+
+describe('review: Delete re-read that is not the payment', () => {
+	test('DELETE 500, the re-read answers 200 with an HTML page: the item says whether it was deleted is unknown', async () => {
+		const scope = saasApi(nock)
+			.delete(paymentPath(PAYMENT))
+			.matchHeader('if-match', ETAG_1)
+			.reply(500, bcError('Unknown', 'An unexpected error occurred.'))
+			.get(paymentPath(PAYMENT))
+			.reply(200, '<html><body>Sign in</body></html>', { 'content-type': 'text/html' });
+
+		const result = await runWorkflow(
+			opsWorkflow([{ n: 1 }], 'delete', {
+				parameters: { customerPayment: PAYMENT, options: { eTag: ETAG_1 } },
+				continueOnFail: true,
+			}),
+			{ credentials: bearerCredentials() },
+		);
+
+		// observed before the fix: "Business Central sent an unexpected answer … The response was not used."
+		expect(String(result.output(NODE)[0].json.error)).toContain('Whether the payment was deleted is unknown');
+		expect(scope.isDone()).toBe(true);
+	});
+});
