@@ -70,14 +70,20 @@ export async function deletePayment(
 		// No answer: find out whether the DELETE happened before doing anything else.
 		const check = await read();
 		if (check.statusCode === 404) return { deleted: true, id: plan.paymentId };
-		if (check.statusCode !== 200) {
-			throw paymentFailure(node, check, {
+		const unknown = (answer: BcResponse) =>
+			paymentFailure(node, answer, {
 				action: `Reading customer payment ${plan.paymentId} after a delete that got no answer`,
 				itemIndex,
 				note: 'Whether the payment was deleted is unknown.',
 			});
+		if (check.statusCode !== 200) throw unknown(check);
+		let current: string;
+		try {
+			current = toPaymentRecord.call(context, check, plan.paymentId, itemIndex)['@odata.etag'];
+		} catch (error) {
+			// a 200 that is not the payment says nothing about the DELETE
+			throw unknown({ ...check, statusCode: 0, networkError: (error as Error).message });
 		}
-		const current = toPaymentRecord.call(context, check, plan.paymentId, itemIndex)['@odata.etag'];
 		if (ifMatch === '*' || current === ifMatch) {
 			if (resent) {
 				throw paymentFailure(node, response, {
