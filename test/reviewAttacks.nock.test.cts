@@ -122,10 +122,7 @@ describe('review: early stop is inferred only from an answer that is exactly a p
 					return {
 						id: operation.id,
 						status: 200,
-						body:
-							n === 2
-								? landed(2)
-								: paymentRecord(paymentId(n), eTagOf(n, 3), { amount: -999 }),
+						body: n === 2 ? landed(2) : paymentRecord(paymentId(n), eTagOf(n, 3), { amount: -999 }),
 					};
 				});
 			});
@@ -398,7 +395,9 @@ describe('review: Delete re-read that is not the payment', () => {
 		);
 
 		// observed before the fix: "Business Central sent an unexpected answer … The response was not used."
-		expect(String(result.output(NODE)[0].json.error)).toContain('Whether the payment was deleted is unknown');
+		expect(String(result.output(NODE)[0].json.error)).toContain(
+			'Whether the payment was deleted is unknown',
+		);
 		expect(scope.isDone()).toBe(true);
 	});
 });
@@ -418,7 +417,9 @@ describe('review: attacks the change withstands', () => {
 		const result = await runWorkflow(workflow(4), { credentials: bearerCredentials() });
 
 		const output = result.output('Business Central');
-		expect(output.map((item) => item.json.amount ?? item.json.httpStatus)).toEqual([-10, -10, 409, -10]);
+		expect(output.map((item) => item.json.amount ?? item.json.httpStatus)).toEqual([
+			-10, -10, 409, -10,
+		]);
 		expect(sent[1].map((operation) => [operation.method, indexOf(operation)])).toEqual([
 			['GET', 1],
 			['GET', 3],
@@ -435,7 +436,9 @@ describe('review: attacks the change withstands', () => {
 			credentials: bearerCredentials(),
 		});
 
-		expect(result.output('Business Central').map((item) => item.json.httpStatus)).toEqual([429, 429, 429]);
+		expect(result.output('Business Central').map((item) => item.json.httpStatus)).toEqual([
+			429, 429, 429,
+		]);
 		expect(sent.map((operations) => indexOf(operations[0]))).toEqual([0, 0, 1, 1, 2, 2]);
 		expect(scope.isDone()).toBe(true);
 		expect(requests.unmatched).toEqual([]);
@@ -449,7 +452,10 @@ describe('review: attacks the change withstands', () => {
 			.reply(200, paymentRecord(PAYMENT, ETAG_1));
 
 		const result = await runWorkflow(
-			updateWorkflow([{ n: 1 }], { options: { eTag: ETAG_1, maxRetries: 0 }, continueOnFail: true }),
+			updateWorkflow([{ n: 1 }], {
+				options: { eTag: ETAG_1, maxRetries: 0 },
+				continueOnFail: true,
+			}),
 			{ credentials: bearerCredentials() },
 		);
 
@@ -476,7 +482,10 @@ describe('review: attacks the change withstands', () => {
 			{ credentials: bearerCredentials() },
 		);
 
-		expect(result.output('Business Central')[0].json).toMatchObject({ amount: -1750, '@odata.etag': ETAG_2 });
+		expect(result.output('Business Central')[0].json).toMatchObject({
+			amount: -1750,
+			'@odata.etag': ETAG_2,
+		});
 		expect(scope.isDone()).toBe(true);
 	});
 
@@ -520,7 +529,9 @@ describe('review: attacks the change withstands', () => {
 			{ credentials: bearerCredentials() },
 		);
 
-		expect(result.output('Business Central')[0].json).toMatchObject({ code: 'UpdateOutcomeUnknown' });
+		expect(result.output('Business Central')[0].json).toMatchObject({
+			code: 'UpdateOutcomeUnknown',
+		});
 		expect(scope.isDone()).toBe(true);
 	});
 });
@@ -528,21 +539,27 @@ describe('review: attacks the change withstands', () => {
 describe('review: known defect left unfixed', () => {
 	// Include Previous Values after a write verified by re-reading: the re-read record may carry
 	// another user's later change, which previousValues then attributes to this update.
-	test.failing('504, the re-read carries our amount and another user\'s later description: previousValues lists only what the update changed', async () => {
-		const scope = saasApi(nock)
-			.get(PAYMENT_URL)
-			.reply(200, paymentRecord(PAYMENT, ETAG_1))
-			.patch(PAYMENT_URL)
-			.reply(504, 'Gateway Timeout')
-			.get(PAYMENT_URL)
-			.reply(200, paymentRecord(PAYMENT, ETAG_3, { amount: -1750, description: 'changed by someone else' }));
+	test.failing(
+		"504, the re-read carries our amount and another user's later description: previousValues lists only what the update changed",
+		async () => {
+			const scope = saasApi(nock)
+				.get(PAYMENT_URL)
+				.reply(200, paymentRecord(PAYMENT, ETAG_1))
+				.patch(PAYMENT_URL)
+				.reply(504, 'Gateway Timeout')
+				.get(PAYMENT_URL)
+				.reply(
+					200,
+					paymentRecord(PAYMENT, ETAG_3, { amount: -1750, description: 'changed by someone else' }),
+				);
 
-		const result = await runWorkflow(
-			updateWorkflow([{ n: 1 }], { options: { eTag: ETAG_1, includePreviousValues: true } }),
-			{ credentials: bearerCredentials() },
-		);
+			const result = await runWorkflow(
+				updateWorkflow([{ n: 1 }], { options: { eTag: ETAG_1, includePreviousValues: true } }),
+				{ credentials: bearerCredentials() },
+			);
 
-		expect(result.output('Business Central')[0].json.previousValues).toEqual({ amount: -1500 });
-		expect(scope.isDone()).toBe(true);
-	});
+			expect(result.output('Business Central')[0].json.previousValues).toEqual({ amount: -1500 });
+			expect(scope.isDone()).toBe(true);
+		},
+	);
 });

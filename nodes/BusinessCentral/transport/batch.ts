@@ -165,7 +165,10 @@ function answersById(
 		if (first) {
 			stray = true;
 			// two different answers for one operation: which one is true is unknown
-			if (first.statusCode !== response.statusCode || JSON.stringify(first.body) !== JSON.stringify(response.body))
+			if (
+				first.statusCode !== response.statusCode ||
+				JSON.stringify(first.body) !== JSON.stringify(response.body)
+			)
 				contradicted.add(answer.id);
 			continue;
 		}
