@@ -563,3 +563,29 @@ describe('review: known defect left unfixed', () => {
 		},
 	);
 });
+
+describe('review: a re-sent write that fails outright says the unclear one may still land', () => {
+	test('504, re-read unchanged, re-sent → 404 (the journal was posted): the item does not read as a plain "not found"', async () => {
+		const scope = saasApi(nock)
+			.patch(PAYMENT_URL)
+			.matchHeader('if-match', ETAG_1)
+			.reply(504, 'Gateway Timeout')
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_1))
+			.patch(PAYMENT_URL)
+			.matchHeader('if-match', ETAG_1)
+			.reply(404, bcError('Internal_RecordNotFound', 'The Gen. Journal Line does not exist.'));
+
+		const result = await runWorkflow(
+			updateWorkflow([{ n: 1 }], { options: { eTag: ETAG_1 }, continueOnFail: true }),
+			{ credentials: bearerCredentials() },
+		);
+
+		const item = result.output('Business Central')[0].json;
+		expect(item.httpStatus).toBe(404);
+		// observed before the fix: "… failed: The Gen. Journal Line does not exist." — nothing about the 504'd first PATCH,
+		// which may have landed before the line was posted
+		expect(String(item.error)).toContain('may have landed since');
+		expect(scope.isDone()).toBe(true);
+	});
+});
