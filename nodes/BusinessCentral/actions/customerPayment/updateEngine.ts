@@ -167,6 +167,11 @@ class UpdateRun {
 			this.onConflict(update, response);
 		} else if (isUnclearWriteAnswer(response)) {
 			this.verifyAfter(update, response);
+		} else if (update.resends > 0) {
+			// the re-sent copy failed outright; the unclear one before it is another matter
+			const details = errorDetails(response);
+			details.message = `${details.message} An earlier attempt got no clear answer (${errorDetails(update.unclear!).message}); re-reading showed it not applied then, but it may have landed since (at most once: every attempt carried eTag ${update.ifMatch}). Check the payment before running this item again.`;
+			this.fail(update, details, 'Updating');
 		} else {
 			this.fail(update, errorDetails(response), 'Updating');
 		}
