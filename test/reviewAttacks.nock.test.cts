@@ -589,3 +589,85 @@ describe('review: a re-sent write that fails outright says the unclear one may s
 		expect(scope.isDone()).toBe(true);
 	});
 });
+
+describe('review: more attacks the change withstands', () => {
+	test('a Code-field-only PATCH equal to the old value once normalised, 502, another user changed the description: reported applied, nothing written over the other change', async () => {
+		const scope = saasApi(nock)
+			.patch(PAYMENT_URL, { documentNumber: ' g02001 ' })
+			.matchHeader('if-match', ETAG_1)
+			.reply(502, 'Bad Gateway')
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_2, { description: 'changed by someone else' }));
+
+		const result = await runWorkflow(
+			updateWorkflow([{ n: 1 }], {
+				updateFields: { documentNumber: ' g02001 ' },
+				options: { eTag: ETAG_1 },
+				continueOnFail: true,
+			}),
+			{ credentials: bearerCredentials() },
+		);
+
+		expect(result.output('Business Central')[0].json).toMatchObject({
+			documentNumber: 'G02001',
+			description: 'changed by someone else',
+		});
+		expect(scope.isDone()).toBe(true);
+		expect(requests.unmatched).toEqual([]); // one PATCH only
+	});
+
+	test('two items for one payment (waves), the first answered 500 inside the $batch and verified applied: the second reads the new eTag and writes after it, each applied once', async () => {
+		const sent: Operation[][] = [];
+		let version = 1;
+		const scope = batches(sent, 5, (operations) =>
+			operations.map((operation) => {
+				if (operation.method === 'GET')
+					return {
+						id: operation.id,
+						status: 200,
+						body: paymentRecord(paymentId(0), eTagOf(0, version), {
+							amount: version === 1 ? -1500 : -10 * (version - 1),
+						}),
+					};
+				expect(operation.headers['If-Match']).toBe(eTagOf(0, version));
+				version++;
+				const body = paymentRecord(paymentId(0), eTagOf(0, version), operation.body);
+				// the first write lands but its answer is lost (500)
+				return version === 2
+					? {
+							id: operation.id,
+							status: 500,
+							body: bcError('Unknown', 'An unexpected error occurred.'),
+						}
+					: { id: operation.id, status: 200, body };
+			}),
+		);
+
+		const result = await runWorkflow(
+			updateWorkflow(
+				[
+					{ id: paymentId(0), amount: -10 },
+					{ id: paymentId(0), amount: -20 },
+				],
+				{
+					payment: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+					updateFields: { amount: '={{ $json.amount }}' },
+					options: { maxRetries: 0 },
+					continueOnFail: true,
+				},
+			),
+			{ credentials: bearerCredentials() },
+		);
+
+		expect(result.output('Business Central').map((item) => item.json.amount)).toEqual([-10, -20]);
+		expect(sent.map((operations) => operations.map((operation) => operation.method))).toEqual([
+			['GET'],
+			['PATCH'],
+			['GET'],
+			['GET'],
+			['PATCH'],
+		]);
+		expect(version).toBe(3);
+		expect(scope.isDone()).toBe(true);
+	});
+});
