@@ -61,28 +61,30 @@ export async function sendBatch(
 	policy: RetryPolicy,
 ): Promise<Map<string, BcResponse>> {
 	const results = new Map<string, BcResponse>();
+	/** Retries each operation has used: an operation first throttled after an early stop has its own. */
+	const retries = new Map<string, number>(operations.map((operation) => [operation.id, 0]));
 	let pending = operations;
-	let retries = 0;
 	while (pending.length > 0) {
 		const answers = await sendOnce.call(this, pending, policy);
 		const readOnly = pending.every((operation) => operation.method === 'GET');
 		const again: BatchOperation[] = [];
+		const retried: string[] = [];
 		let wait: number | undefined;
 		for (const operation of pending) {
 			const answer = answers.get(operation.id)!;
+			const used = retries.get(operation.id)!;
 			if (answer === 'notRun') {
 				again.push(operation);
-			} else if (retryable(answer, readOnly) && retries < policy.maxRetries) {
+			} else if (retryable(answer, readOnly) && used < policy.maxRetries) {
 				again.push(operation);
-				wait = Math.max(wait ?? 0, retryDelayMs(answer, retries, policy));
+				retried.push(operation.id);
+				wait = Math.max(wait ?? 0, retryDelayMs(answer, used, policy));
 			} else {
-				results.set(operation.id, { ...answer, retries });
+				results.set(operation.id, { ...answer, retries: used });
 			}
 		}
-		if (wait !== undefined) {
-			await sleep(wait);
-			retries++;
-		}
+		if (wait !== undefined) await sleep(wait);
+		for (const id of retried) retries.set(id, retries.get(id)! + 1);
 		pending = again;
 	}
 	return results;
@@ -145,16 +147,43 @@ function answersById(
 ): Map<string, OperationAnswer> {
 	const answers = new Map<string, OperationAnswer>();
 	const known = new Set(operations.map((operation) => operation.id));
+	/** An answer under an id never sent or listed twice: the answer is not a clean prefix. */
+	let stray = false;
+	const contradicted = new Set<string>();
 	for (const answer of responses) {
-		if (!known.has(answer.id) || answers.has(answer.id)) continue;
-		answers.set(answer.id, {
+		if (!known.has(answer.id)) {
+			stray = true;
+			continue;
+		}
+		const response: BcResponse = {
 			statusCode: answer.status,
 			headers: answer.headers ?? {},
 			body: answer.body,
 			retries: 0,
+		};
+		const first = answers.get(answer.id) as BcResponse | undefined;
+		if (first) {
+			stray = true;
+			// two different answers for one operation: which one is true is unknown
+			if (
+				first.statusCode !== response.statusCode ||
+				JSON.stringify(first.body) !== JSON.stringify(response.body)
+			)
+				contradicted.add(answer.id);
+			continue;
+		}
+		answers.set(answer.id, response);
+	}
+	for (const id of contradicted) {
+		answers.set(id, {
+			...NO_ANSWER,
+			networkError: 'Business Central sent contradicting answers for this operation of the batch',
 		});
 	}
-	const stoppedEarly = stopIndex(operations, answers);
+	// An early stop is inferred only from an answer that lists exactly the operations up to
+	// the failed one: an answer under a foreign or repeated id may be a later operation's,
+	// which then ran, so the unlisted ones are unclear rather than unrun.
+	const stoppedEarly = stray ? undefined : stopIndex(operations, answers);
 	operations.forEach((operation, index) => {
 		if (answers.has(operation.id)) return;
 		answers.set(

@@ -102,7 +102,13 @@ export async function execute(
 				DEFAULT_RETRY_POLICY,
 			);
 			const action = `Creating a customer payment in journal ${String(plan.body.journalId)}`;
-			if (isUnclearWriteAnswer(response)) {
+			// a 2xx other than 200/201 (202, 204 without the record): accepted, but whether it was created is unclear
+			const otherSuccess =
+				response.statusCode >= 200 &&
+				response.statusCode < 300 &&
+				response.statusCode !== 200 &&
+				response.statusCode !== 201;
+			if (isUnclearWriteAnswer(response) || otherSuccess) {
 				throw paymentFailure(this.getNode(), response, {
 					action,
 					itemIndex,

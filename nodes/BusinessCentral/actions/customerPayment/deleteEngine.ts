@@ -23,7 +23,8 @@ const CONFLICT_HINT =
  * - If-Match is the given eTag, else the one just read (`*` only for "Delete Regardless").
  * - 409/412 → per policy: fail, or re-read and delete once more with the new eTag.
  * - An unclear answer (no answer, 408, 500, 502, 504) → re-read: 404 → it is gone (success); same eTag (or `*`) →
- *   the DELETE did not happen, send it once more; another eTag → a conflict.
+ *   the DELETE did not happen, send it once more (a 404 to that one: the first landed meanwhile,
+ *   deleted); another eTag → a conflict.
  */
 export async function deletePayment(
 	context: IExecuteFunctions,
@@ -56,6 +57,9 @@ export async function deletePayment(
 	for (;;) {
 		const response = await bcRequest.call(context, { method: 'DELETE', url, headers: { 'If-Match': ifMatch } }, policy);
 		if (response.statusCode === 204 || response.statusCode === 200) return { deleted: true, id: plan.paymentId };
+		// Re-sent after an unclear DELETE the re-read showed not applied yet: 404 means the first one
+		// landed meanwhile (as a re-read showing 404 would) — deleted, not a failure.
+		if (resent && response.statusCode === 404) return { deleted: true, id: plan.paymentId };
 		if (isConflict(response)) {
 			if (plan.onConflict !== 'retryOnce' || conflictRetried) throw conflict(response, ifMatch);
 			conflictRetried = true;
@@ -66,14 +70,20 @@ export async function deletePayment(
 		// No answer: find out whether the DELETE happened before doing anything else.
 		const check = await read();
 		if (check.statusCode === 404) return { deleted: true, id: plan.paymentId };
-		if (check.statusCode !== 200) {
-			throw paymentFailure(node, check, {
+		const unknown = (answer: BcResponse) =>
+			paymentFailure(node, answer, {
 				action: `Reading customer payment ${plan.paymentId} after a delete that got no answer`,
 				itemIndex,
 				note: 'Whether the payment was deleted is unknown.',
 			});
+		if (check.statusCode !== 200) throw unknown(check);
+		let current: string;
+		try {
+			current = toPaymentRecord.call(context, check, plan.paymentId, itemIndex)['@odata.etag'];
+		} catch (error) {
+			// a 200 that is not the payment says nothing about the DELETE
+			throw unknown({ ...check, statusCode: 0, networkError: (error as Error).message });
 		}
-		const current = toPaymentRecord.call(context, check, plan.paymentId, itemIndex)['@odata.etag'];
 		if (ifMatch === '*' || current === ifMatch) {
 			if (resent) {
 				throw paymentFailure(node, response, {

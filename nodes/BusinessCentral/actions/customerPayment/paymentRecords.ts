@@ -94,7 +94,13 @@ const CODE_FIELDS = new Set([
 function sameAmount(sent: number, stored: number): boolean {
 	if (stored === sent) return true;
 	const cents = stored * 100;
-	return Math.abs(cents - Math.round(cents)) < 1e-6 && Math.abs(stored - sent) <= 0.005 + 1e-9;
+	// binary doubles carry a relative error: above 100 million a fixed 1e-6 would judge
+	// correctly rounded amounts different
+	const ulps = (value: number, count: number) => Math.abs(value) * count * Number.EPSILON;
+	return (
+		Math.abs(cents - Math.round(cents)) <= Math.max(1e-6, ulps(cents, 4)) &&
+		Math.abs(stored - sent) <= 0.005 + Math.max(1e-9, ulps(sent, 2))
+	);
 }
 
 /** Whether a value Business Central stored is the one sent, compared as Business Central stores it. */

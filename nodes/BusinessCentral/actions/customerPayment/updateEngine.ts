@@ -60,7 +60,7 @@ export function isConflict(response: BcResponse): boolean {
  * - An unclear answer (see `isUnclearWriteAnswer`, or a 2xx whose body is not
  *   the record) → re-read before anything else, and judge by the record:
  *   - eTag still the one sent → not applied: sent again with that eTag (up to
- *     `maxResends` times), or reported "not applied, nothing was written";
+ *     `maxResends` times), or reported "not applied when re-read" (a request still running may land later, at most once);
  *   - eTag changed, record carries our values (compared as Business Central
  *     stores them) → applied;
  *   - eTag changed, values differ → ours may have landed and been changed
@@ -138,8 +138,12 @@ class UpdateRun {
 			else this.fail(update, errorDetails(response), 'Reading');
 			return;
 		}
-		const current = this.record(update, response);
-		if (!current) return;
+		const current = this.record(update, response, { quiet: reason === 'verify' });
+		if (!current) {
+			// a re-read that is not the payment says nothing about the unclear write: its outcome is unknown
+			if (reason === 'verify') this.failUnverified(update, notTheRecord(response, 'payment'));
+			return;
+		}
 		if (reason === 'verify') {
 			this.judgeUnclearWrite(update, current);
 			return;
@@ -150,7 +154,8 @@ class UpdateRun {
 	}
 
 	onWrite(update: PendingUpdate, response: BcResponse): void {
-		if (response.statusCode === 200) {
+		if (response.statusCode >= 200 && response.statusCode < 300) {
+			// 200 with the record; any other 2xx (204 without a body, …) is verified by re-reading
 			const written = this.record(update, response, { quiet: true });
 			if (written) this.succeed(update, written);
 			else this.verifyAfter(update, notTheRecord(response));
@@ -162,6 +167,11 @@ class UpdateRun {
 			this.onConflict(update, response);
 		} else if (isUnclearWriteAnswer(response)) {
 			this.verifyAfter(update, response);
+		} else if (update.resends > 0) {
+			// the re-sent copy failed outright; the unclear one before it is another matter
+			const details = errorDetails(response);
+			details.message = `${details.message} An earlier attempt got no clear answer (${errorDetails(update.unclear!).message}); re-reading showed it not applied then, but it may have landed since (at most once: every attempt carried eTag ${update.ifMatch}). Check the payment before running this item again.`;
+			this.fail(update, details, 'Updating');
 		} else {
 			this.fail(update, errorDetails(response), 'Updating');
 		}
@@ -176,7 +186,7 @@ class UpdateRun {
 	private judgeUnclearWrite(update: PendingUpdate, current: PaymentRecord): void {
 		const unchanged = current['@odata.etag'] === update.ifMatch;
 		if (!unchanged && carriesPatch(current, update.plan.patch)) {
-			this.succeed(update, current);
+			this.succeed(update, current, true);
 		} else if (unchanged && update.resends < this.maxResends) {
 			// Not applied: send again with the same eTag, so that if the unanswered write
 			// is still applied late, only one of the two lands.
@@ -227,10 +237,16 @@ class UpdateRun {
 		}
 	}
 
-	private succeed(update: PendingUpdate, record: PaymentRecord): void {
+	/**
+	 * `fromReRead`: the record came from a re-read after an unclear write, so it may also
+	 * carry later changes of other users; previousValues then lists only the properties the
+	 * update set and the ones Business Central fills in from them.
+	 */
+	private succeed(update: PendingUpdate, record: PaymentRecord, fromReRead = false): void {
 		const output = toOutput(record);
 		if (update.plan.includePreviousValues && update.before) {
-			output.previousValues = previousValues(update.before, record);
+			const changed = previousValues(update.before, record);
+			output.previousValues = fromReRead ? onlySetBy(update.plan.patch, changed) : changed;
 		}
 		this.finish(update, output);
 	}
@@ -252,7 +268,9 @@ class UpdateRun {
 	/** An unclear write the re-read showed was not applied, and that may not be sent again. */
 	private failNotApplied(update: PendingUpdate): void {
 		const details = errorDetails(update.unclear!);
-		details.message = `${details.message} (${update.resends + 1} attempt(s)). Re-reading the payment showed its eTag unchanged: the update was not applied; nothing was written.`;
+		// Only a snapshot: a request that got no answer (dropped, Timeout, 502, 504) may still be
+		// running in Business Central and land after the re-read — at most one, as all carry this eTag.
+		details.message = `${details.message} (${update.resends + 1} attempt(s)). Re-reading the payment showed its eTag unchanged: the update had not been applied when re-read. A request still running in Business Central may still land (at most once: every attempt carried eTag ${update.ifMatch}); check the payment before running this item again.`;
 		this.fail(update, details, 'Updating');
 	}
 
@@ -303,12 +321,26 @@ class UpdateRun {
 	}
 }
 
+/** Properties Business Central fills in when one of the pair is set. */
+const FILLED_FROM: Record<string, string[]> = {
+	customerId: ['customerNumber'],
+	customerNumber: ['customerId'],
+	appliesToInvoiceId: ['appliesToInvoiceNumber', 'customerId', 'customerNumber'],
+	appliesToInvoiceNumber: ['appliesToInvoiceId', 'customerId', 'customerNumber'],
+};
+
+/** The entries of `changed` that the patch set, or that Business Central fills in from what it set. */
+function onlySetBy(patch: IDataObject, changed: IDataObject): IDataObject {
+	const set = new Set(Object.keys(patch).flatMap((field) => [field, ...(FILLED_FROM[field] ?? [])]));
+	return Object.fromEntries(Object.entries(changed).filter(([field]) => set.has(field)));
+}
+
 /** A 2xx write answer whose body is not the record: as unclear as no answer. */
-function notTheRecord(response: BcResponse): BcResponse {
+function notTheRecord(response: BcResponse, what = 'updated payment'): BcResponse {
 	return {
 		...response,
 		statusCode: 0,
-		networkError: `Business Central answered HTTP ${response.statusCode} with a body that is not the updated payment`,
+		networkError: `Business Central answered HTTP ${response.statusCode} with a body that is not the ${what}`,
 	};
 }
 
