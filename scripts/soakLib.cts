@@ -125,6 +125,8 @@ export interface SoakReport {
 	/** Items expected to end in a conflict (stale or forced 409, policy Fail) that did. */
 	expectedConflicts: number;
 	expectedConflictsReported: number;
+	/** … that ended "outcome unknown" instead (the answer that would have said 409 was lost). */
+	expectedConflictsUnknown: number;
 	lost: number;
 	appliedTwice: number;
 	overwritten: number;
@@ -380,6 +382,7 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			failedByCode: {},
 			expectedConflicts: 0,
 			expectedConflictsReported: 0,
+			expectedConflictsUnknown: 0,
 			lost: 0,
 			appliedTwice: 0,
 			overwritten: 0,
@@ -501,6 +504,7 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			if ((plan.stale || plan.forced) && item.onConflict === 'fail') {
 				report.expectedConflicts++;
 				if (reportedFailed && json.code === 'Request_EntityChanged') report.expectedConflictsReported++;
+				else if (outcomeUnknown) report.expectedConflictsUnknown++;
 			}
 		}
 
@@ -540,7 +544,10 @@ export function formatTable(reports: SoakReport[]): string {
 		['  with Overwrite Regardless', (r) => String(r.appliedWithOverwrite)],
 		['failed with a reported error', (r) => String(r.failed)],
 		...codes.map((code): [string, (report: SoakReport) => string] => [`  ${code}`, (r) => String(r.failedByCode[code] ?? 0)]),
-		['  expected conflicts (stale/forced, Fail) reported as 409', (r) => `${r.expectedConflictsReported}/${r.expectedConflicts}`],
+		[
+			'  expected conflicts (stale/forced, Fail) reported as 409 (+ outcome unknown)',
+			(r) => `${r.expectedConflictsReported}/${r.expectedConflicts}${r.expectedConflictsUnknown ? ` (+${r.expectedConflictsUnknown})` : ''}`,
+		],
 		['outcome unknown (reported; allowed when truly ambiguous)', (r) => String(r.outcomeUnknown)],
 		['  of which the write had landed', (r) => String(r.outcomeUnknownApplied)],
 		['  of which no write met an unclear answer (should be 0)', (r) => String(r.outcomeUnknownUnprompted)],

@@ -1,0 +1,226 @@
+/**
+ * Self-tests of the soak (scripts/soakLib.cts): for every must-be-0 row, plant
+ * the very defect the row is about — in the system, not in the numbers — run a
+ * small soak (≤ 50 items) through the same `runSoak` counting code as
+ * `npm run soak`, and show the row turns non-zero; and, for contrast, that a run
+ * without the defect keeps every must-be-0 row at 0.
+ *
+ * Defects are planted in the sandbox (`faults.defects`: a PATCH applied twice, a
+ * write answered 200 but dropped, If-Match ignored, a write applied then answered
+ * 400, a PATCH that empties the fields it does not carry) or in the node, by
+ * wrapping the loaded node type's `execute` (a node that follows redirects with
+ * its credential; a node that copies its token into the output; a node that
+ * reports every item "outcome unknown").
+ */
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodeType } from 'n8n-workflow';
+
+import { loadPackage, NODE_TYPE } from '../dev/engine.cjs';
+import { mustBeZero, runSoak, type SoakConfig, type SoakReport } from '../scripts/soakLib.cjs';
+
+/** Small, fast, no timeouts: one request per item, no conflicts unless a test asks for them. */
+function config(name: string, overrides: Partial<SoakConfig> = {}): SoakConfig {
+	return {
+		name,
+		items: 30,
+		batching: false,
+		auth: 'bearer',
+		seed: 21,
+		faults: {},
+		timeoutMs: 2000,
+		maxRetries: 2,
+		forcedConflictShare: 0,
+		staleShare: 0,
+		givenEtagShare: 0.3,
+		retryOnceShare: 0,
+		overwriteShare: 0,
+		...overrides,
+	};
+}
+
+type Execute = NonNullable<INodeType['execute']>;
+
+/**
+ * Replaces the Business Central node's `execute` (the type n8n's engine runs, loaded from
+ * dist/) by `wrap(original)` until the returned function is called.
+ */
+async function wrapNode(wrap: (original: Execute) => Execute): Promise<() => void> {
+	const { nodeTypes } = await loadPackage();
+	const type = nodeTypes.getByName(NODE_TYPE) as INodeType;
+	const own = Object.prototype.hasOwnProperty.call(type, 'execute');
+	const original = type.execute as Execute;
+	type.execute = wrap(original);
+	return () => {
+		if (own) type.execute = original;
+		else delete (type as { execute?: Execute }).execute;
+	};
+}
+
+async function withWrappedNode(wrap: (original: Execute) => Execute, run: SoakConfig): Promise<SoakReport> {
+	const restore = await wrapNode(wrap);
+	try {
+		return await runSoak(run);
+	} finally {
+		restore();
+	}
+}
+
+interface FullResponse {
+	statusCode?: number;
+	headers?: Record<string, unknown>;
+}
+
+/**
+ * The node's requests never follow redirects by themselves (n8n's `disableFollowRedirect`, so
+ * the test does not depend on what the node asks for); with `follow`, the planted defect: a
+ * redirect answer is followed to its Location with the credential (what n8n's helper does by
+ * default, `sendCredentialsOnCrossOriginRedirect` being true).
+ */
+const redirects = (follow: boolean) => (original: Execute): Execute =>
+	async function (this: IExecuteFunctions) {
+		const helpers = this.helpers;
+		const send = helpers.httpRequestWithAuthentication as (...args: unknown[]) => Promise<unknown>;
+		helpers.httpRequestWithAuthentication = async function (
+			this: IExecuteFunctions,
+			credentialsType: string,
+			options: IHttpRequestOptions,
+			...rest: unknown[]
+		) {
+			const pinned = { ...options, disableFollowRedirect: true };
+			const response = (await send.call(this, credentialsType, pinned, ...rest)) as FullResponse;
+			const status = response?.statusCode ?? 0;
+			const location = response?.headers?.location;
+			if (follow && status >= 300 && status < 400 && location) {
+				return await send.call(this, credentialsType, { ...pinned, url: new URL(String(location), String(options.url)).href }, ...rest);
+			}
+			return response;
+		} as typeof helpers.httpRequestWithAuthentication;
+		return await original.call(this);
+	};
+
+/** A node defect: the token is copied into every output item. */
+const copiesToken = (original: Execute): Execute =>
+	async function (this: IExecuteFunctions) {
+		const output = (await original.call(this)) as INodeExecutionData[][];
+		const credentials = await this.getCredentials('businessCentralApi');
+		for (const entry of output[0] ?? []) entry.json.debugAuthorization = `Bearer ${String(credentials.accessToken)}`;
+		return output;
+	};
+
+/** A node that reports every item "outcome unknown", whatever happened (to check the classification). */
+const reportsOutcomeUnknown = (original: Execute): Execute =>
+	async function (this: IExecuteFunctions) {
+		const output = (await original.call(this)) as INodeExecutionData[][];
+		return [
+			(output[0] ?? []).map((entry) => ({
+				json: {
+					error: 'The update may or may not have been applied.',
+					code: 'UpdateOutcomeUnknown',
+				} as IDataObject,
+				pairedItem: entry.pairedItem,
+			})),
+		];
+	};
+
+/** A node defect: the output items come in reverse order (output i no longer answers input i). */
+const reversesOutput = (original: Execute): Execute =>
+	async function (this: IExecuteFunctions) {
+		const output = (await original.call(this)) as INodeExecutionData[][];
+		return [[...(output[0] ?? [])].reverse()];
+	};
+
+const ZERO = {
+	lost: 0,
+	'applied twice': 0,
+	overwritten: 0,
+	'secrets found': 0,
+	'output not paired': 0,
+	"other user's change lost": 0,
+	'reported failed although applied': 0,
+	'reported not applied although applied': 0,
+	'requests off the configured host': 0,
+};
+
+/** Forced 409s and stale eTags under all three policies, for the rows about other users. */
+const CONFLICTS = { staleShare: 0.3, forcedConflictShare: 0.3, retryOnceShare: 0.35, overwriteShare: 0.35 };
+
+describe('soak self-tests: each must-be-0 row counts its planted defect', () => {
+	test('contrast: no defect, conflicts under every policy → every must-be-0 row is 0', async () => {
+		const report = await runSoak(config('clean', { ...CONFLICTS }));
+		expect({ ...mustBeZero(report), problems: report.problems }).toEqual({ ...ZERO, problems: [] });
+		expect(report.applied).toBeGreaterThan(0);
+		expect(report.stats.conflicts).toBeGreaterThan(0);
+	});
+
+	const modes = [['one by one', false], ['$batch', true]] as const;
+
+	test.each(modes)('lost (%s): the sandbox answers 200 with the updated record but does not store it', async (_mode, batching) => {
+		const report = await runSoak(config('planted lost', { batching, batchSize: 5, faults: { defects: { dropWriteRate: 0.4 } } }));
+		expect(report.stats.faults.planted).toBeGreaterThan(0);
+		expect(report.lost).toBeGreaterThan(0);
+	});
+
+	test.each(modes)('applied twice (%s): the sandbox applies a PATCH a second time', async (_mode, batching) => {
+		const report = await runSoak(config('planted twice', { batching, batchSize: 5, faults: { defects: { applyTwiceRate: 0.4 } } }));
+		expect(report.appliedTwice).toBeGreaterThan(0);
+	});
+
+	test.each(modes)('overwritten (%s): the sandbox ignores If-Match, stale items (policy Fail) land over the other user', async (_mode, batching) => {
+		const report = await runSoak(config('planted overwrite', { batching, batchSize: 5, staleShare: 0.4, faults: { defects: { ignoreIfMatchRate: 1 } } }));
+		expect(report.overwritten).toBeGreaterThan(0);
+	});
+
+	test.each(modes)("other user's untouched field lost (%s): a PATCH empties the fields it does not carry", async (_mode, batching) => {
+		const report = await runSoak(config('planted reset', { ...CONFLICTS, batching, batchSize: 5, faults: { defects: { resetUntouchedRate: 1 } } }));
+		expect(report.otherChangeLost).toBeGreaterThan(0);
+	});
+
+	test.each(modes)('reported failed / not applied although applied (%s): the sandbox applies a write, then answers 400', async (_mode, batching) => {
+		const report = await runSoak(config('planted 400', { batching, batchSize: 5, faults: { defects: { applyThen400Rate: 0.4 } } }));
+		expect(report.reportedNotAppliedButApplied).toBeGreaterThan(0);
+		expect(report.reportedFailedButApplied).toBeGreaterThan(0);
+	});
+
+	test('requests off the configured host: the sandbox redirects, a wrapped node follows with its credential', async () => {
+		const faults = { redirectRate: 0.4 };
+		const report = await withWrappedNode(redirects(true), config('planted redirect', { faults }));
+		expect(report.stats.faults.redirect).toBeGreaterThan(0);
+		expect(report.requestsOffHost).toBeGreaterThan(0);
+		// the credential went along: a token off the configured host is a secret leak too
+		expect(report.tokensOffHost).toBeGreaterThan(0);
+		expect(report.secretsFound).toBeGreaterThan(0);
+		// contrast: the same redirects, not followed → nothing reaches the foreign host
+		const clean = await withWrappedNode(redirects(false), config('redirect contrast', { faults }));
+		expect(clean.stats.faults.redirect).toBeGreaterThan(0);
+		expect(clean.requestsOffHost).toBe(0);
+		expect(clean.secretsFound).toBe(0);
+	});
+
+	test('secrets: a wrapped node copies its token into the output', async () => {
+		const report = await withWrappedNode(copiesToken, config('planted secret', { items: 10 }));
+		expect(report.secretsFound).toBeGreaterThan(0);
+	});
+
+	test('output not paired: a wrapped node returns its items in reverse order', async () => {
+		const report = await withWrappedNode(reversesOutput, config('planted unpaired', { items: 10 }));
+		expect(report.badOutput).toBeGreaterThan(0);
+	});
+});
+
+describe('soak self-tests: outcome unknown is neither lost nor a not-applied claim', () => {
+	test('a node reporting every item "outcome unknown" after applied-then-500 answers', async () => {
+		const report = await withWrappedNode(
+			reportsOutcomeUnknown,
+			config('outcome unknown', { faults: { applyThen500Rate: 0.4 } }),
+		);
+		expect(report.outcomeUnknown).toBe(report.items);
+		expect(report.lost).toBe(0);
+		expect(report.reportedNotAppliedButApplied).toBe(0);
+		expect(report.reportedFailedButApplied).toBe(0);
+		// the writes landed (the node wrote them, then its output was replaced)
+		expect(report.outcomeUnknownApplied).toBe(report.applied);
+		expect(report.applied).toBeGreaterThan(0);
+		// items whose write met no unclear answer were not ambiguous: counted apart
+		expect(report.outcomeUnknownUnprompted).toBeGreaterThan(0);
+		expect(report.outcomeUnknownUnprompted).toBeLessThan(report.items);
+	});
+});
