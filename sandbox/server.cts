@@ -238,7 +238,7 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 	const sendError = (res: http.ServerResponse, err: BcError) => send(res, fail(ctx, err));
 
 	/** The answer, its body `trickleBytes` at a time every `trickleMs` (fault `trickle`). */
-	const trickle = (res: http.ServerResponse, r: ApiResponse) => {
+	const trickle = (res: http.ServerResponse, r: ApiResponse, event?: FaultEvent) => {
 		if (res.destroyed || res.writableEnded) return;
 		const faults = options.faults ?? {};
 		const payload = r.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.body));
@@ -254,17 +254,21 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		});
 		res.flushHeaders();
 		let offset = 0;
+		const started = Date.now();
 		res.on('close', () => {
-			if (offset < payload.length) stats.faults.trickleCut++;
+			const cut = offset < payload.length;
+			if (cut) stats.faults.trickleCut++;
+			if (event) Object.assign(event, { answerMs: Date.now() - started, cut });
 		});
 		const tick = () => {
 			if (closed || res.destroyed) return;
+			const chunk = payload.subarray(offset, offset + bytes);
+			offset += chunk.length;
 			if (offset >= payload.length) {
-				res.end();
+				res.end(chunk);
 				return;
 			}
-			res.write(payload.subarray(offset, offset + bytes));
-			offset += bytes;
+			res.write(chunk);
 			const t = setTimeout(() => {
 				timers.delete(t);
 				tick();
@@ -510,9 +514,10 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 				)
 			: isWrite(method);
 		const fault: Fault = drawFault(faultRng, options.faults, opsWrite);
-		if (fault && opsWrite) {
-			faultLog.push({ fault, method, batch: isBatch, paymentIds: writtenPaymentIds(isBatch, method, root.rest, body) });
-		}
+		const event: FaultEvent | undefined = fault
+			? { fault, method, batch: isBatch, paymentIds: opsWrite ? writtenPaymentIds(isBatch, method, root.rest, body) : [] }
+			: undefined;
+		if (event) faultLog.push(event);
 		if (fault === 'drop') {
 			stats.faults.drop++;
 			req.socket.destroy();
@@ -632,7 +637,7 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		}
 		if (fault === 'trickle') {
 			stats.faults.trickle++;
-			trickle(res, response);
+			trickle(res, response, event);
 			return;
 		}
 		send(res, response);

@@ -238,6 +238,10 @@ export interface FaultEvent {
 	batch: boolean;
 	/** Lower-case ids of the customerPayments the request (or its $batch operations) addressed with a write. */
 	paymentIds: string[];
+	/** Trickled answers, once over: how long from the first byte to the end or the client closing … */
+	answerMs?: number;
+	/** … and whether the client closed before the last byte. */
+	cut?: boolean;
 }
 
 /**
@@ -310,7 +314,7 @@ export interface Sandbox {
 	resetStats(): void;
 	/** The server on another origin that redirect faults point at. */
 	foreign: ForeignHost;
-	/** Faults that hit requests writing customer payments, in order (cleared by `resetStats`). */
+	/** Every fault that hit a request (with the payments it wrote, if any), in order (cleared by `resetStats`). */
 	faultLog: FaultEvent[];
 	writes: WriteRecord[];
 	companies(): Company[];

@@ -27,6 +27,9 @@
  *   the record, even if another user changed it afterwards — must be 0;
  * - requests off the configured host: requests the foreign host (where redirects
  *   point) received — must be 0;
+ * - answers read past the Timeout: trickled answers the node read to the last byte
+ *   although that took well over its Timeout (the Timeout must bound the whole
+ *   answer, not only the socket's idle time) — must be 0;
  * - overwritten: applied over another user's change without "Overwrite
  *   Regardless" — a PATCH with If-Match `*`, or (policy Fail) one not based on the
  *   eTag the item started from — must be 0;
@@ -143,6 +146,8 @@ export interface SoakReport {
 	requestsOffHost: number;
 	/** Authorization headers among them. */
 	tokensOffHost: number;
+	/** Trickled answers read to the last byte although that took well over the node's Timeout. */
+	answersPastTimeout: number;
 	/** Other user's change gone from a record (the node must only send the fields it changes). */
 	otherChangeLost: number;
 	/** Output items not paired to their input in order, or missing. */
@@ -365,6 +370,14 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 		for (const event of sandbox.faultLog) {
 			if (UNCLEAR_FAULTS.has(event.fault as Fault)) for (const id of event.paymentIds) unclearFor.add(id);
 		}
+		// trickled answers the client read to the end, long after its Timeout should have cut them
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		const pastTimeout = sandbox.faultLog.filter(
+			(event) => event.fault === 'trickle' && event.cut === false && (event.answerMs ?? 0) > config.timeoutMs * 1.5 + 250,
+		);
+		if (pastTimeout.length > 0) {
+			note(`${pastTimeout.length} trickled answer(s) read to the end past the ${config.timeoutMs} ms Timeout (longest ${Math.max(...pastTimeout.map((e) => e.answerMs ?? 0))} ms)`);
+		}
 		const requestsOffHost = sandbox.foreign.requests;
 		const foreignAuthorizations = [...sandbox.foreign.authorizations];
 		if (requestsOffHost > 0) {
@@ -393,6 +406,7 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			outcomeUnknownUnprompted: 0,
 			requestsOffHost,
 			tokensOffHost: foreignAuthorizations.length,
+			answersPastTimeout: pastTimeout.length,
 			otherChangeLost: 0,
 			badOutput,
 			secretsFound: 0,
@@ -531,6 +545,7 @@ export function mustBeZero(report: SoakReport): Record<string, number> {
 		'reported failed although applied': report.reportedFailedButApplied,
 		'reported not applied although applied': report.reportedNotAppliedButApplied,
 		'requests off the configured host': report.requestsOffHost,
+		'answers read past the Timeout': report.answersPastTimeout,
 	};
 }
 
@@ -545,7 +560,7 @@ export function formatTable(reports: SoakReport[]): string {
 		['failed with a reported error', (r) => String(r.failed)],
 		...codes.map((code): [string, (report: SoakReport) => string] => [`  ${code}`, (r) => String(r.failedByCode[code] ?? 0)]),
 		[
-			'  expected conflicts (stale/forced, Fail) reported as 409 (+ outcome unknown)',
+			'  expected conflicts (Fail) reported as 409 (+ unknown)',
 			(r) => `${r.expectedConflictsReported}/${r.expectedConflicts}${r.expectedConflictsUnknown ? ` (+${r.expectedConflictsUnknown})` : ''}`,
 		],
 		['outcome unknown (reported; allowed when truly ambiguous)', (r) => String(r.outcomeUnknown)],
@@ -558,6 +573,7 @@ export function formatTable(reports: SoakReport[]): string {
 		['reported not applied although applied (must be 0)', (r) => String(r.reportedNotAppliedButApplied)],
 		['requests off the configured host (must be 0)', (r) => String(r.requestsOffHost)],
 		['  of which carried an Authorization header', (r) => String(r.tokensOffHost)],
+		['trickled answers read to the end past the Timeout (must be 0)', (r) => String(r.answersPastTimeout)],
 		["other user's untouched field lost (must be 0)", (r) => String(r.otherChangeLost)],
 		['secrets in output, errors, logs, off host (must be 0)', (r) => String(r.secretsFound)],
 		['requests (HTTP)', (r) => String(r.stats.requests)],

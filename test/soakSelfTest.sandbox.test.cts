@@ -97,6 +97,31 @@ const redirects = (follow: boolean) => (original: Execute): Execute =>
 		return await original.call(this);
 	};
 
+/**
+ * How the node's requests time out, whatever the node asks for: `idle` — the planted defect, a
+ * timeout that only notices a silent socket (axios' `timeout`, here made long) so a trickled
+ * answer is read to the end; `deadline` — an AbortSignal that bounds the whole answer. n8n-core's
+ * `httpRequestWithAuthentication` replaces `options.abortSignal` by the context's
+ * `getExecutionCancelSignal()`, so the deadline goes in through a derived context.
+ */
+const timeouts = (mode: 'idle' | 'deadline') => (original: Execute): Execute =>
+	async function (this: IExecuteFunctions) {
+		const helpers = this.helpers;
+		const send = helpers.httpRequestWithAuthentication as (...args: unknown[]) => Promise<unknown>;
+		helpers.httpRequestWithAuthentication = async function (
+			this: IExecuteFunctions,
+			credentialsType: string,
+			options: IHttpRequestOptions,
+			...rest: unknown[]
+		) {
+			if (mode === 'idle') return await send.call(this, credentialsType, { ...options, timeout: 60_000 }, ...rest);
+			const deadline = AbortSignal.timeout(options.timeout ?? 1000);
+			const context = Object.create(this, { getExecutionCancelSignal: { value: () => deadline } }) as IExecuteFunctions;
+			return await send.call(context, credentialsType, options, ...rest);
+		} as typeof helpers.httpRequestWithAuthentication;
+		return await original.call(this);
+	};
+
 /** A node defect: the token is copied into every output item. */
 const copiesToken = (original: Execute): Execute =>
 	async function (this: IExecuteFunctions) {
@@ -138,6 +163,7 @@ const ZERO = {
 	'reported failed although applied': 0,
 	'reported not applied although applied': 0,
 	'requests off the configured host': 0,
+	'answers read past the Timeout': 0,
 };
 
 /** Forced 409s and stale eTags under all three policies, for the rows about other users. */
@@ -194,6 +220,19 @@ describe('soak self-tests: each must-be-0 row counts its planted defect', () => 
 		expect(clean.requestsOffHost).toBe(0);
 		expect(clean.secretsFound).toBe(0);
 	});
+
+	test('answers read past the Timeout: trickled answers, a wrapped node whose timeout only watches an idle socket', async () => {
+		const faults = { trickleRate: 0.3, trickleMs: 10, trickleTotalMs: 1000 };
+		const run = config('planted idle timeout', { items: 8, timeoutMs: 300, faults });
+		const report = await withWrappedNode(timeouts('idle'), run);
+		expect(report.stats.faults.trickle).toBeGreaterThan(0);
+		expect(report.answersPastTimeout).toBeGreaterThan(0);
+		// contrast: the same trickles, a deadline on the whole answer → every one cut
+		const bounded = await withWrappedNode(timeouts('deadline'), { ...run, name: 'deadline contrast' });
+		expect(bounded.stats.faults.trickle).toBeGreaterThan(0);
+		expect(bounded.stats.faults.trickleCut).toBe(bounded.stats.faults.trickle);
+		expect(bounded.answersPastTimeout).toBe(0);
+	}, 30_000);
 
 	test('secrets: a wrapped node copies its token into the output', async () => {
 		const report = await withWrappedNode(copiesToken, config('planted secret', { items: 10 }));
