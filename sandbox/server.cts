@@ -242,10 +242,15 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		if (res.destroyed || res.writableEnded) return;
 		const faults = options.faults ?? {};
 		const payload = r.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.body));
-		const every = Math.max(1, faults.trickleMs ?? 50);
+		let every = Math.max(1, faults.trickleMs ?? 50);
 		let bytes = Math.max(1, faults.trickleBytes ?? 1);
-		if (faults.trickleTotalMs) {
-			bytes = Math.max(bytes, Math.ceil(payload.length / Math.max(1, Math.floor(faults.trickleTotalMs / every))));
+		const total = faults.trickleTotalMs;
+		if (total && payload.length > 0) {
+			// the whole body takes at least `total` ms: bigger chunks for long bodies, a longer
+			// interval for short ones
+			const ticks = Math.max(1, Math.floor(total / every));
+			if (payload.length >= ticks) bytes = Math.max(bytes, Math.floor(payload.length / ticks));
+			else every = Math.ceil(total / payload.length);
 		}
 		res.writeHead(r.status, {
 			...r.headers,

@@ -164,7 +164,8 @@ export interface FaultOptions {
 	/**
 	 * Send the (real, applied) answer slowly: headers at once, then the body `trickleBytes`
 	 * (default 1) at a time every `trickleMs` (default 50) ms; with `trickleTotalMs` the chunk
-	 * grows so the whole body takes about that long. Slowloris-like networks and overloaded
+	 * grows (long bodies) or the interval does (short ones) so the whole body takes at least
+	 * that long (at most about twice). Slowloris-like networks and overloaded
 	 * proxies do this; only a timeout on the whole answer (not an idle-socket timeout) cuts it.
 	 */
 	trickleRate?: number;

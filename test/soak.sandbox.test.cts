@@ -55,9 +55,10 @@ const FAULTS = {
 	applyThenOtherUserRate: 0.03,
 	redirectRate: 0.02,
 	trickleRate: 0.02,
-	// the whole answer over 2.5 s, a byte (or a few) every 20 ms: past the 1.5 s Timeout
+	// the whole answer over at least 3 s, a byte (or a few) every 20 ms: well past the 1.5 s
+	// Timeout (the soak counts an answer read to the end after 1.5 × Timeout + 250 ms)
 	trickleMs: 20,
-	trickleTotalMs: 2500,
+	trickleTotalMs: 3000,
 };
 
 /**
