@@ -70,6 +70,43 @@ interface FullResponse {
 }
 
 /**
+ * Sends one request of the node. `signal`: undefined → as the node asked (its own context or
+ * AbortSignal); null → no abort signal but the run's (the execution's own context); a signal →
+ * that one bounds the request. n8n-core's `httpRequestWithAuthentication` replaces
+ * `options.abortSignal` by `this.getExecutionCancelSignal()` of the context it is called on, so
+ * for it a signal goes in through a derived context.
+ */
+type Send = (options: IHttpRequestOptions, signal?: AbortSignal | null) => Promise<unknown>;
+
+/**
+ * Routes every request the node sends through n8n's helpers — `httpRequestWithAuthentication`
+ * and plain `httpRequest` (a node may sign requests itself) — through `route`, for one execution.
+ */
+function intercept(execution: IExecuteFunctions, route: (send: Send, options: IHttpRequestOptions) => Promise<unknown>): void {
+	const helpers = execution.helpers;
+	const authenticated = helpers.httpRequestWithAuthentication as (...args: unknown[]) => Promise<unknown>;
+	const plain = helpers.httpRequest as (...args: unknown[]) => Promise<unknown>;
+	helpers.httpRequestWithAuthentication = async function (this: IExecuteFunctions, credentialsType: string, options: IHttpRequestOptions, ...rest: unknown[]) {
+		const caller = this ?? execution;
+		const send: Send = async (sent, signal) => {
+			const context =
+				signal === undefined
+					? caller
+					: signal === null
+						? execution
+						: (Object.create(execution, { getExecutionCancelSignal: { value: () => signal } }) as IExecuteFunctions);
+			return await authenticated.call(context, credentialsType, sent, ...rest);
+		};
+		return await route(send, options);
+	} as typeof helpers.httpRequestWithAuthentication;
+	helpers.httpRequest = async function (this: unknown, options: IHttpRequestOptions) {
+		const send: Send = async (sent, signal) =>
+			await plain.call(this, signal === undefined ? sent : { ...sent, abortSignal: signal ?? undefined });
+		return await route(send, options);
+	} as typeof helpers.httpRequest;
+}
+
+/**
  * The node's requests never follow redirects by themselves (n8n's `disableFollowRedirect`, so
  * the test does not depend on what the node asks for); with `follow`, the planted defect: a
  * redirect answer is followed to its Location with the credential (what n8n's helper does by
@@ -77,48 +114,46 @@ interface FullResponse {
  */
 const redirects = (follow: boolean) => (original: Execute): Execute =>
 	async function (this: IExecuteFunctions) {
-		const helpers = this.helpers;
-		const send = helpers.httpRequestWithAuthentication as (...args: unknown[]) => Promise<unknown>;
-		helpers.httpRequestWithAuthentication = async function (
-			this: IExecuteFunctions,
-			credentialsType: string,
-			options: IHttpRequestOptions,
-			...rest: unknown[]
-		) {
+		intercept(this, async (send, options) => {
 			const pinned = { ...options, disableFollowRedirect: true };
-			const response = (await send.call(this, credentialsType, pinned, ...rest)) as FullResponse;
-			const status = response?.statusCode ?? 0;
-			const location = response?.headers?.location;
-			if (follow && status >= 300 && status < 400 && location) {
-				return await send.call(this, credentialsType, { ...pinned, url: new URL(String(location), String(options.url)).href }, ...rest);
+			let redirect: { status?: number; location?: unknown } | undefined;
+			let answer: unknown;
+			try {
+				answer = await send(pinned);
+				const full = answer as FullResponse;
+				redirect = { status: full?.statusCode, location: full?.headers?.location };
+			} catch (error) {
+				// a node that does not ignore HTTP errors gets the 3xx as an error (possibly wrapped)
+				const chain = [error, (error as { cause?: unknown }).cause] as Array<{ response?: { status?: number; headers?: Record<string, unknown> } } | undefined>;
+				const response = chain.find((candidate) => candidate?.response?.status)?.response;
+				redirect = { status: response?.status, location: response?.headers?.location };
+				if (!follow || !isRedirect(redirect)) throw error;
 			}
-			return response;
-		} as typeof helpers.httpRequestWithAuthentication;
+			if (follow && isRedirect(redirect)) {
+				return await send({ ...pinned, url: new URL(String(redirect.location), String(options.url)).href });
+			}
+			return answer;
+		});
 		return await original.call(this);
 	};
 
+function isRedirect(answer: { status?: number; location?: unknown } | undefined): boolean {
+	return answer?.status !== undefined && answer.status >= 300 && answer.status < 400 && Boolean(answer.location);
+}
+
 /**
  * How the node's requests time out, whatever the node asks for: `idle` — the planted defect, a
- * timeout that only notices a silent socket (axios' `timeout`, here made long) so a trickled
- * answer is read to the end; `deadline` — an AbortSignal that bounds the whole answer. n8n-core's
- * `httpRequestWithAuthentication` replaces `options.abortSignal` by the context's
- * `getExecutionCancelSignal()`, so the deadline goes in through a derived context.
+ * timeout that only notices a silent socket (axios' `timeout`, here made long, and no deadline
+ * signal of the node's) so a trickled answer is read to the end; `deadline` — an AbortSignal
+ * that bounds the whole answer.
  */
 const timeouts = (mode: 'idle' | 'deadline') => (original: Execute): Execute =>
 	async function (this: IExecuteFunctions) {
-		const helpers = this.helpers;
-		const send = helpers.httpRequestWithAuthentication as (...args: unknown[]) => Promise<unknown>;
-		helpers.httpRequestWithAuthentication = async function (
-			this: IExecuteFunctions,
-			credentialsType: string,
-			options: IHttpRequestOptions,
-			...rest: unknown[]
-		) {
-			if (mode === 'idle') return await send.call(this, credentialsType, { ...options, timeout: 60_000 }, ...rest);
-			const deadline = AbortSignal.timeout(options.timeout ?? 1000);
-			const context = Object.create(this, { getExecutionCancelSignal: { value: () => deadline } }) as IExecuteFunctions;
-			return await send.call(context, credentialsType, options, ...rest);
-		} as typeof helpers.httpRequestWithAuthentication;
+		intercept(this, async (send, options) =>
+			mode === 'idle'
+				? await send({ ...options, timeout: 60_000 }, null)
+				: await send(options, AbortSignal.timeout(options.timeout ?? 1000)),
+		);
 		return await original.call(this);
 	};
 
