@@ -343,9 +343,15 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 		sandbox.options.maxConcurrent = undefined;
 		const stats = structuredClone(sandbox.stats);
 
+		// examples of problems: at most 4 of each kind (the text up to its first '(' or digit
+		// run after "item N: "), 30 in all, so one frequent kind does not hide the others
 		const problems: string[] = [];
+		const perKind = new Map<string, number>();
 		const note = (text: string) => {
-			if (problems.length < 20) problems.push(text);
+			const kind = text.replace(/^item \d+: /, '').replace(/[\d(].*$/s, '');
+			const seen = perKind.get(kind) ?? 0;
+			perKind.set(kind, seen + 1);
+			if (seen < 4 && problems.length < 30) problems.push(text);
 		};
 		const runError = result.error('Business Central') ?? result.error();
 		if (runError) note(`the node stopped: ${runError.message}`);
