@@ -100,7 +100,13 @@ export function drawFault(rng: Rng, faults: FaultOptions | undefined, writes: bo
 }
 
 /** A planted defect of the sandbox (soak self-tests only; see `DefectOptions`). */
-export type Defect = 'applyTwice' | 'dropWrite' | 'ignoreIfMatch' | 'applyThen400' | 'resetUntouched' | undefined;
+export type Defect =
+	| 'applyTwice'
+	| 'dropWrite'
+	| 'ignoreIfMatch'
+	| 'applyThen400'
+	| 'resetUntouched'
+	| undefined;
 
 /** Draws the planted defect for one request that writes, from its own stream (one number per call). */
 export function drawDefect(rng: Rng, defects: DefectOptions | undefined): Defect {

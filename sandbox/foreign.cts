@@ -21,9 +21,15 @@ export async function startForeignHost(): Promise<ForeignHost> {
 		req.resume();
 		req.on('end', () => {
 			const body = JSON.stringify({
-				error: { code: 'BadRequest_NotFound', message: 'Foreign host: this is not the configured Business Central API.' },
+				error: {
+					code: 'BadRequest_NotFound',
+					message: 'Foreign host: this is not the configured Business Central API.',
+				},
 			});
-			res.writeHead(404, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
+			res.writeHead(404, {
+				'content-type': 'application/json; charset=utf-8',
+				'content-length': String(Buffer.byteLength(body)),
+			});
 			res.end(body);
 		});
 	});

@@ -18,16 +18,29 @@ interface RawAnswer {
 	ms: number;
 }
 
-function request(url: string, method: string, headers: Record<string, string>, body?: unknown, abortAfterMs?: number): Promise<RawAnswer> {
+function request(
+	url: string,
+	method: string,
+	headers: Record<string, string>,
+	body?: unknown,
+	abortAfterMs?: number,
+): Promise<RawAnswer> {
 	const started = Date.now();
 	return new Promise((resolve) => {
 		const target = new URL(url);
 		let data = '';
 		let status: number | undefined;
 		let responseHeaders: http.IncomingHttpHeaders | undefined;
-		const done = (error?: string) => resolve({ status, headers: responseHeaders, body: data, error, ms: Date.now() - started });
+		const done = (error?: string) =>
+			resolve({ status, headers: responseHeaders, body: data, error, ms: Date.now() - started });
 		const req = http.request(
-			{ host: target.hostname, port: target.port, path: target.pathname + target.search, method, headers: { 'content-type': 'application/json', accept: 'application/json', ...headers } },
+			{
+				host: target.hostname,
+				port: target.port,
+				path: target.pathname + target.search,
+				method,
+				headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+			},
 			(res) => {
 				status = res.statusCode;
 				responseHeaders = res.headers;
@@ -60,14 +73,24 @@ beforeEach(() => {
 });
 
 const auth = () => ({ authorization: `Bearer ${sandbox.token}` });
-const paymentUrl = (id: string) => `${sandbox.baseUrl()}/companies(${company})/customerPayments(${id})`;
+const paymentUrl = (id: string) =>
+	`${sandbox.baseUrl()}/companies(${company})/customerPayments(${id})`;
 
 /** PATCHes payment `index` with its current eTag under `faults`; returns the answer and whether it was applied. */
-async function patch(index: number, faults: FaultOptions, changes: Record<string, unknown> = { comment: `patched ${index}` }) {
+async function patch(
+	index: number,
+	faults: FaultOptions,
+	changes: Record<string, unknown> = { comment: `patched ${index}` },
+) {
 	const payment = sandbox.payments(company)[index];
 	const before = sandbox.writes.length;
 	sandbox.options.faults = faults;
-	const answer = await request(paymentUrl(payment.id), 'PATCH', { ...auth(), 'if-match': sandbox.getPayment(company, payment.id)!['@odata.etag'] }, changes);
+	const answer = await request(
+		paymentUrl(payment.id),
+		'PATCH',
+		{ ...auth(), 'if-match': sandbox.getPayment(company, payment.id)!['@odata.etag'] },
+		changes,
+	);
 	sandbox.options.faults = undefined;
 	const written = sandbox.writes.slice(before);
 	return { answer, written, record: sandbox.getPayment(company, payment.id)!, payment };
@@ -86,9 +109,14 @@ describe('issue 10 fault classes', () => {
 	test('applyThenMalformed: applied, then garbage / a cut JSON body / a cut connection (all three variants)', async () => {
 		const outcomes = new Set<string>();
 		for (let attempt = 0; attempt < 12 && outcomes.size < 3; attempt++) {
-			const { answer, written } = await patch(1, { applyThenMalformedRate: 1 }, { comment: `malformed ${attempt}` });
+			const { answer, written } = await patch(
+				1,
+				{ applyThenMalformedRate: 1 },
+				{ comment: `malformed ${attempt}` },
+			);
 			expect(written.map((w) => w.method)).toEqual(['PATCH']);
-			if (answer.error === 'HPE_INVALID_CONSTANT' || answer.error === 'HPE_INVALID_VERSION') outcomes.add('garbage');
+			if (answer.error === 'HPE_INVALID_CONSTANT' || answer.error === 'HPE_INVALID_VERSION')
+				outcomes.add('garbage');
 			else if (answer.error) outcomes.add('cut connection');
 			else {
 				expect(answer.status).toBe(200);
@@ -102,7 +130,11 @@ describe('issue 10 fault classes', () => {
 	test('applyThenEmpty200: applied, then 200 with an empty body or {}', async () => {
 		const bodies = new Set<string>();
 		for (let attempt = 0; attempt < 10 && bodies.size < 2; attempt++) {
-			const { answer, written } = await patch(2, { applyThenEmpty200Rate: 1 }, { comment: `empty ${attempt}` });
+			const { answer, written } = await patch(
+				2,
+				{ applyThenEmpty200Rate: 1 },
+				{ comment: `empty ${attempt}` },
+			);
 			expect(answer.status).toBe(200);
 			expect(written.map((w) => w.method)).toEqual(['PATCH']);
 			bodies.add(answer.body);
@@ -111,7 +143,11 @@ describe('issue 10 fault classes', () => {
 	});
 
 	test('applyThenOtherUser: applied, another user changes the record, no answer', async () => {
-		const { answer, written, record } = await patch(3, { applyThenOtherUserRate: 1 }, { description: 'ours', amount: -12.5 });
+		const { answer, written, record } = await patch(
+			3,
+			{ applyThenOtherUserRate: 1 },
+			{ description: 'ours', amount: -12.5 },
+		);
 		expect(answer.error).toBeDefined();
 		expect(answer.status).toBeUndefined();
 		expect(written.map((w) => w.method)).toEqual(['PATCH', 'EXTERNAL']);
@@ -163,13 +199,18 @@ describe('issue 10 fault classes', () => {
 				id: String(i),
 				method: 'PATCH',
 				url: `companies(${company})/customerPayments(${p.id})`,
-				headers: { 'Content-Type': 'application/json', 'If-Match': sandbox.getPayment(company, p.id)!['@odata.etag'] },
+				headers: {
+					'Content-Type': 'application/json',
+					'If-Match': sandbox.getPayment(company, p.id)!['@odata.etag'],
+				},
 				body: { comment: `batch ${i}` },
 			})),
 		});
 		expect(answer.status).toBe(500);
 		expect(sandbox.writes.slice(before).map((w) => w.method)).toEqual(['PATCH', 'PATCH', 'PATCH']);
-		expect(sandbox.faultLog).toEqual([{ fault: 'applyThen500', method: 'POST', batch: true, paymentIds: payments.map((p) => p.id) }]);
+		expect(sandbox.faultLog).toEqual([
+			{ fault: 'applyThen500', method: 'POST', batch: true, paymentIds: payments.map((p) => p.id) },
+		]);
 	});
 });
 
@@ -183,7 +224,11 @@ describe('planted defects (soak self-tests only)', () => {
 		expect(JSON.parse(dropped.answer.body).comment).toBe('never stored');
 		expect(dropped.written).toEqual([]);
 		expect(dropped.record.comment).not.toBe('never stored');
-		const refused = await patch(12, { defects: { applyThen400Rate: 1 } }, { comment: 'stored anyway' });
+		const refused = await patch(
+			12,
+			{ defects: { applyThen400Rate: 1 } },
+			{ comment: 'stored anyway' },
+		);
 		expect(refused.answer.status).toBe(400);
 		expect(refused.record.comment).toBe('stored anyway');
 		expect(sandbox.stats.faults.planted).toBe(3);
@@ -194,10 +239,19 @@ describe('planted defects (soak self-tests only)', () => {
 		const stale = sandbox.getPayment(company, payment.id)!['@odata.etag'];
 		sandbox.simulateConcurrentChange(company, payment.id, { comment: 'other user' });
 		sandbox.options.faults = { defects: { ignoreIfMatchRate: 1 } };
-		const answer = await request(paymentUrl(payment.id), 'PATCH', { ...auth(), 'if-match': stale }, { description: 'over it' });
+		const answer = await request(
+			paymentUrl(payment.id),
+			'PATCH',
+			{ ...auth(), 'if-match': stale },
+			{ description: 'over it' },
+		);
 		expect(answer.status).toBe(200);
 		expect(sandbox.getPayment(company, payment.id)!.description).toBe('over it');
-		const reset = await patch(14, { defects: { resetUntouchedRate: 1 } }, { description: 'only this' });
+		const reset = await patch(
+			14,
+			{ defects: { resetUntouchedRate: 1 } },
+			{ description: 'only this' },
+		);
 		expect(reset.record.comment).toBe('');
 		expect(reset.record.description).toBe('only this');
 	});
@@ -205,8 +259,24 @@ describe('planted defects (soak self-tests only)', () => {
 
 describe('seeded draws', () => {
 	test('the new bands come after the old ones: with the old rates, every draw gives the same fault as before', () => {
-		const old: FaultOptions = { dropRate: 0.05, hangRate: 0.05, rate503: 0.05, rate504: 0.05, applyThenDropRate: 0.05, applyThenHangRate: 0.05, slowWriteRate: 0.05 };
-		const all: FaultOptions = { ...old, applyThen500Rate: 0.05, applyThenMalformedRate: 0.05, applyThenEmpty200Rate: 0.05, applyThenOtherUserRate: 0.05, redirectRate: 0.05, trickleRate: 0.05 };
+		const old: FaultOptions = {
+			dropRate: 0.05,
+			hangRate: 0.05,
+			rate503: 0.05,
+			rate504: 0.05,
+			applyThenDropRate: 0.05,
+			applyThenHangRate: 0.05,
+			slowWriteRate: 0.05,
+		};
+		const all: FaultOptions = {
+			...old,
+			applyThen500Rate: 0.05,
+			applyThenMalformedRate: 0.05,
+			applyThenEmpty200Rate: 0.05,
+			applyThenOtherUserRate: 0.05,
+			redirectRate: 0.05,
+			trickleRate: 0.05,
+		};
 		const a = createRng(3, 'faults');
 		const b = createRng(3, 'faults');
 		let newOnes = 0;

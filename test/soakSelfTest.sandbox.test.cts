@@ -12,7 +12,13 @@
  * its credential; a node that copies its token into the output; a node that
  * reports every item "outcome unknown").
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeType,
+} from 'n8n-workflow';
 
 import { loadPackage, NODE_TYPE } from '../dev/engine.cjs';
 import { mustBeZero, runSoak, type SoakConfig, type SoakReport } from '../scripts/soakLib.cjs';
@@ -55,7 +61,10 @@ async function wrapNode(wrap: (original: Execute) => Execute): Promise<() => voi
 	};
 }
 
-async function withWrappedNode(wrap: (original: Execute) => Execute, run: SoakConfig): Promise<SoakReport> {
+async function withWrappedNode(
+	wrap: (original: Execute) => Execute,
+	run: SoakConfig,
+): Promise<SoakReport> {
 	const restore = await wrapNode(wrap);
 	try {
 		return await runSoak(run);
@@ -82,11 +91,21 @@ type Send = (options: IHttpRequestOptions, signal?: AbortSignal | null) => Promi
  * Routes every request the node sends through n8n's helpers — `httpRequestWithAuthentication`
  * and plain `httpRequest` (a node may sign requests itself) — through `route`, for one execution.
  */
-function intercept(execution: IExecuteFunctions, route: (send: Send, options: IHttpRequestOptions) => Promise<unknown>): void {
+function intercept(
+	execution: IExecuteFunctions,
+	route: (send: Send, options: IHttpRequestOptions) => Promise<unknown>,
+): void {
 	const helpers = execution.helpers;
-	const authenticated = helpers.httpRequestWithAuthentication as (...args: unknown[]) => Promise<unknown>;
+	const authenticated = helpers.httpRequestWithAuthentication as (
+		...args: unknown[]
+	) => Promise<unknown>;
 	const plain = helpers.httpRequest as (...args: unknown[]) => Promise<unknown>;
-	helpers.httpRequestWithAuthentication = async function (this: IExecuteFunctions, credentialsType: string, options: IHttpRequestOptions, ...rest: unknown[]) {
+	helpers.httpRequestWithAuthentication = async function (
+		this: IExecuteFunctions,
+		credentialsType: string,
+		options: IHttpRequestOptions,
+		...rest: unknown[]
+	) {
 		const caller = this ?? execution;
 		const send: Send = async (sent, signal) => {
 			const context =
@@ -94,14 +113,19 @@ function intercept(execution: IExecuteFunctions, route: (send: Send, options: IH
 					? caller
 					: signal === null
 						? execution
-						: (Object.create(execution, { getExecutionCancelSignal: { value: () => signal } }) as IExecuteFunctions);
+						: (Object.create(execution, {
+								getExecutionCancelSignal: { value: () => signal },
+							}) as IExecuteFunctions);
 			return await authenticated.call(context, credentialsType, sent, ...rest);
 		};
 		return await route(send, options);
 	} as typeof helpers.httpRequestWithAuthentication;
 	helpers.httpRequest = async function (this: unknown, options: IHttpRequestOptions) {
 		const send: Send = async (sent, signal) =>
-			await plain.call(this, signal === undefined ? sent : { ...sent, abortSignal: signal ?? undefined });
+			await plain.call(
+				this,
+				signal === undefined ? sent : { ...sent, abortSignal: signal ?? undefined },
+			);
 		return await route(send, options);
 	} as typeof helpers.httpRequest;
 }
@@ -112,33 +136,45 @@ function intercept(execution: IExecuteFunctions, route: (send: Send, options: IH
  * redirect answer is followed to its Location with the credential (what n8n's helper does by
  * default, `sendCredentialsOnCrossOriginRedirect` being true).
  */
-const redirects = (follow: boolean) => (original: Execute): Execute =>
-	async function (this: IExecuteFunctions) {
-		intercept(this, async (send, options) => {
-			const pinned = { ...options, disableFollowRedirect: true };
-			let redirect: { status?: number; location?: unknown } | undefined;
-			let answer: unknown;
-			try {
-				answer = await send(pinned);
-				const full = answer as FullResponse;
-				redirect = { status: full?.statusCode, location: full?.headers?.location };
-			} catch (error) {
-				// a node that does not ignore HTTP errors gets the 3xx as an error (possibly wrapped)
-				const chain = [error, (error as { cause?: unknown }).cause] as Array<{ response?: { status?: number; headers?: Record<string, unknown> } } | undefined>;
-				const response = chain.find((candidate) => candidate?.response?.status)?.response;
-				redirect = { status: response?.status, location: response?.headers?.location };
-				if (!follow || !isRedirect(redirect)) throw error;
-			}
-			if (follow && isRedirect(redirect)) {
-				return await send({ ...pinned, url: new URL(String(redirect.location), String(options.url)).href });
-			}
-			return answer;
-		});
-		return await original.call(this);
-	};
+const redirects =
+	(follow: boolean) =>
+	(original: Execute): Execute =>
+		async function (this: IExecuteFunctions) {
+			intercept(this, async (send, options) => {
+				const pinned = { ...options, disableFollowRedirect: true };
+				let redirect: { status?: number; location?: unknown } | undefined;
+				let answer: unknown;
+				try {
+					answer = await send(pinned);
+					const full = answer as FullResponse;
+					redirect = { status: full?.statusCode, location: full?.headers?.location };
+				} catch (error) {
+					// a node that does not ignore HTTP errors gets the 3xx as an error (possibly wrapped)
+					const chain = [error, (error as { cause?: unknown }).cause] as Array<
+						{ response?: { status?: number; headers?: Record<string, unknown> } } | undefined
+					>;
+					const response = chain.find((candidate) => candidate?.response?.status)?.response;
+					redirect = { status: response?.status, location: response?.headers?.location };
+					if (!follow || !isRedirect(redirect)) throw error;
+				}
+				if (follow && isRedirect(redirect)) {
+					return await send({
+						...pinned,
+						url: new URL(String(redirect.location), String(options.url)).href,
+					});
+				}
+				return answer;
+			});
+			return await original.call(this);
+		};
 
 function isRedirect(answer: { status?: number; location?: unknown } | undefined): boolean {
-	return answer?.status !== undefined && answer.status >= 300 && answer.status < 400 && Boolean(answer.location);
+	return (
+		answer?.status !== undefined &&
+		answer.status >= 300 &&
+		answer.status < 400 &&
+		Boolean(answer.location)
+	);
 }
 
 /**
@@ -147,22 +183,25 @@ function isRedirect(answer: { status?: number; location?: unknown } | undefined)
  * signal of the node's) so a trickled answer is read to the end; `deadline` — an AbortSignal
  * that bounds the whole answer.
  */
-const timeouts = (mode: 'idle' | 'deadline') => (original: Execute): Execute =>
-	async function (this: IExecuteFunctions) {
-		intercept(this, async (send, options) =>
-			mode === 'idle'
-				? await send({ ...options, timeout: 60_000 }, null)
-				: await send(options, AbortSignal.timeout(options.timeout ?? 1000)),
-		);
-		return await original.call(this);
-	};
+const timeouts =
+	(mode: 'idle' | 'deadline') =>
+	(original: Execute): Execute =>
+		async function (this: IExecuteFunctions) {
+			intercept(this, async (send, options) =>
+				mode === 'idle'
+					? await send({ ...options, timeout: 60_000 }, null)
+					: await send(options, AbortSignal.timeout(options.timeout ?? 1000)),
+			);
+			return await original.call(this);
+		};
 
 /** A node defect: the token is copied into every output item. */
 const copiesToken = (original: Execute): Execute =>
 	async function (this: IExecuteFunctions) {
 		const output = (await original.call(this)) as INodeExecutionData[][];
 		const credentials = await this.getCredentials('businessCentralApi');
-		for (const entry of output[0] ?? []) entry.json.debugAuthorization = `Bearer ${String(credentials.accessToken)}`;
+		for (const entry of output[0] ?? [])
+			entry.json.debugAuthorization = `Bearer ${String(credentials.accessToken)}`;
 		return output;
 	};
 
@@ -202,7 +241,12 @@ const ZERO = {
 };
 
 /** Forced 409s and stale eTags under all three policies, for the rows about other users. */
-const CONFLICTS = { staleShare: 0.3, forcedConflictShare: 0.3, retryOnceShare: 0.35, overwriteShare: 0.35 };
+const CONFLICTS = {
+	staleShare: 0.3,
+	forcedConflictShare: 0.3,
+	retryOnceShare: 0.35,
+	overwriteShare: 0.35,
+};
 
 describe('soak self-tests: each must-be-0 row counts its planted defect', () => {
 	test('contrast: no defect, conflicts under every policy → every must-be-0 row is 0', async () => {
@@ -212,34 +256,84 @@ describe('soak self-tests: each must-be-0 row counts its planted defect', () => 
 		expect(report.stats.conflicts).toBeGreaterThan(0);
 	});
 
-	const modes = [['one by one', false], ['$batch', true]] as const;
+	const modes = [
+		['one by one', false],
+		['$batch', true],
+	] as const;
 
-	test.each(modes)('lost (%s): the sandbox answers 200 with the updated record but does not store it', async (_mode, batching) => {
-		const report = await runSoak(config('planted lost', { batching, batchSize: 5, faults: { defects: { dropWriteRate: 0.4 } } }));
-		expect(report.stats.faults.planted).toBeGreaterThan(0);
-		expect(report.lost).toBeGreaterThan(0);
-	});
+	test.each(modes)(
+		'lost (%s): the sandbox answers 200 with the updated record but does not store it',
+		async (_mode, batching) => {
+			const report = await runSoak(
+				config('planted lost', {
+					batching,
+					batchSize: 5,
+					faults: { defects: { dropWriteRate: 0.4 } },
+				}),
+			);
+			expect(report.stats.faults.planted).toBeGreaterThan(0);
+			expect(report.lost).toBeGreaterThan(0);
+		},
+	);
 
-	test.each(modes)('applied twice (%s): the sandbox applies a PATCH a second time', async (_mode, batching) => {
-		const report = await runSoak(config('planted twice', { batching, batchSize: 5, faults: { defects: { applyTwiceRate: 0.4 } } }));
-		expect(report.appliedTwice).toBeGreaterThan(0);
-	});
+	test.each(modes)(
+		'applied twice (%s): the sandbox applies a PATCH a second time',
+		async (_mode, batching) => {
+			const report = await runSoak(
+				config('planted twice', {
+					batching,
+					batchSize: 5,
+					faults: { defects: { applyTwiceRate: 0.4 } },
+				}),
+			);
+			expect(report.appliedTwice).toBeGreaterThan(0);
+		},
+	);
 
-	test.each(modes)('overwritten (%s): the sandbox ignores If-Match, stale items (policy Fail) land over the other user', async (_mode, batching) => {
-		const report = await runSoak(config('planted overwrite', { batching, batchSize: 5, staleShare: 0.4, faults: { defects: { ignoreIfMatchRate: 1 } } }));
-		expect(report.overwritten).toBeGreaterThan(0);
-	});
+	test.each(modes)(
+		'overwritten (%s): the sandbox ignores If-Match, stale items (policy Fail) land over the other user',
+		async (_mode, batching) => {
+			const report = await runSoak(
+				config('planted overwrite', {
+					batching,
+					batchSize: 5,
+					staleShare: 0.4,
+					faults: { defects: { ignoreIfMatchRate: 1 } },
+				}),
+			);
+			expect(report.overwritten).toBeGreaterThan(0);
+		},
+	);
 
-	test.each(modes)("other user's untouched field lost (%s): a PATCH empties the fields it does not carry", async (_mode, batching) => {
-		const report = await runSoak(config('planted reset', { ...CONFLICTS, batching, batchSize: 5, faults: { defects: { resetUntouchedRate: 1 } } }));
-		expect(report.otherChangeLost).toBeGreaterThan(0);
-	});
+	test.each(modes)(
+		"other user's untouched field lost (%s): a PATCH empties the fields it does not carry",
+		async (_mode, batching) => {
+			const report = await runSoak(
+				config('planted reset', {
+					...CONFLICTS,
+					batching,
+					batchSize: 5,
+					faults: { defects: { resetUntouchedRate: 1 } },
+				}),
+			);
+			expect(report.otherChangeLost).toBeGreaterThan(0);
+		},
+	);
 
-	test.each(modes)('reported failed / not applied although applied (%s): the sandbox applies a write, then answers 400', async (_mode, batching) => {
-		const report = await runSoak(config('planted 400', { batching, batchSize: 5, faults: { defects: { applyThen400Rate: 0.4 } } }));
-		expect(report.reportedNotAppliedButApplied).toBeGreaterThan(0);
-		expect(report.reportedFailedButApplied).toBeGreaterThan(0);
-	});
+	test.each(modes)(
+		'reported failed / not applied although applied (%s): the sandbox applies a write, then answers 400',
+		async (_mode, batching) => {
+			const report = await runSoak(
+				config('planted 400', {
+					batching,
+					batchSize: 5,
+					faults: { defects: { applyThen400Rate: 0.4 } },
+				}),
+			);
+			expect(report.reportedNotAppliedButApplied).toBeGreaterThan(0);
+			expect(report.reportedFailedButApplied).toBeGreaterThan(0);
+		},
+	);
 
 	test('requests off the configured host: the sandbox redirects, a wrapped node follows with its credential', async () => {
 		const faults = { redirectRate: 0.4 };
@@ -263,7 +357,10 @@ describe('soak self-tests: each must-be-0 row counts its planted defect', () => 
 		expect(report.stats.faults.trickle).toBeGreaterThan(0);
 		expect(report.answersPastTimeout).toBeGreaterThan(0);
 		// contrast: the same trickles, a deadline on the whole answer → every one cut
-		const bounded = await withWrappedNode(timeouts('deadline'), { ...run, name: 'deadline contrast' });
+		const bounded = await withWrappedNode(timeouts('deadline'), {
+			...run,
+			name: 'deadline contrast',
+		});
 		expect(bounded.stats.faults.trickle).toBeGreaterThan(0);
 		expect(bounded.stats.faults.trickleCut).toBe(bounded.stats.faults.trickle);
 		expect(bounded.answersPastTimeout).toBe(0);
