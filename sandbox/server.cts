@@ -143,16 +143,19 @@ interface BatchOp {
 	headers?: Record<string, unknown>;
 }
 
-/** The customerPayments a request writes (its path, or its $batch's write operations). */
-function writtenPaymentIds(isBatch: boolean, method: string, rest: string, body: unknown): string[] {
-	if (!isBatch) return isWrite(method) ? [paymentTarget(rest)?.paymentId ?? ''].filter(Boolean) : [];
+/** The customerPayments a request writes (`writes`) or reads: its path, or its $batch's operations. */
+function addressedPaymentIds(isBatch: boolean, method: string, rest: string, body: unknown, writes: boolean): string[] {
+	if (!isBatch) return isWrite(method) === writes ? [paymentTarget(rest)?.paymentId ?? ''].filter(Boolean) : [];
 	const ops = ((body as { requests?: unknown } | null)?.requests ?? []) as BatchOp[];
 	if (!Array.isArray(ops)) return [];
 	return ops
-		.filter((op) => isWrite(String(op?.method ?? '').toUpperCase()))
+		.filter((op) => isWrite(String(op?.method ?? '').toUpperCase()) === writes)
 		.map((op) => paymentTarget(String(op?.url ?? ''))?.paymentId ?? '')
 		.filter(Boolean);
 }
+
+const writtenPaymentIds = (isBatch: boolean, method: string, rest: string, body: unknown) =>
+	addressedPaymentIds(isBatch, method, rest, body, true);
 
 function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
 	return new Promise((resolve) => {
@@ -520,7 +523,13 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 			: isWrite(method);
 		const fault: Fault = drawFault(faultRng, options.faults, opsWrite);
 		const event: FaultEvent | undefined = fault
-			? { fault, method, batch: isBatch, paymentIds: opsWrite ? writtenPaymentIds(isBatch, method, root.rest, body) : [] }
+			? {
+					fault,
+					method,
+					batch: isBatch,
+					paymentIds: opsWrite ? writtenPaymentIds(isBatch, method, root.rest, body) : [],
+					readPaymentIds: addressedPaymentIds(isBatch, method, root.rest, body, false),
+				}
 			: undefined;
 		if (event) faultLog.push(event);
 		if (fault === 'drop') {

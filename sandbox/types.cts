@@ -239,6 +239,8 @@ export interface FaultEvent {
 	batch: boolean;
 	/** Lower-case ids of the customerPayments the request (or its $batch operations) addressed with a write. */
 	paymentIds: string[];
+	/** Lower-case ids of the customerPayments it (or its $batch operations) read. */
+	readPaymentIds?: string[];
 	/** Trickled answers, once over: how long from the first byte to the end or the client closing … */
 	answerMs?: number;
 	/** … and whether the client closed before the last byte. */

@@ -130,6 +130,8 @@ export interface SoakReport {
 	expectedConflictsReported: number;
 	/** … that ended "outcome unknown" instead (the answer that would have said 409 was lost). */
 	expectedConflictsUnknown: number;
+	/** … that ended otherwise after a request of theirs was redirected (never reached the server). */
+	expectedConflictsRedirected: number;
 	lost: number;
 	appliedTwice: number;
 	overwritten: number;
@@ -373,8 +375,10 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 		}
 		// records whose writes met an answer that hid the outcome (the sandbox's fault log)
 		const unclearFor = new Set<string>();
+		const redirectedFor = new Set<string>();
 		for (const event of sandbox.faultLog) {
 			if (UNCLEAR_FAULTS.has(event.fault as Fault)) for (const id of event.paymentIds) unclearFor.add(id);
+			if (event.fault === 'redirect') for (const id of [...event.paymentIds, ...(event.readPaymentIds ?? [])]) redirectedFor.add(id);
 		}
 		// trickled answers the client read to the end, long after its Timeout should have cut them
 		await new Promise((resolve) => setTimeout(resolve, 50));
@@ -402,6 +406,7 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			expectedConflicts: 0,
 			expectedConflictsReported: 0,
 			expectedConflictsUnknown: 0,
+			expectedConflictsRedirected: 0,
 			lost: 0,
 			appliedTwice: 0,
 			overwritten: 0,
@@ -525,6 +530,7 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 				report.expectedConflicts++;
 				if (reportedFailed && json.code === 'Request_EntityChanged') report.expectedConflictsReported++;
 				else if (outcomeUnknown) report.expectedConflictsUnknown++;
+				else if (redirectedFor.has(key)) report.expectedConflictsRedirected++;
 			}
 		}
 
@@ -566,8 +572,11 @@ export function formatTable(reports: SoakReport[]): string {
 		['failed with a reported error', (r) => String(r.failed)],
 		...codes.map((code): [string, (report: SoakReport) => string] => [`  ${code}`, (r) => String(r.failedByCode[code] ?? 0)]),
 		[
-			'  expected conflicts (Fail) reported as 409 (+ unknown)',
-			(r) => `${r.expectedConflictsReported}/${r.expectedConflicts}${r.expectedConflictsUnknown ? ` (+${r.expectedConflictsUnknown})` : ''}`,
+			'  expected conflicts (Fail) reported as 409',
+			(r) =>
+				`${r.expectedConflictsReported}/${r.expectedConflicts}` +
+				(r.expectedConflictsUnknown ? ` (+${r.expectedConflictsUnknown} unknown)` : '') +
+				(r.expectedConflictsRedirected ? ` (+${r.expectedConflictsRedirected} redirected)` : ''),
 		],
 		['outcome unknown (reported; allowed when truly ambiguous)', (r) => String(r.outcomeUnknown)],
 		['  of which the write had landed', (r) => String(r.outcomeUnknownApplied)],

@@ -209,7 +209,13 @@ describe('issue 10 fault classes', () => {
 		expect(answer.status).toBe(500);
 		expect(sandbox.writes.slice(before).map((w) => w.method)).toEqual(['PATCH', 'PATCH', 'PATCH']);
 		expect(sandbox.faultLog).toEqual([
-			{ fault: 'applyThen500', method: 'POST', batch: true, paymentIds: payments.map((p) => p.id) },
+			{
+				fault: 'applyThen500',
+				method: 'POST',
+				batch: true,
+				paymentIds: payments.map((p) => p.id),
+				readPaymentIds: [],
+			},
 		]);
 	});
 });
