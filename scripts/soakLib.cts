@@ -608,7 +608,11 @@ export function formatTable(reports: SoakReport[]): string {
 		['ms per item', (r) => ((r.seconds * 1000) / r.items).toFixed(2)],
 	];
 	const width = Math.max(...rows.map(([label]) => label.length)) + 2;
-	const columnWidth = Math.max(14, ...reports.map((r) => r.config.name.length + 2));
+	const columnWidth = Math.max(
+		14,
+		...reports.map((r) => r.config.name.length + 2),
+		...rows.flatMap(([, cell]) => reports.map((r) => cell(r).length + 2)),
+	);
 	const lines = [
 		`${''.padEnd(width)}${reports.map((r) => r.config.name.padStart(columnWidth)).join('')}`,
 		...rows.map(([label, cell]) => `${label.padEnd(width)}${reports.map((r) => cell(r).padStart(columnWidth)).join('')}`),
