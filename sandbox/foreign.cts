@@ -15,9 +15,10 @@ export async function startForeignHost(): Promise<ForeignHost> {
 	const sockets = new Set<Socket>();
 	const server = http.createServer((req, res) => {
 		host.requests++;
-		host.received.push(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
+		// the lists are bounded (the count is not)
+		if (host.received.length < 10_000) host.received.push(`${req.method ?? 'GET'} ${req.url ?? '/'}`);
 		const authorization = req.headers.authorization;
-		if (authorization) host.authorizations.push(authorization);
+		if (authorization && host.authorizations.length < 10_000) host.authorizations.push(authorization);
 		req.resume();
 		req.on('end', () => {
 			const body = JSON.stringify({
