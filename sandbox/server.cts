@@ -6,23 +6,35 @@
  * Financials root (`/v1.0/api/beta`, `/v1.0/{tenant}/api/beta|v1.0`), and the
  * pipeline every API request goes through:
  * auth (401) → service root (404) → concurrency cap (429) → rate window (429)
- * → latency → fault draw (drop / hang / 503 / 504) → handler ($batch or
- * single) → apply-then-drop / apply-then-hang fault or the answer.
+ * → latency → fault draw (drop / hang / 503 / 504 / redirect to the foreign
+ * host) → planted defect draw (self-tests only) → handler ($batch or single) →
+ * apply-then fault (drop / hang / 500 / malformed / empty 200 / another user's
+ * change then drop), a trickled answer, or the answer.
  */
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
 import { handleApi, isWrite } from './api.cjs';
 import { TokenRegistry } from './auth.cjs';
 import { batchSize, handleBatch } from './batch.cjs';
-import { type ApiRequest, type ApiResponse, type Context, ERROR_CT, fail } from './context.cjs';
+import { type ApiRequest, type ApiResponse, type Context, ERROR_CT, fail, JSON_CT } from './context.cjs';
 import { BcError, errors } from './errors.cjs';
 import { fieldsOf, ENTITIES, project } from './entities.cjs';
-import { drawFault } from './faults.cjs';
+import { type Defect, drawDefect, drawFault, type Fault } from './faults.cjs';
+import { startForeignHost } from './foreign.cjs';
 import { ConcurrencyLimiter, RateWindow } from './limits.cjs';
 import { createRng } from './random.cjs';
 import { seedCompanies, seedPayments } from './seed.cjs';
 import { etagFor, Store } from './store.cjs';
-import type { ApiPayment, ApiVersion, Sandbox, SandboxOptions, SandboxStats } from './types.cjs';
+import type {
+	ApiPayment,
+	ApiVersion,
+	CustomerPayment,
+	FaultEvent,
+	Sandbox,
+	SandboxOptions,
+	SandboxStats,
+	WriteRecord,
+} from './types.cjs';
 
 const BODY_LIMIT = 10 * 1024 * 1024;
 const TENANT_ID = 'sandbox-tenant';
@@ -49,7 +61,23 @@ function emptyStats(): SandboxStats {
 		batchRequests: 0,
 		batchOperations: 0,
 		throttled: 0,
-		faults: { 503: 0, 504: 0, drop: 0, applyThenDrop: 0, hang: 0, applyThenHang: 0, slowWrite: 0 },
+		faults: {
+			503: 0,
+			504: 0,
+			drop: 0,
+			applyThenDrop: 0,
+			hang: 0,
+			applyThenHang: 0,
+			slowWrite: 0,
+			applyThen500: 0,
+			applyThenMalformed: 0,
+			applyThenEmpty200: 0,
+			applyThenOtherUser: 0,
+			redirect: 0,
+			trickle: 0,
+			trickleCut: 0,
+			planted: 0,
+		},
 		tokensIssued: 0,
 		maxConcurrentSeen: 0,
 		unauthorized: 0,
@@ -90,6 +118,44 @@ function matchRoot(pathname: string): Root | undefined {
 		environment,
 	};
 }
+
+const safeDecode = (text: string) => {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+};
+
+/** Company and payment ids a request path or $batch operation URL addresses, if it is a customerPayment. */
+function paymentTarget(url: string): { companyId: string; paymentId: string } | undefined {
+	const decoded = safeDecode(url);
+	const company = /companies\(([^)]+)\)/i.exec(decoded);
+	const payment = /customerPayments\(([^)]+)\)/i.exec(decoded);
+	if (!company || !payment) return undefined;
+	const clean = (key: string) => key.replace(/'/g, '').trim().toLowerCase();
+	return { companyId: clean(company[1]), paymentId: clean(payment[1]) };
+}
+
+interface BatchOp {
+	method?: unknown;
+	url?: unknown;
+	headers?: Record<string, unknown>;
+}
+
+/** The customerPayments a request writes (`writes`) or reads: its path, or its $batch's operations. */
+function addressedPaymentIds(isBatch: boolean, method: string, rest: string, body: unknown, writes: boolean): string[] {
+	if (!isBatch) return isWrite(method) === writes ? [paymentTarget(rest)?.paymentId ?? ''].filter(Boolean) : [];
+	const ops = ((body as { requests?: unknown } | null)?.requests ?? []) as BatchOp[];
+	if (!Array.isArray(ops)) return [];
+	return ops
+		.filter((op) => isWrite(String(op?.method ?? '').toUpperCase()) === writes)
+		.map((op) => paymentTarget(String(op?.url ?? ''))?.paymentId ?? '')
+		.filter(Boolean);
+}
+
+const writtenPaymentIds = (isBatch: boolean, method: string, rest: string, body: unknown) =>
+	addressedPaymentIds(isBatch, method, rest, body, true);
 
 function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
 	return new Promise((resolve) => {
@@ -136,6 +202,12 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		clientSecret,
 	);
 	const faultRng = createRng(seed, 'faults');
+	// details of issue 10's faults (status, variant) and planted defects: their own streams, so
+	// they never shift the fault draws of a seeded run
+	const variantRng = createRng(seed, 'fault-variants');
+	const defectRng = createRng(seed, 'defects');
+	const faultLog: FaultEvent[] = [];
+	const foreign = await startForeignHost();
 	const requestIds = createRng(seed, 'request-ids');
 	const rateWindow = new RateWindow();
 	const limiter = new ConcurrencyLimiter((active) => {
@@ -167,6 +239,134 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		res.end(payload);
 	};
 	const sendError = (res: http.ServerResponse, err: BcError) => send(res, fail(ctx, err));
+
+	/** The answer, its body `trickleBytes` at a time every `trickleMs` (fault `trickle`). */
+	const trickle = (res: http.ServerResponse, r: ApiResponse, event?: FaultEvent) => {
+		if (res.destroyed || res.writableEnded) return;
+		const faults = options.faults ?? {};
+		const payload = r.body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(r.body));
+		let every = Math.max(1, faults.trickleMs ?? 50);
+		let bytes = Math.max(1, faults.trickleBytes ?? 1);
+		const total = faults.trickleTotalMs;
+		if (total && payload.length > 0) {
+			// the whole body takes at least `total` ms: bigger chunks for long bodies, a longer
+			// interval for short ones
+			const ticks = Math.max(1, Math.floor(total / every));
+			if (payload.length >= ticks) bytes = Math.max(bytes, Math.floor(payload.length / ticks));
+			else every = Math.ceil(total / payload.length);
+		}
+		res.writeHead(r.status, {
+			...r.headers,
+			'request-id': requestIds.guid(),
+			'content-length': String(payload.length),
+		});
+		res.flushHeaders();
+		let offset = 0;
+		const started = Date.now();
+		res.on('close', () => {
+			const cut = offset < payload.length;
+			if (cut) stats.faults.trickleCut++;
+			if (event) Object.assign(event, { answerMs: Date.now() - started, cut });
+		});
+		const tick = () => {
+			if (closed || res.destroyed) return;
+			const chunk = payload.subarray(offset, offset + bytes);
+			offset += chunk.length;
+			if (offset >= payload.length) {
+				res.end(chunk);
+				return;
+			}
+			res.write(chunk);
+			const t = setTimeout(() => {
+				timers.delete(t);
+				tick();
+			}, every);
+			timers.add(t);
+		};
+		tick();
+	};
+
+	/** The record's current eTag for a customerPayment path, if it exists. */
+	const currentEtag = (url: string): string | undefined => {
+		const target = paymentTarget(url);
+		const company = target && store.company(target.companyId);
+		const row = company && store.payment(company, target.paymentId);
+		return row ? etagFor(row.data.id, row.version) : undefined;
+	};
+
+	/** Planted defect `ignoreIfMatch`: every PATCH's If-Match becomes the record's current eTag. */
+	const ignoreIfMatch = (isBatch: boolean, method: string, rest: string, headers: Record<string, string | undefined>, body: unknown) => {
+		if (!isBatch) {
+			const etag = method === 'PATCH' ? currentEtag(rest) : undefined;
+			return etag ? { ...headers, 'if-match': etag } : headers;
+		}
+		const ops = ((body as { requests?: unknown } | null)?.requests ?? []) as BatchOp[];
+		for (const op of Array.isArray(ops) ? ops : []) {
+			if (String(op?.method ?? '').toUpperCase() !== 'PATCH') continue;
+			const etag = currentEtag(String(op.url ?? ''));
+			if (!etag) continue;
+			const opHeaders = (op.headers ?? {}) as Record<string, unknown>;
+			for (const key of Object.keys(opHeaders)) if (key.toLowerCase() === 'if-match') delete opHeaders[key];
+			op.headers = { ...opHeaders, 'If-Match': etag };
+		}
+		return headers;
+	};
+
+	/** After the handler: planted defects that change what was stored (applyTwice, resetUntouched). */
+	const afterWrite = (defect: Defect, written: WriteRecord[]) => {
+		for (const w of written) {
+			if (w.method !== 'PATCH') continue;
+			const company = store.company(w.companyId);
+			const row = company && store.payment(company, w.id);
+			if (!company || !row) continue;
+			if (defect === 'applyTwice') {
+				// the same change lands a second time: a new version, a second PATCH in the audit log
+				const before: CustomerPayment = { ...row.data };
+				const etagBefore = etagFor(row.data.id, row.version);
+				row.data = { ...row.data, lastModifiedDateTime: new Date().toISOString() };
+				row.version++;
+				store.log(store.entry('PATCH', company, before, row, etagBefore, etagBefore, w.viaBatch));
+			}
+			if (defect === 'resetUntouched') {
+				// PUT semantics: fields the PATCH did not carry are emptied (another user's comment too)
+				row.data = { ...row.data, comment: '', externalDocumentNumber: '' };
+				if (w.after) w.after = { ...w.after, comment: '', externalDocumentNumber: '' };
+			}
+		}
+	};
+
+	/** Fault `applyThenOtherUser`: another user changes every record the request wrote. */
+	const otherUserChanges = (written: WriteRecord[]) => {
+		const sameField = variantRng.next() < 0.5;
+		for (const w of written) {
+			if (w.method !== 'PATCH' && w.method !== 'POST') continue;
+			const patch: Partial<CustomerPayment> = sameField
+				? { description: `Changed by another user after write ${w.seq}`, comment: `other user after write ${w.seq}` }
+				: { comment: `other user after write ${w.seq}` };
+			store.externalChange(w.companyId, w.id, patch);
+		}
+	};
+
+	/** Fault `applyThenMalformed`: an answer the client cannot parse. */
+	const malformed = (req: http.IncomingMessage, res: http.ServerResponse, r: ApiResponse) => {
+		const variant = Math.floor(variantRng.next() * 3);
+		const payload = JSON.stringify(r.body ?? {});
+		const half = payload.slice(0, Math.max(1, Math.floor(payload.length / 2)));
+		if (variant === 0) {
+			// not HTTP at all on the raw socket, then close
+			req.socket.end('\u0000\u0015\u0003 garbage, not HTTP \r\n\r\n{"@odata.etag": W/');
+			return;
+		}
+		if (variant === 1) {
+			// a complete HTTP answer whose JSON is cut in the middle
+			res.writeHead(r.status, { ...r.headers, 'content-type': JSON_CT, 'content-length': String(Buffer.byteLength(half)) });
+			res.end(half);
+			return;
+		}
+		// the announced body is cut by the connection closing
+		res.writeHead(r.status, { ...r.headers, 'content-type': JSON_CT, 'content-length': String(Buffer.byteLength(payload)) });
+		res.write(half, () => req.socket.destroy());
+	};
 
 	async function onTokenRequest(
 		req: http.IncomingMessage,
@@ -321,7 +521,18 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 					isWrite(String(op?.method ?? '').toUpperCase()),
 				)
 			: isWrite(method);
-		const fault = drawFault(faultRng, options.faults, opsWrite);
+		const fault: Fault = drawFault(faultRng, options.faults, opsWrite);
+		const event: FaultEvent | undefined = fault
+			? {
+					fault,
+					method,
+					batch: isBatch,
+					paymentIds: opsWrite ? writtenPaymentIds(isBatch, method, root.rest, body) : [],
+					readPaymentIds: addressedPaymentIds(isBatch, method, root.rest, body, false),
+				}
+			: undefined;
+		// bounded, for long-running sandboxes (`npm run sandbox` with faults)
+		if (event && faultLog.length < 100_000) faultLog.push(event);
 		if (fault === 'drop') {
 			stats.faults.drop++;
 			req.socket.destroy();
@@ -350,6 +561,20 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 			);
 			return;
 		}
+		if (fault === 'redirect') {
+			// to another origin, before doing anything: a client must not follow it
+			stats.faults.redirect++;
+			send(res, {
+				status: variantRng.next() < 0.5 ? 302 : 307,
+				headers: { location: `${foreign.url}${req.url ?? '/'}` },
+			});
+			return;
+		}
+		const defect = opsWrite ? drawDefect(defectRng, options.faults?.defects) : undefined;
+		if (defect) {
+			stats.faults.planted++;
+			faultLog.push({ fault: `defect:${defect}`, method, batch: isBatch, paymentIds: writtenPaymentIds(isBatch, method, root.rest, body) });
+		}
 		if (fault === 'slowWrite') {
 			// handled late: the client may have timed out by then, the write is applied anyway
 			stats.faults.slowWrite++;
@@ -362,10 +587,15 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 			base: `http://${req.headers.host ?? '127.0.0.1'}${root.basePath}`,
 			path: root.rest,
 			query: url.searchParams,
-			headers: req.headers as Record<string, string | undefined>,
+			headers:
+				defect === 'ignoreIfMatch'
+					? ignoreIfMatch(isBatch, method, root.rest, req.headers as Record<string, string | undefined>, body)
+					: (req.headers as Record<string, string | undefined>),
 			body,
 			viaBatch: false,
 		};
+		const writesBefore = store.writes.length;
+		const snapshot = defect === 'dropWrite' ? store.snapshot() : undefined;
 		let response: ApiResponse;
 		if (isBatch) {
 			try {
@@ -375,6 +605,14 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 				response = fail(ctx, err);
 			}
 		} else response = handleApi(ctx, apiReq);
+		const written = store.writes.slice(writesBefore);
+		// planted defects (self-tests only)
+		if (snapshot) store.restore(snapshot);
+		afterWrite(defect, written);
+		if (defect === 'applyThen400') {
+			sendError(res, new BcError(400, 'BadRequest_InvalidOperation', 'The operation could not be completed.'));
+			return;
+		}
 		if (fault === 'applyThenDrop') {
 			stats.faults.applyThenDrop++;
 			req.socket.destroy();
@@ -383,6 +621,38 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		if (fault === 'applyThenHang') {
 			// applied, but the answer never comes: the socket stays open until the client gives up
 			stats.faults.applyThenHang++;
+			return;
+		}
+		if (fault === 'applyThen500') {
+			stats.faults.applyThen500++;
+			sendError(
+				res,
+				new BcError(500, 'Internal_ServerError', 'An unexpected error occurred on the server. Please try again later.'),
+			);
+			return;
+		}
+		if (fault === 'applyThenMalformed') {
+			stats.faults.applyThenMalformed++;
+			malformed(req, res, response);
+			return;
+		}
+		if (fault === 'applyThenEmpty200') {
+			// 200 without the record: an empty body, or `{}`
+			stats.faults.applyThenEmpty200++;
+			const empty = variantRng.next() < 0.5;
+			send(res, { status: 200, headers: { 'content-type': JSON_CT, 'odata-version': '4.0' }, body: empty ? undefined : {} });
+			return;
+		}
+		if (fault === 'applyThenOtherUser') {
+			// applied; another user changes the record(s) before the answer goes out; the answer is lost
+			stats.faults.applyThenOtherUser++;
+			otherUserChanges(store.writes.slice(writesBefore));
+			req.socket.destroy();
+			return;
+		}
+		if (fault === 'trickle') {
+			stats.faults.trickle++;
+			trickle(res, response, event);
 			return;
 		}
 		send(res, response);
@@ -470,7 +740,11 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		stats,
 		resetStats: () => {
 			Object.assign(stats, emptyStats());
+			faultLog.length = 0;
+			foreign.reset();
 		},
+		foreign,
+		faultLog,
 		writes: store.writes,
 		companies: () => store.companies.map((c) => ({ ...c.company.data })),
 		journals: (companyId) => companyOf(companyId).journals.map((j) => ({ ...j.data })),
@@ -502,6 +776,7 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 				for (const socket of sockets) socket.destroy();
 				server.closeAllConnections();
 			});
+			await foreign.close();
 		},
 	};
 	return sandbox;

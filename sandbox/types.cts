@@ -128,6 +128,70 @@ export interface FaultOptions {
 	 */
 	slowWriteRate?: number;
 	slowWriteMs?: number;
+	/**
+	 * For requests that write: apply, then answer 500 `Internal_ServerError` (a $batch: the whole
+	 * batch answer). Business Central's service tier answers 500 when an AL error or a database
+	 * deadlock/timeout surfaces after the transaction committed, and Azure front ends answer 500
+	 * for failures between the service tier and the client; the write may well be stored.
+	 */
+	applyThen500Rate?: number;
+	/**
+	 * For requests that write: apply, then an answer that cannot be parsed: bytes that are not
+	 * HTTP on the raw socket then close, a complete HTTP answer whose JSON is cut in the middle,
+	 * or a JSON body cut by the connection closing mid-body (what load balancers and proxies
+	 * produce when they are recycled mid-answer).
+	 */
+	applyThenMalformedRate?: number;
+	/**
+	 * For requests that write: apply, then 200 with an empty body or a body that is not the record
+	 * (`{}`): gateways and proxies that strip or replace bodies, and `Prefer: return=minimal`-like
+	 * behaviour, leave the client with a success status but no record.
+	 */
+	applyThenEmpty200Rate?: number;
+	/**
+	 * For requests that write: apply, then "another user" changes the same record(s) (the same
+	 * field as ours, `description`, plus `comment`, or only a field we do not write, `comment`),
+	 * then the answer is dropped. The re-read sees a changed eTag: when the values differ the
+	 * outcome of our write cannot be known (it landed and was overwritten, or never landed).
+	 */
+	applyThenOtherUserRate?: number;
+	/**
+	 * Answer 302 or 307 with `Location` on another origin (the sandbox's foreign host, another
+	 * port) without doing anything: misconfigured reverse proxies, captive portals and
+	 * compromised DNS/CDN answers do this; a client must not follow it (with the token).
+	 */
+	redirectRate?: number;
+	/**
+	 * Send the (real, applied) answer slowly: headers at once, then the body `trickleBytes`
+	 * (default 1) at a time every `trickleMs` (default 50) ms; with `trickleTotalMs` the chunk
+	 * grows (long bodies) or the interval does (short ones) so the whole body takes at least
+	 * that long (at most about twice). Slowloris-like networks and overloaded
+	 * proxies do this; only a timeout on the whole answer (not an idle-socket timeout) cuts it.
+	 */
+	trickleRate?: number;
+	trickleMs?: number;
+	trickleBytes?: number;
+	trickleTotalMs?: number;
+	/** Planted server defects, for the soak's self-tests only (scripts/soakLib.cts). */
+	defects?: DefectOptions;
+}
+
+/**
+ * Deliberate defects of the sandbox, so the soak's self-tests can show that each must-be-0 row
+ * counts the defect it is about. Rates are per request that writes, drawn from their own
+ * seeded stream (they never shift the fault draws).
+ */
+export interface DefectOptions {
+	/** Every PATCH applied is applied a second time (a new version, logged as a second PATCH). */
+	applyTwiceRate?: number;
+	/** The writes are answered as usual (200 with the updated record) but silently not stored. */
+	dropWriteRate?: number;
+	/** The If-Match of every PATCH is replaced by the record's current eTag (concurrency ignored). */
+	ignoreIfMatchRate?: number;
+	/** The write is applied, then answered 400 as if it had been refused. */
+	applyThen400Rate?: number;
+	/** A PATCH replaces the record: `comment` and `externalDocumentNumber`, not sent, are emptied. */
+	resetUntouchedRate?: number;
 }
 
 export interface SandboxOptions {
@@ -163,6 +227,47 @@ export interface FaultStats {
 	hang: number;
 	applyThenHang: number;
 	slowWrite: number;
+	applyThen500: number;
+	applyThenMalformed: number;
+	applyThenEmpty200: number;
+	applyThenOtherUser: number;
+	redirect: number;
+	trickle: number;
+	/** Trickled answers the client closed before the last byte (a whole-answer timeout cut them). */
+	trickleCut: number;
+	/** Planted defects that fired (self-tests only). */
+	planted: number;
+}
+
+/** One fault that hit a request, with the customer payments the request wrote (for the soak). */
+export interface FaultEvent {
+	fault: string;
+	method: string;
+	batch: boolean;
+	/** Lower-case ids of the customerPayments the request (or its $batch operations) addressed with a write. */
+	paymentIds: string[];
+	/** Lower-case ids of the customerPayments it (or its $batch operations) read. */
+	readPaymentIds?: string[];
+	/** Trickled answers, once over: how long from the first byte to the end or the client closing … */
+	answerMs?: number;
+	/** … and whether the client closed before the last byte. */
+	cut?: boolean;
+}
+
+/**
+ * A second loopback server on another port (another origin): where redirect faults point.
+ * It answers 404 to everything and counts what reaches it.
+ */
+export interface ForeignHost {
+	url: string;
+	/** Requests received since start or the last `reset()`. */
+	requests: number;
+	/** `METHOD path` of each request received. */
+	received: string[];
+	/** Every `Authorization` header it received (a token sent off the configured host). */
+	authorizations: string[];
+	reset(): void;
+	close(): Promise<void>;
 }
 
 export interface SandboxStats {
@@ -217,6 +322,10 @@ export interface Sandbox {
 	options: SandboxOptions;
 	stats: SandboxStats;
 	resetStats(): void;
+	/** The server on another origin that redirect faults point at. */
+	foreign: ForeignHost;
+	/** Every fault that hit a request (with the payments it wrote, if any), in order (cleared by `resetStats`). */
+	faultLog: FaultEvent[];
 	writes: WriteRecord[];
 	companies(): Company[];
 	journals(companyId: string): Journal[];

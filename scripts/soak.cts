@@ -6,9 +6,16 @@
  * per item, and batched with OAuth2 tokens that expire every few seconds.
  *
  * Exits 1 when an update was lost, applied twice, written over another user's
- * change, a secret appeared in the output/errors/logs, or output pairing broke;
+ * change, reported failed or not applied although it was applied, a request
+ * reached another host (a redirect followed), a secret appeared in the
+ * output/errors/logs or was sent off host, or output pairing broke;
  * 2 when it ran out of time. Bounded: every run ends by itself (timeouts and
  * retries are bounded) and a watchdog stops the script after --max-seconds.
+ *
+ * Every run includes issue 10's faults: a write applied and then answered 500,
+ * garbage / a cut JSON body, an empty 200 or `{}`, or lost after another user
+ * changed the record; redirects to another origin; trickled answers. Items the
+ * node reports "outcome unknown" (UpdateOutcomeUnknown) are counted and allowed.
  *
  * Options, as flags or environment variables (flags win):
  *   --items N          SOAK_ITEMS           batched run (default 10000)
@@ -85,11 +92,15 @@ const RATE_SCALE = boundedNumber('rate-scale', 'SOAK_RATE_SCALE', 1, 4);
 const CONFLICT_SHARE = boundedNumber('conflict-share', 'SOAK_CONFLICT_SHARE', 0.05, 0.3);
 const RUNS = (option('runs', 'SOAK_RUNS') ?? 'batched,per-item,oauth2').split(',').map((run) => run.trim());
 
-/** Fault rates times --rate-scale (durations unchanged). */
+/** Fault rates times --rate-scale (durations and sizes unchanged). */
 function scaled<T extends object>(faults: T): T {
 	return Object.fromEntries(
-		Object.entries(faults).map(([name, value]) => [name, name.endsWith('Ms') ? value : Number(value) * RATE_SCALE]),
+		Object.entries(faults).map(([name, value]) => [name, isRate(name) ? Number(value) * RATE_SCALE : value]),
 	) as T;
+}
+
+function isRate(name: string): boolean {
+	return name.endsWith('Rate') || name.startsWith('rate');
 }
 
 /** Shares of items with conflicts and policies (the same for every run). */
@@ -112,6 +123,16 @@ const BATCHED_FAULTS = scaled({
 	// applied 2.5 s late, after the node's 2 s Timeout gave up on it
 	slowWriteRate: 0.03,
 	slowWriteMs: 2500,
+	// issue 10: applied then 500 / garbage or cut JSON / empty 200 or `{}` / another user's change
+	// and no answer; 302/307 to another origin; answers trickled over 4 s (past the 2 s Timeout)
+	applyThen500Rate: 0.02,
+	applyThenMalformedRate: 0.02,
+	applyThenEmpty200Rate: 0.02,
+	applyThenOtherUserRate: 0.02,
+	redirectRate: 0.01,
+	trickleRate: 0.02,
+	trickleMs: 20,
+	trickleTotalMs: 4000,
 });
 
 const PER_ITEM_FAULTS = scaled({
@@ -124,6 +145,15 @@ const PER_ITEM_FAULTS = scaled({
 	// applied 0.8 s late, after the node's 0.5 s Timeout gave up on it
 	slowWriteRate: 0.005,
 	slowWriteMs: 800,
+	applyThen500Rate: 0.005,
+	applyThenMalformedRate: 0.005,
+	applyThenEmpty200Rate: 0.005,
+	applyThenOtherUserRate: 0.005,
+	redirectRate: 0.003,
+	// one byte every 20 ms, the whole answer over 1.5 s (past the 0.5 s Timeout)
+	trickleRate: 0.005,
+	trickleMs: 20,
+	trickleTotalMs: 1500,
 });
 
 const CONFIGS: Record<string, SoakConfig> = {
@@ -179,7 +209,7 @@ function print(line = ''): void {
 
 function describeConfig(config: SoakConfig): string {
 	const faults = Object.entries(config.faults)
-		.map(([name, value]) => (name.endsWith('Ms') ? `${name} ${value}` : `${name} ${(Number(value) * 100).toFixed(1)}%`))
+		.map(([name, value]) => (isRate(name) ? `${name} ${(Number(value) * 100).toFixed(1)}%` : `${name} ${value}`))
 		.join(', ');
 	const throttle = config.throttle
 		? `429 past ${config.throttle.maxRequests} ops/${config.throttle.windowMs} ms${config.throttle.retryAfterSeconds === undefined ? ' (no Retry-After)' : ` (Retry-After: ${config.throttle.retryAfterSeconds})`}`
@@ -225,7 +255,7 @@ async function main(): Promise<number> {
 		print(`\nFAILED: ${failures.join('; ')}`);
 		return 1;
 	}
-	print('\nNo update lost, none applied twice, none written over another user\'s change, no secret in the output, errors or logs.');
+	print('\nNo update lost, none applied twice, none written over another user\'s change, no wrong failure report, no request off the configured host, no secret in the output, errors or logs.');
 	return 0;
 }
 

@@ -4,27 +4,50 @@
  * through n8n's engine (dev/engine.cts, package from dist/) against a sandbox
  * that throttles (429), fails (503, 504), drops connections before or after
  * applying a write, hangs before or after applying one (the node's Timeout cuts
- * it), and answers 409 for records "another user" changed — with Continue On Fail.
+ * it), applies a write and then answers 500, garbage, a cut JSON body or an empty
+ * 200, applies one and lets another user change the record before the answer is
+ * lost, redirects to another origin (a foreign host that counts what reaches
+ * it), trickles answers a byte at a time, and answers 409 for records "another
+ * user" changed — with Continue On Fail.
  *
  * Afterwards the sandbox's records and its audit log (`writes`) are compared
  * with what each item asked for:
  * - applied: the record carries the item's values (exactly one PATCH of ours);
  * - failed with a reported error: an error item, by Business Central code;
+ * - outcome unknown: an error item with code `UpdateOutcomeUnknown` — allowed, not a
+ *   not-applied claim; counted, with how many of them followed no unclear answer to a
+ *   write of theirs (the sandbox's fault log), which should be none;
  * - lost: neither applied nor reported as failed (or reported as updated but not
  *   applied) — must be 0;
- * - applied twice: more than one PATCH of ours applied for the item — must be 0;
+ * - applied twice: more than one PATCH of ours applied for the item — must be 0
+ *   (under Overwrite Regardless a second PATCH written on top of another user's
+ *   change that came after the first is the policy, not a double apply);
+ * - reported not applied although applied: an error item other than outcome unknown
+ *   (a claim that nothing was written) while the audit log holds a PATCH of ours for
+ *   the record, even if another user changed it afterwards — must be 0;
+ * - requests off the configured host: requests the foreign host (where redirects
+ *   point) received — must be 0;
+ * - answers read past the Timeout: trickled answers the node read to the last byte
+ *   although that took well over its Timeout (the Timeout must bound the whole
+ *   answer, not only the socket's idle time) — must be 0;
  * - overwritten: applied over another user's change without "Overwrite
  *   Regardless" — a PATCH with If-Match `*`, or (policy Fail) one not based on the
  *   eTag the item started from — must be 0;
  * - reported failed although applied: the output says failed, the record says
  *   otherwise (a wrong report, not a data problem) — expected 0;
  * - secrets: the bearer token / OAuth2 access tokens / client secret anywhere in
- *   the run data, the output or n8n's log — must be 0.
+ *   the run data, the output or n8n's log, or in an Authorization header the
+ *   foreign host received — must be 0.
+ *
+ * Every must-be-0 row has a self-test (test/soakSelfTest.sandbox.test.cts) that
+ * plants its defect (`SoakConfig.faults.defects`, a wrapped node) and shows the row
+ * turn non-zero through this very code.
  */
 import type { IDataObject, INodeExecutionData, Logger } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 
 import { runWorkflow } from '../dev/engine.cjs';
+import { type Fault, UNCLEAR_FAULTS } from '../sandbox/faults.cjs';
 import {
 	createRng,
 	sandboxBearerCredentials,
@@ -71,6 +94,9 @@ export interface SoakConfig {
 	latencyMs?: number;
 }
 
+/** The error code the node gives an item whose write may or may not have been applied. */
+export const OUTCOME_UNKNOWN = 'UpdateOutcomeUnknown';
+
 interface SoakItem extends IDataObject {
 	index: number;
 	paymentId: string;
@@ -102,10 +128,28 @@ export interface SoakReport {
 	/** Items expected to end in a conflict (stale or forced 409, policy Fail) that did. */
 	expectedConflicts: number;
 	expectedConflictsReported: number;
+	/** … that ended "outcome unknown" instead (the answer that would have said 409 was lost). */
+	expectedConflictsUnknown: number;
+	/** … that ended otherwise after a request of theirs was redirected (never reached the server). */
+	expectedConflictsRedirected: number;
 	lost: number;
 	appliedTwice: number;
 	overwritten: number;
 	reportedFailedButApplied: number;
+	/** Reported failed with a not-applied claim (not outcome unknown) while a PATCH of ours landed. */
+	reportedNotAppliedButApplied: number;
+	/** Items reported `UpdateOutcomeUnknown` (allowed). */
+	outcomeUnknown: number;
+	/** … of which the record carries the item's values (the write landed). */
+	outcomeUnknownApplied: number;
+	/** … of which no write of the item met an unclear answer (should be 0: nothing was ambiguous). */
+	outcomeUnknownUnprompted: number;
+	/** Requests the foreign host (another origin, where redirects point) received. */
+	requestsOffHost: number;
+	/** Authorization headers among them. */
+	tokensOffHost: number;
+	/** Trickled answers read to the last byte although that took well over the node's Timeout. */
+	answersPastTimeout: number;
 	/** Other user's change gone from a record (the node must only send the fields it changes). */
 	otherChangeLost: number;
 	/** Output items not paired to their input in order, or missing. */
@@ -301,9 +345,15 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 		sandbox.options.maxConcurrent = undefined;
 		const stats = structuredClone(sandbox.stats);
 
+		// examples of problems: at most 4 of each kind (the text up to its first '(' or digit
+		// run after "item N: "), 30 in all, so one frequent kind does not hide the others
 		const problems: string[] = [];
+		const perKind = new Map<string, number>();
 		const note = (text: string) => {
-			if (problems.length < 20) problems.push(text);
+			const kind = text.replace(/^item \d+: /, '').replace(/[\d(].*$/s, '');
+			const seen = perKind.get(kind) ?? 0;
+			perKind.set(kind, seen + 1);
+			if (seen < 4 && problems.length < 30) problems.push(text);
 		};
 		const runError = result.error('Business Central') ?? result.error();
 		if (runError) note(`the node stopped: ${runError.message}`);
@@ -314,15 +364,34 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			output.filter((entry, index) => (entry.pairedItem as { item?: number } | undefined)?.item === index).length +
 			Math.max(0, output.length - plans.length);
 
+		// the audit log of the run, per record: our PATCHes and other users' changes, in order
+		const runWrites = sandbox.writes.slice(writesBefore);
 		const ourPatches = new Map<string, typeof sandbox.writes>();
-		// records another user changed during the run (forced conflicts that fired)
-		const changedByOthers = new Set<string>();
-		for (const write of sandbox.writes.slice(writesBefore)) {
-			if (write.method === 'EXTERNAL') changedByOthers.add(write.id);
-			if (write.method !== 'PATCH') continue;
-			const list = ourPatches.get(write.id) ?? [];
-			list.push(write);
-			ourPatches.set(write.id, list);
+		const historyOf = new Map<string, typeof sandbox.writes>();
+		for (const write of runWrites) {
+			if (write.method !== 'PATCH' && write.method !== 'EXTERNAL') continue;
+			historyOf.set(write.id, [...(historyOf.get(write.id) ?? []), write]);
+			if (write.method === 'PATCH') ourPatches.set(write.id, [...(ourPatches.get(write.id) ?? []), write]);
+		}
+		// records whose writes met an answer that hid the outcome (the sandbox's fault log)
+		const unclearFor = new Set<string>();
+		const redirectedFor = new Set<string>();
+		for (const event of sandbox.faultLog) {
+			if (UNCLEAR_FAULTS.has(event.fault as Fault)) for (const id of event.paymentIds) unclearFor.add(id);
+			if (event.fault === 'redirect') for (const id of [...event.paymentIds, ...(event.readPaymentIds ?? [])]) redirectedFor.add(id);
+		}
+		// trickled answers the client read to the end, long after its Timeout should have cut them
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		const pastTimeout = sandbox.faultLog.filter(
+			(event) => event.fault === 'trickle' && event.cut === false && (event.answerMs ?? 0) > config.timeoutMs * 1.5 + 250,
+		);
+		if (pastTimeout.length > 0) {
+			note(`${pastTimeout.length} trickled answer(s) read to the end past the ${config.timeoutMs} ms Timeout (longest ${Math.max(...pastTimeout.map((e) => e.answerMs ?? 0))} ms)`);
+		}
+		const requestsOffHost = sandbox.foreign.requests;
+		const foreignAuthorizations = [...sandbox.foreign.authorizations];
+		if (requestsOffHost > 0) {
+			note(`${requestsOffHost} request(s) reached the foreign host, ${foreignAuthorizations.length} with an Authorization header: ${sandbox.foreign.received.slice(0, 3).join('; ')}`);
 		}
 
 		const report: SoakReport = {
@@ -336,10 +405,19 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			failedByCode: {},
 			expectedConflicts: 0,
 			expectedConflictsReported: 0,
+			expectedConflictsUnknown: 0,
+			expectedConflictsRedirected: 0,
 			lost: 0,
 			appliedTwice: 0,
 			overwritten: 0,
 			reportedFailedButApplied: 0,
+			reportedNotAppliedButApplied: 0,
+			outcomeUnknown: 0,
+			outcomeUnknownApplied: 0,
+			outcomeUnknownUnprompted: 0,
+			requestsOffHost,
+			tokensOffHost: foreignAuthorizations.length,
+			answersPastTimeout: pastTimeout.length,
 			otherChangeLost: 0,
 			badOutput,
 			secretsFound: 0,
@@ -351,13 +429,19 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			const { item } = plan;
 			const record = sandbox.getPayment(company, item.paymentId)!;
 			const json = byItem.get(item.index)?.json;
-			const patches = ourPatches.get(item.paymentId) ?? [];
-			const otherChange =
-				plan.stale || changedByOthers.has(item.paymentId) ? plan.otherChange : undefined;
+			const key = item.paymentId.toLowerCase();
+			const patches = ourPatches.get(key) ?? [];
+			const history = historyOf.get(key) ?? [];
+			const kind = plan.stale ? 'stale' : plan.forced ? 'forced' : item.eTag ? 'given eTag' : 'read';
 			const carries = record.amount === item.amount && record.description === item.description;
 			const applied = carries && patches.length >= 1;
+			const landed = patches.length >= 1;
 			const reportedFailed = json !== undefined && typeof json.error === 'string';
 			const reportedUpdated = json !== undefined && !reportedFailed;
+			const code = reportedFailed ? String(json.code ?? (json.field ? 'InvalidInput' : 'NoCode')) : undefined;
+			const outcomeUnknown = code === OUTCOME_UNKNOWN;
+			// an error item that is not "outcome unknown" says the update was not applied
+			const claimsNotApplied = reportedFailed && !outcomeUnknown;
 
 			if (applied) {
 				report.applied++;
@@ -366,12 +450,25 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			}
 			if (reportedFailed) {
 				report.failed++;
-				const code = String(json.code ?? (json.field ? 'InvalidInput' : 'NoCode'));
-				report.failedByCode[code] = (report.failedByCode[code] ?? 0) + 1;
-				if (applied) {
+				report.failedByCode[code!] = (report.failedByCode[code!] ?? 0) + 1;
+				if (applied && claimsNotApplied) {
 					report.reportedFailedButApplied++;
-					note(`item ${item.index}: reported failed (${String(json.error)}) but applied`);
+					note(`item ${item.index}: reported failed (${code}: ${String(json.error).slice(0, 160)}) but applied`);
 				}
+			}
+			if (outcomeUnknown) {
+				report.outcomeUnknown++;
+				if (applied) report.outcomeUnknownApplied++;
+				if (!unclearFor.has(key)) {
+					report.outcomeUnknownUnprompted++;
+					note(`item ${item.index}: outcome unknown although no write of it met an unclear answer`);
+				}
+			}
+			if (claimsNotApplied && landed) {
+				report.reportedNotAppliedButApplied++;
+				note(
+					`item ${item.index}: reported not applied (${code}) but ${patches.length} PATCH(es) of ours landed (policy ${item.onConflict}, ${kind}${carries ? '' : ', since changed by another user'})`,
+				);
 			}
 			if (!applied && !reportedFailed) {
 				report.lost++;
@@ -380,16 +477,35 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 				report.lost++;
 				note(`item ${item.index}: the output is not the stored record`);
 			}
-			if (patches.length > 1) {
+			// a second PATCH of ours counts as a double apply unless, under Overwrite Regardless,
+			// another user changed the record between it and the previous one
+			const doubled = patches.slice(1).filter((patch, index) => {
+				const previous = patches[index];
+				const otherBetween = history.some((w) => w.method === 'EXTERNAL' && w.seq > previous.seq && w.seq < patch.seq);
+				return !(item.onConflict === 'overwrite' && otherBetween);
+			});
+			if (doubled.length > 0) {
 				report.appliedTwice++;
 				note(
-					`item ${item.index}: ${patches.length} PATCHes applied (policy ${item.onConflict}, ${plan.stale ? 'stale' : plan.forced ? 'forced' : item.eTag ? 'given eTag' : 'read'}): ` +
+					`item ${item.index}: ${patches.length} PATCHes applied (policy ${item.onConflict}, ${kind}): ` +
 						patches.map((patch) => `${patch.at} If-Match ${patch.ifMatch} on ${patch.etagBefore}`).join('; '),
 				);
 			}
+			// Another user's change during the run (a forced conflict, or one after our write landed).
+			const externals = history.filter((w) => w.method === 'EXTERNAL');
 			// Overwritten: a PATCH of ours that landed on a version it had not read (If-Match `*`
 			// without the policy allowing it, or, for Fail, any version but the one the item started
-			// from), or — for Fail — the other user's value of a field we write is gone.
+			// from); a PATCH of ours after another user's change that came after one of ours landed
+			// (a re-send over their change, policy Fail or Retry Once); or — for Fail — the other
+			// user's value of a field we write is gone.
+			const lastDescription = [...externals].reverse().find((ext) => ext.after?.description !== ext.before?.description);
+			// the description another user gave the record last (during the run, else before it: stale)
+			const othersDescription = lastDescription?.after?.description ?? (plan.stale ? plan.otherChange?.description : undefined);
+			const resentOverOther =
+				item.onConflict !== 'overwrite' &&
+				patches.some((late) =>
+					externals.some((ext) => ext.seq < late.seq && patches.some((early) => early.seq < ext.seq)),
+				);
 			const overwrote =
 				patches.some(
 					(patch) =>
@@ -397,35 +513,39 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 						(patch.ifMatch !== '*' && patch.ifMatch !== patch.etagBefore) ||
 						(item.onConflict === 'fail' && patch.ifMatch !== plan.baseEtag),
 				) ||
-				(otherChange !== undefined &&
-					item.onConflict === 'fail' &&
-					record.description !== otherChange.description);
+				resentOverOther ||
+				(othersDescription !== undefined && item.onConflict === 'fail' && record.description !== othersDescription);
 			if (overwrote) {
 				report.overwritten++;
-				note(`item ${item.index}: applied over another user's change (policy ${item.onConflict})`);
+				note(`item ${item.index}: applied over another user's change (policy ${item.onConflict}, ${kind})`);
 			}
-			if (otherChange && record.comment !== otherChange.comment) {
+			// A field we never write (comment) must keep the last value another user gave it.
+			const lastComment = [...externals].reverse().find((ext) => ext.after?.comment !== ext.before?.comment);
+			const expectedComment = lastComment?.after?.comment ?? (plan.stale ? plan.otherChange?.comment : undefined);
+			if (expectedComment !== undefined && record.comment !== expectedComment) {
 				report.otherChangeLost++;
-				note(`item ${item.index}: the other user's change is gone (policy ${item.onConflict}, ${plan.stale ? 'stale' : 'forced'}, comment now ${JSON.stringify(record.comment)}, our PATCHes ${patches.length})`);
+				note(`item ${item.index}: the other user's change is gone (policy ${item.onConflict}, ${kind}, comment now ${JSON.stringify(record.comment)}, our PATCHes ${patches.length})`);
 			}
 			if ((plan.stale || plan.forced) && item.onConflict === 'fail') {
 				report.expectedConflicts++;
 				if (reportedFailed && json.code === 'Request_EntityChanged') report.expectedConflictsReported++;
+				else if (outcomeUnknown) report.expectedConflictsUnknown++;
+				else if (redirectedFor.has(key)) report.expectedConflictsRedirected++;
 			}
 		}
 
 		const secrets = [sandbox.token, sandbox.clientSecret];
 		for (const update of result.credentials.tokenUpdates) secrets.push(String(update.access_token));
-		const leaks = findSecrets([result.run, output, ...logLines], secrets);
+		const leaks = findSecrets([result.run, output, ...logLines, ...foreignAuthorizations], secrets);
 		report.secretsFound = leaks.length;
-		if (leaks.length > 0) note(`${leaks.length} secret(s) found in the run data, output or log`);
+		if (leaks.length > 0) note(`${leaks.length} secret(s) found in the run data, output, log or sent to the foreign host`);
 		return report;
 	} finally {
 		await sandbox.close();
 	}
 }
 
-/** The three counts that must be 0, plus secrets, broken output pairing, lost foreign changes and wrong failure reports. */
+/** The counts that must be 0: lost, doubled, overwritten, secrets, broken output pairing, lost foreign changes, wrong failure reports, requests off the configured host. */
 export function mustBeZero(report: SoakReport): Record<string, number> {
 	return {
 		lost: report.lost,
@@ -435,6 +555,9 @@ export function mustBeZero(report: SoakReport): Record<string, number> {
 		'output not paired': report.badOutput,
 		"other user's change lost": report.otherChangeLost,
 		'reported failed although applied': report.reportedFailedButApplied,
+		'reported not applied although applied': report.reportedNotAppliedButApplied,
+		'requests off the configured host': report.requestsOffHost,
+		'answers read past the Timeout': report.answersPastTimeout,
 	};
 }
 
@@ -448,26 +571,48 @@ export function formatTable(reports: SoakReport[]): string {
 		['  with Overwrite Regardless', (r) => String(r.appliedWithOverwrite)],
 		['failed with a reported error', (r) => String(r.failed)],
 		...codes.map((code): [string, (report: SoakReport) => string] => [`  ${code}`, (r) => String(r.failedByCode[code] ?? 0)]),
-		['  expected conflicts (stale/forced, Fail) reported as 409', (r) => `${r.expectedConflictsReported}/${r.expectedConflicts}`],
+		[
+			'  expected conflicts (Fail) reported as 409',
+			(r) =>
+				`${r.expectedConflictsReported}/${r.expectedConflicts}` +
+				(r.expectedConflictsUnknown ? ` (+${r.expectedConflictsUnknown} unknown)` : '') +
+				(r.expectedConflictsRedirected ? ` (+${r.expectedConflictsRedirected} redirected)` : ''),
+		],
+		['outcome unknown (reported; allowed when truly ambiguous)', (r) => String(r.outcomeUnknown)],
+		['  of which the write had landed', (r) => String(r.outcomeUnknownApplied)],
+		['  of which no write met an unclear answer (should be 0)', (r) => String(r.outcomeUnknownUnprompted)],
 		['lost (must be 0)', (r) => String(r.lost)],
 		['applied twice (must be 0)', (r) => String(r.appliedTwice)],
 		["overwritten over another user's change (must be 0)", (r) => String(r.overwritten)],
 		['reported failed although applied (must be 0)', (r) => String(r.reportedFailedButApplied)],
+		['reported not applied although applied (must be 0)', (r) => String(r.reportedNotAppliedButApplied)],
+		['requests off the configured host (must be 0)', (r) => String(r.requestsOffHost)],
+		['  of which carried an Authorization header', (r) => String(r.tokensOffHost)],
+		['trickled answers read to the end past the Timeout (must be 0)', (r) => String(r.answersPastTimeout)],
 		["other user's untouched field lost (must be 0)", (r) => String(r.otherChangeLost)],
-		['secrets in output, errors, logs (must be 0)', (r) => String(r.secretsFound)],
+		['secrets in output, errors, logs, off host (must be 0)', (r) => String(r.secretsFound)],
 		['requests (HTTP)', (r) => String(r.stats.requests)],
 		['  429 throttled', (r) => String(r.stats.throttled)],
 		['  503 / 504', (r) => `${r.stats.faults[503]} / ${r.stats.faults[504]}`],
 		['  dropped / applied then dropped', (r) => `${r.stats.faults.drop} / ${r.stats.faults.applyThenDrop}`],
 		['  hung / applied then hung (timeout)', (r) => `${r.stats.faults.hang} / ${r.stats.faults.applyThenHang}`],
 		['  applied late, after the timeout', (r) => String(r.stats.faults.slowWrite)],
+		['  applied then 500 / malformed / empty 200', (r) => `${r.stats.faults.applyThen500} / ${r.stats.faults.applyThenMalformed} / ${r.stats.faults.applyThenEmpty200}`],
+		["  applied, another user's change, answer lost", (r) => String(r.stats.faults.applyThenOtherUser)],
+		['  redirected to another origin', (r) => String(r.stats.faults.redirect)],
+		['  trickled / cut before the last byte', (r) => `${r.stats.faults.trickle} / ${r.stats.faults.trickleCut}`],
+		['  planted defects (self-tests only)', (r) => String(r.stats.faults.planted)],
 		['  409 answers', (r) => String(r.stats.conflicts)],
 		['  401 (token expired) / tokens issued', (r) => `${r.stats.unauthorized} / ${r.stats.tokensIssued}`],
 		['wall time (s)', (r) => r.seconds.toFixed(1)],
 		['ms per item', (r) => ((r.seconds * 1000) / r.items).toFixed(2)],
 	];
 	const width = Math.max(...rows.map(([label]) => label.length)) + 2;
-	const columnWidth = Math.max(14, ...reports.map((r) => r.config.name.length + 2));
+	const columnWidth = Math.max(
+		14,
+		...reports.map((r) => r.config.name.length + 2),
+		...rows.flatMap(([, cell]) => reports.map((r) => cell(r).length + 2)),
+	);
 	const lines = [
 		`${''.padEnd(width)}${reports.map((r) => r.config.name.padStart(columnWidth)).join('')}`,
 		...rows.map(([label, cell]) => `${label.padEnd(width)}${reports.map((r) => cell(r).padStart(columnWidth)).join('')}`),
