@@ -132,6 +132,8 @@ export interface SoakReport {
 	expectedConflictsUnknown: number;
 	/** … that ended otherwise after a request of theirs was redirected (never reached the server). */
 	expectedConflictsRedirected: number;
+	/** Expected conflicts whose request was throttled (429/503) past Max Retries, reported so. */
+	expectedConflictsThrottled: number;
 	lost: number;
 	appliedTwice: number;
 	overwritten: number;
@@ -407,6 +409,7 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 			expectedConflictsReported: 0,
 			expectedConflictsUnknown: 0,
 			expectedConflictsRedirected: 0,
+			expectedConflictsThrottled: 0,
 			lost: 0,
 			appliedTwice: 0,
 			overwritten: 0,
@@ -531,6 +534,9 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 				if (reportedFailed && json.code === 'Request_EntityChanged') report.expectedConflictsReported++;
 				else if (outcomeUnknown) report.expectedConflictsUnknown++;
 				else if (redirectedFor.has(key)) report.expectedConflictsRedirected++;
+				// throttled past Max Retries: Business Central did not process it, and the item says so
+				else if (reportedFailed && (json.httpStatus === 429 || json.httpStatus === 503)) report.expectedConflictsThrottled++;
+				else note(`item ${item.index}: an expected conflict ended otherwise (${String(json.code ?? 'no code')}: ${String(json.error ?? 'applied')})`);
 			}
 		}
 
@@ -576,7 +582,8 @@ export function formatTable(reports: SoakReport[]): string {
 			(r) =>
 				`${r.expectedConflictsReported}/${r.expectedConflicts}` +
 				(r.expectedConflictsUnknown ? ` (+${r.expectedConflictsUnknown} unknown)` : '') +
-				(r.expectedConflictsRedirected ? ` (+${r.expectedConflictsRedirected} redirected)` : ''),
+				(r.expectedConflictsRedirected ? ` (+${r.expectedConflictsRedirected} redirected)` : '') +
+				(r.expectedConflictsThrottled ? ` (+${r.expectedConflictsThrottled} throttled)` : ''),
 		],
 		['outcome unknown (reported; allowed when truly ambiguous)', (r) => String(r.outcomeUnknown)],
 		['  of which the write had landed', (r) => String(r.outcomeUnknownApplied)],
