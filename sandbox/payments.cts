@@ -134,7 +134,10 @@ interface Lookups {
 }
 
 function lookups(company: CompanyData): Lookups {
-	const posted = company.invoices.map((i) => i.data).filter((i) => i.status !== 'Draft');
+	// "In Review" is an unposted (draft) invoice awaiting approval, like Draft
+	const posted = company.invoices
+		.map((i) => i.data)
+		.filter((i) => i.status !== 'Draft' && i.status !== 'In Review');
 	return {
 		customerById: (id) => company.customers.find((c) => c.data.id === id)?.data,
 		customerByNumber: (no) => company.customers.find((c) => c.data.number === no)?.data,

@@ -138,7 +138,6 @@ function checkBalance(lines: CustomerPayment[], balancingAccount: string): void 
 
 interface PlannedLine {
 	line: CustomerPayment;
-	row: Versioned<CustomerPayment>;
 	invoice?: Versioned<SalesInvoice>;
 	applied: number;
 }
@@ -170,6 +169,8 @@ export function postJournal(
 		postable.map((r) => r.data),
 		batch.data.balancingAccountNumber,
 	);
+	// only empty lines: nothing is posted, no G/L register, so UpdateAndDeleteLines does not run
+	if (postable.length === 0) return ok(204, undefined);
 
 	// ---- plan the postings in posting order (Posting Date, Document No., line), applying as we go
 	const order = [...postable].sort(
@@ -198,7 +199,7 @@ export function postJournal(
 			applied = Math.min(-line.amount, left);
 			remaining.set(invoice.data.id, roundAmount(left - applied));
 		}
-		plan.push({ line, row: r, invoice, applied });
+		plan.push({ line, invoice, applied });
 	}
 
 	// ---- commit
@@ -213,7 +214,7 @@ export function postJournal(
 	const changedCustomers = new Set<Versioned<Customer>>();
 	const changedInvoices = new Set<Versioned<SalesInvoice>>();
 	const paidInvoices = new Set<Versioned<SalesInvoice>>();
-	for (const { line, row, invoice, applied } of plan) {
+	for (const { line, invoice, applied } of plan) {
 		const customer = company.customers.find((c) => c.data.number === line.customerNumber);
 		if (invoice && applied > 0) {
 			const left = roundAmount(invoice.data.remainingAmount - applied);
@@ -252,7 +253,6 @@ export function postJournal(
 		};
 		company.ledger.push(entry);
 		entries.push({ ...entry });
-		void row;
 	}
 	for (const invoice of changedInvoices) if (touchAll || paidInvoices.has(invoice)) touch(invoice);
 	if (touchAll) for (const customer of changedCustomers) touch(customer);
