@@ -115,6 +115,12 @@ describe('journals', () => {
 		expect((await call(`${company}/journals(${EMPTY_GUID.replace(/0$/, '1')})`)).status).toBe(404);
 		// writes to journals are not modelled; GET on the action is not allowed
 		expect((await call(`${company}/journals(${cashId})/Microsoft.NAV.post`)).status).toBe(405);
+		// the seeded GENERAL batch has no balancing account: its payments alone are out of balance
+		const seeded = sb.payments(cid, generalId);
+		const unbalanced = await postJournal(generalId);
+		expect(unbalanced.status).toBe(400);
+		expect((await errorOf(unbalanced)).message).toMatch(/^Document No\. G03\d{3} is out of balance by -[\d,.]+\. Please check/);
+		expect(sb.payments(cid, generalId)).toEqual(seeded);
 		// the customerPaymentJournals page has no actions
 		expect((await post(`customerPaymentJournals(${cashId})/Microsoft.NAV.post`)).status).toBe(404);
 	});
