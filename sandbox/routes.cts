@@ -44,7 +44,8 @@ export interface NavigationTarget {
 /**
  * A bound action on an entity, e.g. `journals({id})/Microsoft.NAV.post` (APIV2Journals.Page.al
  * `[ServiceEnabled] procedure post`; BC's bound actions are addressed with the `Microsoft.NAV.`
- * namespace, Microsoft's v2.0 reference `api/dynamics_journal_post.md`).
+ * namespace: Microsoft's v2.0 reference, `api-reference/v2.0/resources/dynamics_journal`, "bound
+ * action called post", `POST …/companies({id})/journals({id})/Microsoft.NAV.post`, 204).
  */
 export interface ActionTarget {
 	kind: 'action';
