@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as customer from './actions/customer/Customer.resource';
 import * as customerPayment from './actions/customerPayment/CustomerPayment.resource';
 import { router } from './actions/router';
 import { LATEST_NODE_VERSION } from './helpers/nodeVersions';
@@ -22,7 +23,7 @@ export class BusinessCentral implements INodeType {
 		defaultVersion: LATEST_NODE_VERSION,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Create, get, list, update and delete customer payments in Microsoft Dynamics 365 Business Central, with eTag concurrency control',
+			'Create, get, list, update and delete customer payments, and get, list and update customers, in Microsoft Dynamics 365 Business Central, with eTag concurrency control',
 		defaults: { name: 'Business Central' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -55,9 +56,13 @@ export class BusinessCentral implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Customer Payment', value: 'customerPayment' }],
+				options: [
+					{ name: 'Customer', value: 'customer' },
+					{ name: 'Customer Payment', value: 'customerPayment' },
+				],
 				default: 'customerPayment',
 			},
+			...customer.description,
 			...customerPayment.description,
 		],
 	};
