@@ -535,8 +535,8 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 				else if (outcomeUnknown) report.expectedConflictsUnknown++;
 				else if (redirectedFor.has(key)) report.expectedConflictsRedirected++;
 				// throttled past Max Retries: Business Central did not process it, and the item says so
-				else if (reportedFailed && (json.httpStatus === 429 || json.httpStatus === 503)) report.expectedConflictsThrottled++;
-				else note(`item ${item.index}: an expected conflict ended otherwise (${String(json.code ?? 'no code')}: ${String(json.error ?? 'applied')})`);
+				else if (reportedFailed && (json?.httpStatus === 429 || json?.httpStatus === 503)) report.expectedConflictsThrottled++;
+				else note(`item ${item.index}: an expected conflict ended otherwise (${String(json?.code ?? 'no code')}: ${String(json?.error ?? 'applied')})`);
 			}
 		}
 

@@ -18,6 +18,17 @@ import nock from 'nock';
 
 import { runWorkflow } from '../dev/engine.cjs';
 import {
+	applied,
+	batches,
+	conflict,
+	eTagOf,
+	indexOf,
+	numberedUpdateWorkflow,
+	type Answer,
+	type Operation,
+	paymentId,
+} from './batchNock.cjs';
+import {
 	bcError,
 	bearerCredentials,
 	COMPANY,
@@ -26,8 +37,6 @@ import {
 	PAYMENT,
 	PAYMENT_URL,
 	paymentRecord,
-	SAAS_ORIGIN,
-	SAAS_PATH,
 	saasApi,
 	updateWorkflow,
 	useNock,
@@ -35,74 +44,7 @@ import {
 
 const requests = useNock(nock);
 
-const BATCH_PATH = `${SAAS_PATH}/$batch`;
-
-interface Operation {
-	id: string;
-	method: string;
-	url: string;
-	headers: Record<string, string>;
-	body?: IDataObject;
-}
-type Answer = { id: string; status: number; body?: unknown; headers?: Record<string, string> };
-
-/** Payment ids p0…pN-1 (valid GUIDs) and their initial eTags. */
-const paymentId = (n: number) => `${String(n).padStart(8, '0')}-4b7c-ef11-8a6b-6045bde9c5a1`;
-const eTagOf = (n: number, version = 1) => `W/"JzE2OzEw${n}_${version}Jw=="`;
-const indexOf = (operation: Operation) =>
-	Number(/customerPayments\((\d{8})/.exec(operation.url)![1]);
-
-/** A sequence of `$batch` POSTs, each answered by `answer` from the operations it carried. */
-type WholeAnswer = [number, unknown, Record<string, string>?];
-
-function batches(
-	sent: Operation[][],
-	count: number,
-	answer: (operations: Operation[], call: number) => Answer[] | WholeAnswer,
-) {
-	const scope = nock(SAAS_ORIGIN);
-	for (let call = 0; call < count; call++) {
-		scope
-			.post(BATCH_PATH)
-			.matchHeader('prefer', 'odata.continue-on-error')
-			.reply((_uri, body) => {
-				const operations = (body as { requests: Operation[] }).requests;
-				sent.push(operations);
-				const result = answer(operations, call);
-				return typeof result[0] === 'number'
-					? (result as WholeAnswer)
-					: [200, { responses: [...(result as Answer[])].reverse() }];
-			});
-	}
-	return scope;
-}
-
-function workflow(
-	count: number,
-	options: IDataObject = {},
-	updateFields: IDataObject = { amount: -10 },
-) {
-	return updateWorkflow(
-		Array.from({ length: count }, (_v, n) => ({ id: paymentId(n), eTag: eTagOf(n) })),
-		{
-			payment: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-			updateFields,
-			options: { eTag: '={{ $json.eTag }}', maxRetries: 0, ...options },
-			continueOnFail: true,
-		},
-	);
-}
-
-const applied = (operation: Operation): Answer => ({
-	id: operation.id,
-	status: 200,
-	body: paymentRecord(paymentId(indexOf(operation)), eTagOf(indexOf(operation), 2), operation.body),
-});
-const conflict = (operation: Operation): Answer => ({
-	id: operation.id,
-	status: 409,
-	body: bcError('Request_EntityChanged', 'Another user has already changed the record.'),
-});
+const workflow = numberedUpdateWorkflow;
 
 describe('$batch error handling', () => {
 	test('every $batch asks Business Central to go on after a failing operation', async () => {

@@ -15,6 +15,19 @@ import nock from 'nock';
 
 import { runWorkflow } from '../dev/engine.cjs';
 import {
+	applied,
+	batches,
+	conflict,
+	eTagOf,
+	indexOf,
+	landed,
+	numberedUpdateWorkflow,
+	type Answer,
+	type Operation,
+	paymentId,
+	throttled,
+} from './batchNock.cjs';
+import {
 	bcError,
 	bearerCredentials,
 	COMPANY as COMPANY_ID,
@@ -27,7 +40,6 @@ import {
 	PAYMENT_URL,
 	paymentPath,
 	paymentRecord,
-	SAAS_ORIGIN,
 	SAAS_PATH,
 	saasApi,
 	updateWorkflow,
@@ -37,71 +49,7 @@ import { NODE, opsChain, opsWorkflow } from './opsFixtures.cjs';
 
 const requests = useNock(nock);
 
-const BATCH_PATH = `${SAAS_PATH}/$batch`;
-
-interface Operation {
-	id: string;
-	method: string;
-	url: string;
-	headers: Record<string, string>;
-	body?: IDataObject;
-}
-type Answer = { id: string; status: number; body?: unknown; headers?: Record<string, string> };
-
-const paymentId = (n: number) => `${String(n).padStart(8, '0')}-4b7c-ef11-8a6b-6045bde9c5a1`;
-const eTagOf = (n: number, version = 1) => `W/"JzE2OzEw${n}_${version}Jw=="`;
-const indexOf = (operation: Operation) =>
-	Number(/customerPayments\((\d{8})/.exec(operation.url)![1]);
-
-function batches(
-	sent: Operation[][],
-	count: number,
-	answer: (operations: Operation[], call: number) => Answer[],
-) {
-	const scope = nock(SAAS_ORIGIN);
-	for (let call = 0; call < count; call++) {
-		scope
-			.post(BATCH_PATH)
-			.matchHeader('prefer', 'odata.continue-on-error')
-			.reply((_uri, body) => {
-				const operations = (body as { requests: Operation[] }).requests;
-				sent.push(operations);
-				return [200, { responses: answer(operations, call) }];
-			});
-	}
-	return scope;
-}
-
-function workflow(count: number, options: IDataObject = {}) {
-	return updateWorkflow(
-		Array.from({ length: count }, (_v, n) => ({ id: paymentId(n), eTag: eTagOf(n) })),
-		{
-			payment: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-			updateFields: { amount: -10 },
-			options: { eTag: '={{ $json.eTag }}', maxRetries: 0, ...options },
-			continueOnFail: true,
-		},
-	);
-}
-
-/** The record of payment n after our write (-10) landed: eTag version 2. */
-const landed = (n: number) => paymentRecord(paymentId(n), eTagOf(n, 2), { amount: -10 });
-const applied = (operation: Operation): Answer => ({
-	id: operation.id,
-	status: 200,
-	body: landed(indexOf(operation)),
-});
-const conflict = (operation: Operation): Answer => ({
-	id: operation.id,
-	status: 409,
-	body: bcError('Request_EntityChanged', 'Another user has already changed the record.'),
-});
-const throttled = (operation: Operation): Answer => ({
-	id: operation.id,
-	status: 429,
-	headers: { 'Retry-After': '0' },
-	body: bcError('Application_TooManyRequests', 'Too many requests.'),
-});
+const workflow = (count: number, options: IDataObject = {}) => numberedUpdateWorkflow(count, options);
 
 describe('review: early stop is inferred only from an answer that is exactly a prefix', () => {
 	test.each<[string, (operations: Operation[]) => Answer]>([

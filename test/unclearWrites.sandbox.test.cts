@@ -8,6 +8,8 @@
  * - a redirect to another origin → an error naming its host, nothing sent there;
  * - a trickling answer → cut at the Timeout, and the write verified.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { runWorkflow } from '../dev/engine.cjs';
 import { startSandbox, type FaultOptions, type Sandbox } from '../sandbox/index.cjs';
 import { sandboxBearerCredentials, updateWorkflow } from './fixtures.cjs';
@@ -35,7 +37,7 @@ describe('unclear answers after an applied write (sandbox, every write)', () => 
 		return sandbox.writes.filter((write) => write.method === 'PATCH' && write.id === paymentId);
 	}
 
-	async function update(paymentId: string, updateFields: Record<string, unknown>, options: Record<string, unknown> = {}) {
+	async function update(paymentId: string, updateFields: IDataObject, options: IDataObject = {}) {
 		return await runWorkflow(
 			updateWorkflow([{ paymentId }], {
 				company,
@@ -120,7 +122,7 @@ describe('unclear answers after an applied write (sandbox, every write)', () => 
 		expect(wroteOnTop).toBeGreaterThan(0);
 	});
 
-	test.each<[string, Record<string, unknown>, Record<string, unknown>]>([
+	test.each<[string, IDataObject, IDataObject]>([
 		['an amount of -100.005, stored as -100.01', { amount: -100.005 }, { amount: -100.01 }],
 		['a document number " pay-7 ", stored as "PAY-7"', { documentNumber: ' pay-7 ' }, { documentNumber: 'PAY-7' }],
 	])('%s behind a lost answer: applied, one PATCH', async (_name, fields, stored) => {
@@ -135,13 +137,14 @@ describe('unclear answers after an applied write (sandbox, every write)', () => 
 
 	test('a redirect to another origin: an error naming its host; the other origin gets nothing', async () => {
 		const payment = newPayment();
-		const before = sandbox.foreign.requests.length;
+		const before = sandbox.foreign.requests;
 		sandbox.options.faults = { redirectRate: 1 };
 		const result = await update(payment.id, { amount: -5 });
 		sandbox.options.faults = undefined;
 		const [item] = result.output(NODE);
 		expect(String(item.json.error)).toContain(new URL(sandbox.foreign.url).host);
-		expect(sandbox.foreign.requests.length).toBe(before);
+		expect(sandbox.foreign.requests).toBe(before);
+		expect(sandbox.stats.faults.redirect).toBeGreaterThan(0);
 		expect(patchesOf(payment.id)).toHaveLength(0);
 	});
 
