@@ -6,22 +6,22 @@ import { failureJson, itemError } from './itemErrors';
 export type ItemOutcome = IDataObject | IDataObject[] | Error;
 
 /** An item whose input passed the checks, ready to send. */
-export interface PlannedItem<P> {
+export interface CheckedItem<P> {
 	itemIndex: number;
-	plan: P;
+	request: P;
 }
 
 export interface RunItemsOptions<P> {
 	/** Reads and validates one item's parameters; throws on bad input. Runs for every item before any request. */
-	plan: (itemIndex: number) => P;
+	check: (itemIndex: number) => P;
 	/** Sends one item's requests; items run one after another, in order. */
-	run?: (plan: P, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
+	run?: (request: P, itemIndex: number) => Promise<IDataObject | IDataObject[]>;
 	/**
 	 * Or sends every item's requests together (Update's `$batch`), reporting each item's
 	 * outcome; it starts nothing new once `stop()` is true.
 	 */
 	runAll?: (
-		items: Array<PlannedItem<P>>,
+		items: Array<CheckedItem<P>>,
 		report: (itemIndex: number, outcome: ItemOutcome) => void,
 		stop: () => boolean,
 	) => Promise<void>;
@@ -35,14 +35,14 @@ export interface RunItemsOptions<P> {
 async function oneByOne<P>(
 	context: IExecuteFunctions,
 	run: NonNullable<RunItemsOptions<P>['run']>,
-	items: Array<PlannedItem<P>>,
+	items: Array<CheckedItem<P>>,
 	report: (itemIndex: number, outcome: ItemOutcome) => void,
 	stop: () => boolean,
 ): Promise<void> {
-	for (const { itemIndex, plan } of items) {
+	for (const { itemIndex, request } of items) {
 		if (stop()) break;
 		try {
-			report(itemIndex, await run(plan, itemIndex));
+			report(itemIndex, await run(request, itemIndex));
 		} catch (error) {
 			report(itemIndex, itemError(context.getNode(), error as Error, itemIndex));
 		}
@@ -75,10 +75,10 @@ export async function runItems<P>(
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = context.continueOnFail();
 	const outcomes = new Map<number, ItemOutcome>();
-	const valid: Array<PlannedItem<P>> = [];
+	const valid: Array<CheckedItem<P>> = [];
 	for (const itemIndex of items.keys()) {
 		try {
-			valid.push({ itemIndex, plan: options.plan(itemIndex) });
+			valid.push({ itemIndex, request: options.check(itemIndex) });
 		} catch (error) {
 			const wrapped = itemError(context.getNode(), error as Error, itemIndex);
 			if (!continueOnFail) throw wrapped;

@@ -17,7 +17,7 @@ import { carriesPatch, differences, onlySetBy, previousValues } from './storedVa
 export type ConflictPolicy = 'fail' | 'retryOnce' | 'overwrite';
 
 /** One item's validated update. */
-export interface UpdatePlan {
+export interface ItemUpdate {
 	itemIndex: number;
 	companyId: string;
 	/** The record's id. */
@@ -36,7 +36,7 @@ type ReadReason = 'initial' | 'refresh' | 'verify';
 
 /** One item's update while it is under way. */
 export interface PendingUpdate {
-	plan: UpdatePlan;
+	request: ItemUpdate;
 	key: string;
 	ifMatch?: string;
 	before?: BcRecord;
@@ -82,20 +82,20 @@ export class UpdateDecisions {
 		this.node = node;
 	}
 
-	start(plan: UpdatePlan): PendingUpdate {
-		const ifMatch = plan.eTag || undefined;
+	start(request: ItemUpdate): PendingUpdate {
+		const ifMatch = request.eTag || undefined;
 		return {
-			plan,
-			key: String(plan.itemIndex),
+			request,
+			key: String(request.itemIndex),
 			ifMatch,
-			read: !ifMatch || plan.includePreviousValues ? 'initial' : undefined,
+			read: !ifMatch || request.includePreviousValues ? 'initial' : undefined,
 			conflictRetries: 0,
 			resends: 0,
 		};
 	}
 
 	finished(update: PendingUpdate): boolean {
-		return this.outcomes.has(update.plan.itemIndex);
+		return this.outcomes.has(update.request.itemIndex);
 	}
 
 	onRead(update: PendingUpdate, response: BcResponse): void {
@@ -153,7 +153,7 @@ export class UpdateDecisions {
 	/** What a re-read after an unclear write shows. */
 	private judgeUnclearWrite(update: PendingUpdate, current: BcRecord): void {
 		const unchanged = current['@odata.etag'] === update.ifMatch;
-		if (!unchanged && carriesPatch(this.entity, current, update.plan.patch)) {
+		if (!unchanged && carriesPatch(this.entity, current, update.request.patch)) {
 			this.succeed(update, current, true);
 		} else if (unchanged && update.resends < this.maxResends) {
 			// Not applied: send again with the same eTag, so that if the unanswered write
@@ -161,7 +161,7 @@ export class UpdateDecisions {
 			update.resends++;
 		} else if (unchanged) {
 			this.failNotApplied(update);
-		} else if (update.plan.onConflict === 'overwrite') {
+		} else if (update.request.onConflict === 'overwrite') {
 			this.onConflict(update, changedMeanwhile(), current);
 		} else {
 			this.failOutcomeUnknown(update, current);
@@ -170,7 +170,7 @@ export class UpdateDecisions {
 
 	/** Conflict: write once more on the current version if the policy allows, else fail. */
 	private onConflict(update: PendingUpdate, response: BcResponse, current?: BcRecord): void {
-		const policy = update.plan.onConflict;
+		const policy = update.request.onConflict;
 		const allowed =
 			policy === 'retryOnce' ? 1 : policy === 'overwrite' ? Math.max(1, this.maxResends) : 0;
 		if (update.conflictRetries >= allowed) {
@@ -193,7 +193,7 @@ export class UpdateDecisions {
 	/** The answer as a checked record, or undefined after recording why it is not one. */
 	private record(update: PendingUpdate, response: BcResponse, options: { quiet?: boolean } = {}) {
 		try {
-			return toRecord(this.node, this.entity, response, update.plan.id, update.plan.itemIndex);
+			return toRecord(this.node, this.entity, response, update.request.id, update.request.itemIndex);
 		} catch (error) {
 			if (!options.quiet) this.finish(update, error as Error);
 			return undefined;
@@ -207,9 +207,9 @@ export class UpdateDecisions {
 	 */
 	private succeed(update: PendingUpdate, record: BcRecord, fromReRead = false): void {
 		const output = toOutput(record);
-		if (update.plan.includePreviousValues && update.before) {
+		if (update.request.includePreviousValues && update.before) {
 			const changed = previousValues(update.before, record);
-			output.previousValues = fromReRead ? onlySetBy(this.entity, update.plan.patch, changed) : changed;
+			output.previousValues = fromReRead ? onlySetBy(this.entity, update.request.patch, changed) : changed;
 		}
 		this.finish(update, output);
 	}
@@ -222,8 +222,8 @@ export class UpdateDecisions {
 		this.finish(
 			update,
 			toNodeApiError(this.node, details, {
-				action: `${action} ${this.entity.label} ${update.plan.id}`,
-				itemIndex: update.plan.itemIndex,
+				action: `${action} ${this.entity.label} ${update.request.id}`,
+				itemIndex: update.request.itemIndex,
 			}),
 		);
 	}
@@ -263,7 +263,7 @@ export class UpdateDecisions {
 			eTagSent: update.ifMatch ?? null,
 			eTagNow: current['@odata.etag'],
 			lastModifiedDateTime: (current.lastModifiedDateTime as string | undefined) ?? null,
-			differences: differences(this.entity, current, update.plan.patch),
+			differences: differences(this.entity, current, update.request.patch),
 		};
 		this.fail(
 			update,
@@ -274,13 +274,13 @@ export class UpdateDecisions {
 			},
 			'Updating',
 		);
-		const error = this.outcomes.get(update.plan.itemIndex) as { context?: IDataObject };
+		const error = this.outcomes.get(update.request.itemIndex) as { context?: IDataObject };
 		if (error.context?.businessCentral)
 			(error.context.businessCentral as IDataObject).evidence = evidence;
 	}
 
 	private finish(update: PendingUpdate, outcome: UpdateOutcome): void {
-		this.outcomes.set(update.plan.itemIndex, outcome);
+		this.outcomes.set(update.request.itemIndex, outcome);
 	}
 }
 

@@ -8,7 +8,7 @@ import { isUnclearWriteAnswer } from '../transport/unclear';
 import { notARecord, unexpectedAnswer } from './records';
 
 /** One item's checked Create: where, what, and how a person finds out whether it exists after an unclear answer. */
-export interface CreatePlan {
+export interface NewRecord {
 	companyId: string;
 	/** Entities under a parent: the parent (journal) the record is added to. */
 	parentId?: string;
@@ -24,7 +24,7 @@ function createdRecord(
 	context: IExecuteFunctions,
 	entity: EntityDescriptor,
 	response: BcResponse,
-	plan: CreatePlan,
+	request: NewRecord,
 	itemIndex: number,
 ): IDataObject {
 	const record = response.body as IDataObject;
@@ -32,8 +32,8 @@ function createdRecord(
 	const parentOf = property ? record?.[property] : undefined;
 	const problem =
 		notARecord(entity, response.body) ??
-		(typeof parentOf === 'string' && plan.parentId && parentOf.toLowerCase() !== plan.parentId.toLowerCase()
-			? `the new ${entity.shortLabel} is in ${entity.parent!.label} ${parentOf}, not ${plan.parentId}`
+		(typeof parentOf === 'string' && request.parentId && parentOf.toLowerCase() !== request.parentId.toLowerCase()
+			? `the new ${entity.shortLabel} is in ${entity.parent!.label} ${parentOf}, not ${request.parentId}`
 			: undefined);
 	if (problem) {
 		throw unexpectedAnswer(context.getNode(), {
@@ -41,7 +41,7 @@ function createdRecord(
 			problem,
 			statusCode: response.statusCode,
 			itemIndex,
-			description: `The ${entity.shortLabel} may have been created. ${plan.howToCheck}`,
+			description: `The ${entity.shortLabel} may have been created. ${request.howToCheck}`,
 		});
 	}
 	return record;
@@ -58,21 +58,21 @@ export async function createRecord(
 	context: IExecuteFunctions,
 	entity: EntityDescriptor,
 	version: ApiVersion,
-	plan: CreatePlan,
+	request: NewRecord,
 	itemIndex: number,
 ): Promise<IDataObject> {
-	const target = collectionIn(entity, plan.companyId, version, plan.parentId);
+	const target = collectionIn(entity, request.companyId, version, request.parentId);
 	const response = await bcRequest.call(
 		context,
 		{
 			method: 'POST',
 			url: target.url,
-			body: { ...target.body, ...plan.body },
+			body: { ...target.body, ...request.body },
 			headers: { 'Content-Type': 'application/json' },
 		},
 		DEFAULT_RETRY_POLICY,
 	);
-	const action = `Creating a ${entity.label} ${plan.where}`;
+	const action = `Creating a ${entity.label} ${request.where}`;
 	// a 2xx other than 200/201 (202, 204 without the record): accepted, but whether it was created is unclear
 	const status = response.statusCode;
 	const otherSuccess = status >= 200 && status < 300 && status !== 200 && status !== 201;
@@ -81,9 +81,9 @@ export async function createRecord(
 			action,
 			itemIndex,
 			note: `The ${entity.shortLabel} may or may not have been created; it was not sent again, so it cannot have been created twice.`,
-			hint: plan.howToCheck,
+			hint: request.howToCheck,
 		});
 	}
 	if (status !== 201 && status !== 200) throw failureFrom(context.getNode(), response, { action, itemIndex });
-	return createdRecord(context, entity, response, plan, itemIndex);
+	return createdRecord(context, entity, response, request, itemIndex);
 }

@@ -7,7 +7,7 @@ import { isUnclearWriteAnswer } from '../transport/unclear';
 import { changedMeanwhile, isConflict, type ConflictPolicy } from './concurrency';
 import { toRecord } from './records';
 
-export interface DeletePlan {
+export interface ItemDelete {
 	companyId: string;
 	id: string;
 	/** eTag the user gave; empty → read it first. */
@@ -31,17 +31,17 @@ class RecordDeletion {
 	constructor(
 		private readonly context: IExecuteFunctions,
 		private readonly entity: EntityDescriptor,
-		private readonly plan: DeletePlan,
+		private readonly request: ItemDelete,
 		private readonly itemIndex: number,
 		private readonly policy: RetryPolicy,
 	) {
 		this.node = context.getNode();
-		this.action = `Deleting ${entity.label} ${plan.id}`;
-		this.url = recordPath(entity, plan.companyId, plan.id);
+		this.action = `Deleting ${entity.label} ${request.id}`;
+		this.url = recordPath(entity, request.companyId, request.id);
 	}
 
 	get deleted(): IDataObject {
-		return { deleted: true, id: this.plan.id };
+		return { deleted: true, id: this.request.id };
 	}
 
 	async send(method: 'GET' | 'DELETE'): Promise<BcResponse> {
@@ -54,7 +54,7 @@ class RecordDeletion {
 		if (response.statusCode !== 200) {
 			throw failureFrom(this.node, response, { action: `${this.action} (reading its eTag)`, itemIndex: this.itemIndex });
 		}
-		return toRecord(this.node, this.entity, response, this.plan.id, this.itemIndex)['@odata.etag'];
+		return toRecord(this.node, this.entity, response, this.request.id, this.itemIndex)['@odata.etag'];
 	}
 
 	failed(response: BcResponse, note?: string): Error {
@@ -63,7 +63,7 @@ class RecordDeletion {
 
 	/** A conflict: fails unless "Fetch Latest and Retry Once" still has its one retry, then deletes with `eTag`. */
 	async onConflict(response: BcResponse, eTag?: string): Promise<void> {
-		if (this.plan.onConflict !== 'retryOnce' || this.conflictRetried) {
+		if (this.request.onConflict !== 'retryOnce' || this.conflictRetried) {
 			throw failureFrom(this.node, response, {
 				action: this.action,
 				itemIndex: this.itemIndex,
@@ -81,13 +81,13 @@ class RecordDeletion {
 		if (check.statusCode === 404) return undefined;
 		const unknown = (answer: BcResponse) =>
 			failureFrom(this.node, answer, {
-				action: `Reading ${this.entity.label} ${this.plan.id} after a delete that got no answer`,
+				action: `Reading ${this.entity.label} ${this.request.id} after a delete that got no answer`,
 				itemIndex: this.itemIndex,
 				note: `Whether the ${this.entity.shortLabel} was deleted is unknown.`,
 			});
 		if (check.statusCode !== 200) throw unknown(check);
 		try {
-			return toRecord(this.node, this.entity, check, this.plan.id, this.itemIndex)['@odata.etag'];
+			return toRecord(this.node, this.entity, check, this.request.id, this.itemIndex)['@odata.etag'];
 		} catch (error) {
 			// a 200 that is not the record says nothing about the DELETE
 			throw unknown({ ...check, statusCode: 0, networkError: (error as Error).message });
@@ -106,12 +106,12 @@ class RecordDeletion {
 export async function deleteRecord(
 	context: IExecuteFunctions,
 	entity: EntityDescriptor,
-	plan: DeletePlan,
+	request: ItemDelete,
 	itemIndex: number,
 	policy: RetryPolicy,
 ): Promise<IDataObject> {
-	const deletion = new RecordDeletion(context, entity, plan, itemIndex, policy);
-	deletion.ifMatch = plan.onConflict === 'overwrite' ? '*' : plan.eTag || (await deletion.currentETag());
+	const deletion = new RecordDeletion(context, entity, request, itemIndex, policy);
+	deletion.ifMatch = request.onConflict === 'overwrite' ? '*' : request.eTag || (await deletion.currentETag());
 	for (;;) {
 		const response = await deletion.send('DELETE');
 		if (response.statusCode === 204 || response.statusCode === 200) return deletion.deleted;

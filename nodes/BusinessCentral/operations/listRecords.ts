@@ -105,7 +105,7 @@ export async function parentIds(
 }
 
 /** What Get Many asks for: the scope, conditions, fields and how many. */
-export interface ListPlan {
+export interface ListQuery {
 	companyId: string;
 	/** Entities under a parent: one parent; empty → every parent of the company, one after another. */
 	parentId?: string;
@@ -125,26 +125,26 @@ export async function listRecords(
 	context: BcFunctions,
 	entity: EntityDescriptor,
 	version: ApiVersion,
-	plan: ListPlan,
+	request: ListQuery,
 	about: Omit<ReadContext, 'action'>,
 ): Promise<IDataObject[]> {
 	const scopes: Array<string | undefined> = !entity.parent
 		? [undefined]
-		: plan.parentId
-			? [plan.parentId]
-			: await parentIds(context, entity, plan.companyId, { select: 'id,code' }, about);
+		: request.parentId
+			? [request.parentId]
+			: await parentIds(context, entity, request.companyId, { select: 'id,code' }, about);
 	const records: IDataObject[] = [];
 	for (const parentId of scopes) {
-		const wanted = plan.limit === undefined ? undefined : plan.limit - records.length;
+		const wanted = request.limit === undefined ? undefined : request.limit - records.length;
 		if (wanted !== undefined && wanted <= 0) break;
-		const target = collectionIn(entity, plan.companyId, version, parentId);
+		const target = collectionIn(entity, request.companyId, version, parentId);
 		const qs: IDataObject = {};
-		const $filter = andAll([...target.conditions, ...plan.conditions]);
+		const $filter = andAll([...target.conditions, ...request.conditions]);
 		if ($filter) qs.$filter = $filter;
-		if (plan.select) qs.$select = plan.select;
+		if (request.select) qs.$select = request.select;
 		const action = parentId
 			? `Listing the ${entity.label}s of ${entity.parent!.label} ${parentId}`
-			: `Listing the ${entity.label}s of company ${plan.companyId}`;
+			: `Listing the ${entity.label}s of company ${request.companyId}`;
 		records.push(...(await readPages(context, { url: target.url, qs, wanted }, { ...about, action })));
 	}
 	return records;

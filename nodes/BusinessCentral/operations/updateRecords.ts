@@ -6,7 +6,7 @@ import { parseCompanyLocator, parseRecordLocator } from '../helpers/locators';
 import { refusesEmptyFields } from '../helpers/nodeVersions';
 import { buildPatch } from '../helpers/updateFields';
 import { validateETag } from '../helpers/validation';
-import type { ItemOutcome, PlannedItem } from '../actions/runItems';
+import type { ItemOutcome, CheckedItem } from '../actions/runItems';
 import { itemError } from '../actions/itemErrors';
 import { MAX_BATCH_OPERATIONS } from '../transport/batch';
 import { runInBatches } from '../transport/batchRunner';
@@ -16,7 +16,7 @@ import {
 	type ConflictPolicy,
 	type PendingUpdate,
 	type UpdateOutcome,
-	type UpdatePlan,
+	type ItemUpdate,
 	type UpdateRunOptions,
 } from './concurrency';
 import { batchAccess, directAccess, type RecordAccess } from './recordAccess';
@@ -27,7 +27,7 @@ import { batchAccess, directAccess, type RecordAccess } from './recordAccess';
  * - If-Match is the given eTag, else the one just read — always a real eTag,
  *   never `*`: a write whose answer was lost may still land later, and only an
  *   eTag guarantees that then at most one of it and its re-sent copy applies.
- * - 409/412 → per the plan's policy: fail; re-read and write once more; or, for
+ * - 409/412 → per the request's policy: fail; re-read and write once more; or, for
  *   "Overwrite Regardless", re-read and write on top of the newer version
  *   (up to `maxResends` times, at least once).
  * - An unclear answer (see `isUnclearWriteAnswer`, or a 2xx whose body is not
@@ -45,13 +45,13 @@ import { batchAccess, directAccess, type RecordAccess } from './recordAccess';
 export async function runUpdates(
 	context: IExecuteFunctions,
 	entity: EntityDescriptor,
-	plans: UpdatePlan[],
+	updates: ItemUpdate[],
 	access: RecordAccess,
 	options: UpdateRunOptions = {},
 ): Promise<Map<number, UpdateOutcome>> {
 	const decisions = new UpdateDecisions(context.getNode(), entity, Math.max(0, options.maxResends ?? 1));
-	const url = (update: PendingUpdate) => recordPath(entity, update.plan.companyId, update.plan.id);
-	let pending = plans.map((plan) => decisions.start(plan));
+	const url = (update: PendingUpdate) => recordPath(entity, update.request.companyId, update.request.id);
+	let pending = updates.map((request) => decisions.start(request));
 	while (pending.length > 0) {
 		const reading = pending.filter((update) => update.read);
 		if (reading.length > 0) {
@@ -61,7 +61,7 @@ export async function runUpdates(
 		const writing = pending.filter((update) => !decisions.finished(update) && !update.read);
 		if (writing.length > 0) {
 			const answers = await access.patch(
-				writing.map((update) => ({ key: update.key, url: url(update), ifMatch: update.ifMatch!, body: update.plan.patch })),
+				writing.map((update) => ({ key: update.key, url: url(update), ifMatch: update.ifMatch!, body: update.request.patch })),
 			);
 			for (const update of writing) decisions.onWrite(update, answers.get(update.key)!);
 		}
@@ -105,15 +105,15 @@ export function retryPolicy(options: UpdateRequestOptions): RetryPolicy {
 async function runChunk(
 	context: IExecuteFunctions,
 	entity: EntityDescriptor,
-	plans: UpdatePlan[],
+	updates: ItemUpdate[],
 	access: RecordAccess,
 	options: UpdateRunOptions,
 ): Promise<Map<number, UpdateOutcome>> {
 	try {
-		return await runUpdates(context, entity, plans, access, options);
+		return await runUpdates(context, entity, updates, access, options);
 	} catch (error) {
 		const node = context.getNode();
-		return new Map(plans.map((plan) => [plan.itemIndex, itemError(node, error as Error, plan.itemIndex)]));
+		return new Map(updates.map((request) => [request.itemIndex, itemError(node, error as Error, request.itemIndex)]));
 	}
 }
 
@@ -125,7 +125,7 @@ async function runChunk(
 export async function updateRecords(
 	context: IExecuteFunctions,
 	entity: EntityDescriptor,
-	items: Array<PlannedItem<UpdatePlan>>,
+	items: Array<CheckedItem<ItemUpdate>>,
 	report: (itemIndex: number, outcome: ItemOutcome) => void,
 	stop: () => boolean,
 ): Promise<void> {
@@ -133,35 +133,35 @@ export async function updateRecords(
 	const policy = retryPolicy(options);
 	// "Max Retries" also bounds how often an unanswered PATCH is re-sent (each time only after a re-read)
 	const runOptions: UpdateRunOptions = { maxResends: policy.maxRetries };
-	const plans = items.map((item) => item.plan);
-	const send = async (chunk: UpdatePlan[], access: RecordAccess) => {
+	const updates = items.map((item) => item.request);
+	const send = async (chunk: ItemUpdate[], access: RecordAccess) => {
 		for (const [index, outcome] of await runChunk(context, entity, chunk, access, runOptions)) report(index, outcome);
 	};
-	if (options.batching !== false && plans.length > 1) {
+	if (options.batching !== false && updates.length > 1) {
 		const access = batchAccess(context, policy);
 		const batching = {
 			size: wholeNumber(options.batchSize, MAX_BATCH_OPERATIONS, 1, MAX_BATCH_OPERATIONS),
 			concurrency: wholeNumber(options.maxConcurrency, 5, 1, 5),
 			stop,
 		};
-		await runInBatches(plans, (plan) => `${plan.companyId}/${plan.id}`, batching, async (chunk) => await send(chunk, access));
+		await runInBatches(updates, (request) => `${request.companyId}/${request.id}`, batching, async (chunk) => await send(chunk, access));
 		return;
 	}
 	const access = directAccess(context, policy);
-	for (const plan of plans) {
+	for (const request of updates) {
 		if (stop()) break;
-		await send([plan], access);
+		await send([request], access);
 	}
 }
 
 /** Reads and checks one item's Update parameters (before any request): the record, the PATCH body, the eTag rules. */
-export function planUpdate(
+export function checkUpdateInput(
 	context: IExecuteFunctions,
 	entity: EntityDescriptor,
 	base: ApiBase,
 	itemIndex: number,
 	rules: { refuseEmpty?: boolean } = {},
-): UpdatePlan {
+): ItemUpdate {
 	const companyId = parseCompanyLocator(context.getNodeParameter('company', itemIndex), base);
 	const id = parseRecordLocator(context.getNodeParameter(entity.locatorParameter, itemIndex), base, companyId, entity);
 	const fields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;

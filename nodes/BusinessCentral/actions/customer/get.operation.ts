@@ -25,7 +25,7 @@ export const description: INodeProperties[] = withDisplayOptions(
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const { base } = await getConnection(this);
 	return await runItems(this, items, {
-		plan: (itemIndex) => {
+		check: (itemIndex) => {
 			const companyId = parseCompanyLocator(this.getNodeParameter('company', itemIndex), base);
 			const raw = this.getNodeParameter('customer', itemIndex);
 			return {
@@ -34,7 +34,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				simple: this.getNodeParameter('simple', itemIndex, true) as boolean,
 			};
 		},
-		run: async (plan, itemIndex) =>
-			recordOutput(customer, await readRecord(this, customer, plan, itemIndex, DEFAULT_RETRY_POLICY), plan.simple),
+		run: async (request, itemIndex) =>
+			recordOutput(customer, await readRecord(this, customer, request, itemIndex, DEFAULT_RETRY_POLICY), request.simple),
 	});
 }

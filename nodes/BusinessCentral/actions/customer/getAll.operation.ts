@@ -110,7 +110,7 @@ export function buildCustomerFilters(raw: IDataObject): string[] {
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const { base } = await getConnection(this);
 	return await runItems(this, items, {
-		plan: (itemIndex) => {
+		check: (itemIndex) => {
 			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			return {
@@ -121,10 +121,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				simple: this.getNodeParameter('simple', itemIndex, true) as boolean,
 			};
 		},
-		run: async (plan, itemIndex) => {
+		run: async (request, itemIndex) => {
 			const about = { itemIndex, policy: DEFAULT_RETRY_POLICY };
-			const customers = await listRecords(this, customer, base.version, plan, about);
-			return customers.map((record) => recordOutput(customer, record, plan.simple && !plan.select));
+			const customers = await listRecords(this, customer, base.version, request, about);
+			return customers.map((record) => recordOutput(customer, record, request.simple && !request.select));
 		},
 	});
 }

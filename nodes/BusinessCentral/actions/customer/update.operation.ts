@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { customer } from '../../entities/customer';
 import { withDisplayOptions } from '../../helpers/displayOptions';
-import { planUpdate, updateRecords } from '../../operations/updateRecords';
+import { checkUpdateInput, updateRecords } from '../../operations/updateRecords';
 import { getConnection } from '../../transport/connection';
 import { companyLocator, updateOptions } from '../common.descriptions';
 import { runItems } from '../runItems';
@@ -30,7 +30,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	return await runItems(this, items, {
 		done: 'updated',
 		doneInAnyOrder: true,
-		plan: (itemIndex) => planUpdate(this, customer, base, itemIndex, { refuseEmpty: true }),
-		runAll: async (planned, report, stop) => await updateRecords(this, customer, planned, report, stop),
+		check: (itemIndex) => checkUpdateInput(this, customer, base, itemIndex, { refuseEmpty: true }),
+		runAll: async (checked, report, stop) => await updateRecords(this, customer, checked, report, stop),
 	});
 }

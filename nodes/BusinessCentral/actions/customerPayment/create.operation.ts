@@ -34,7 +34,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const { base } = await getConnection(this);
 	return await runItems(this, items, {
 		done: 'created',
-		plan: (itemIndex) => {
+		check: (itemIndex) => {
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const input = {
 				journal: this.getNodeParameter('journal', itemIndex),
@@ -55,9 +55,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				simplify: options.simplify === true,
 			};
 		},
-		run: async (plan, itemIndex) => {
-			const record = await createRecord(this, customerPayment, base.version, plan, itemIndex);
-			return recordOutput(customerPayment, record, plan.simplify);
+		run: async (request, itemIndex) => {
+			const record = await createRecord(this, customerPayment, base.version, request, itemIndex);
+			return recordOutput(customerPayment, record, request.simplify);
 		},
 	});
 }

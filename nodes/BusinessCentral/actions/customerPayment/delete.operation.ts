@@ -5,7 +5,7 @@ import { withDisplayOptions } from '../../helpers/displayOptions';
 import { parseCompanyLocator, parseRecordLocator } from '../../helpers/locators';
 import { validateETag, type ETagRules } from '../../helpers/validation';
 import type { ConflictPolicy } from '../../operations/concurrency';
-import { deleteRecord, type DeletePlan } from '../../operations/deleteRecord';
+import { deleteRecord, type ItemDelete } from '../../operations/deleteRecord';
 import { getConnection } from '../../transport/connection';
 import { DEFAULT_RETRY_POLICY } from '../../transport/request';
 import { companyLocator } from '../common.descriptions';
@@ -83,9 +83,9 @@ function deleteETagRules(onConflict: ConflictPolicy): ETagRules {
 /** DELETE `companies(c)/customerPayments(p)` with If-Match per item → `{ deleted: true, id }`. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const { base } = await getConnection(this);
-	return await runItems<DeletePlan>(this, items, {
+	return await runItems<ItemDelete>(this, items, {
 		done: 'deleted',
-		plan: (itemIndex) => {
+		check: (itemIndex) => {
 			const companyId = parseCompanyLocator(this.getNodeParameter('company', itemIndex), base);
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const onConflict = (options.onConflict as ConflictPolicy | undefined) ?? 'fail';
@@ -100,7 +100,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				onConflict,
 			};
 		},
-		run: async (plan, itemIndex) =>
-			await deleteRecord(this, customerPayment, plan, itemIndex, DEFAULT_RETRY_POLICY),
+		run: async (request, itemIndex) =>
+			await deleteRecord(this, customerPayment, request, itemIndex, DEFAULT_RETRY_POLICY),
 	});
 }

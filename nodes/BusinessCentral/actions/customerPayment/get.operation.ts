@@ -28,7 +28,7 @@ export const description: INodeProperties[] = withDisplayOptions(
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const { base } = await getConnection(this);
 	return await runItems(this, items, {
-		plan: (itemIndex) => {
+		check: (itemIndex) => {
 			const companyId = parseCompanyLocator(this.getNodeParameter('company', itemIndex), base);
 			const raw = this.getNodeParameter('customerPayment', itemIndex);
 			return {
@@ -37,9 +37,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				simple: this.getNodeParameter('simple', itemIndex, true) as boolean,
 			};
 		},
-		run: async (plan, itemIndex) => {
-			const record = await readRecord(this, customerPayment, plan, itemIndex, DEFAULT_RETRY_POLICY);
-			return recordOutput(customerPayment, record, plan.simple);
+		run: async (request, itemIndex) => {
+			const record = await readRecord(this, customerPayment, request, itemIndex, DEFAULT_RETRY_POLICY);
+			return recordOutput(customerPayment, record, request.simple);
 		},
 	});
 }

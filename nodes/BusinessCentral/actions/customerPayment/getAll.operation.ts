@@ -27,7 +27,7 @@ export const description: INodeProperties[] = withDisplayOptions(
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const { base } = await getConnection(this);
 	return await runItems(this, items, {
-		plan: (itemIndex) => {
+		check: (itemIndex) => {
 			const journal = locatorValue(this.getNodeParameter('journal', itemIndex, ''));
 			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -41,12 +41,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				simple: this.getNodeParameter('simple', itemIndex, true) as boolean,
 			};
 		},
-		run: async (plan, itemIndex) => {
+		run: async (request, itemIndex) => {
 			const about = { itemIndex, policy: DEFAULT_RETRY_POLICY };
-			const payments = await listRecords(this, customerPayment, base.version, plan, about);
+			const payments = await listRecords(this, customerPayment, base.version, request, about);
 			// Fields chosen in Options → Fields are returned as Business Central sent them:
 			// Simplify must not drop a property the user asked for by name.
-			return payments.map((payment) => recordOutput(customerPayment, payment, plan.simple && !plan.select));
+			return payments.map((payment) => recordOutput(customerPayment, payment, request.simple && !request.select));
 		},
 	});
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { customerPayment } from '../../entities/customerPayment';
 import { withDisplayOptions } from '../../helpers/displayOptions';
-import { planUpdate, updateRecords } from '../../operations/updateRecords';
+import { checkUpdateInput, updateRecords } from '../../operations/updateRecords';
 import { getConnection } from '../../transport/connection';
 import { runItems } from '../runItems';
 import { updateProperties } from './update.description';
@@ -21,7 +21,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	return await runItems(this, items, {
 		done: 'updated',
 		doneInAnyOrder: true,
-		plan: (itemIndex) => planUpdate(this, customerPayment, base, itemIndex),
-		runAll: async (planned, report, stop) => await updateRecords(this, customerPayment, planned, report, stop),
+		check: (itemIndex) => checkUpdateInput(this, customerPayment, base, itemIndex),
+		runAll: async (checked, report, stop) => await updateRecords(this, customerPayment, checked, report, stop),
 	});
 }
