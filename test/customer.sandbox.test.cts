@@ -4,6 +4,9 @@
  * checked against the sandbox's own customers. No nock in this file. (Update needs
  * customer PATCH in the sandbox; its rules are covered by test/customer.nock.test.cts.)
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { NODE_TYPE, runWorkflow, type RunResult } from '../dev/engine.cjs';
@@ -71,5 +74,27 @@ describe('Customer against the sandbox', () => {
 		const byName = await run('getAll', [{}], { filters: { nameContains: word }, limit: 2 });
 		expect(byName.length).toBe(Math.min(2, expected.length));
 		for (const customer of byName) expect(String(customer.displayName)).toContain(word);
+	});
+});
+
+describe('output schemas of Customer describe what Get and Get Many really return', () => {
+	function expectConforms(operation: string, outputs: IDataObject[]): void {
+		const file = path.resolve(__dirname, `../nodes/BusinessCentral/__schema__/v2.0.0/customer/${operation}.json`);
+		const { properties, required } = JSON.parse(readFileSync(file, 'utf8')) as {
+			properties: Record<string, { type: string }>;
+			required: string[];
+		};
+		expect(outputs.length).toBeGreaterThan(0);
+		for (const output of outputs) {
+			expect(Object.keys(output).filter((key) => !(key in properties))).toEqual([]);
+			expect(required.filter((key) => !(key in output))).toEqual([]);
+			for (const [key, value] of Object.entries(output)) expect({ key, type: typeof value }).toEqual({ key, type: properties[key].type });
+		}
+	}
+
+	test('get and getAll (Simplify on)', async () => {
+		const [first] = sandbox.customers(company);
+		expectConforms('get', await run('get', [{}], { customer: locator(first.id) }));
+		expectConforms('getAll', await run('getAll', [{}], { limit: 6 }));
 	});
 });
