@@ -207,7 +207,7 @@ describe('Customer: Get Many (nock)', () => {
 		const result = await run([{}], 'getAll', { returnAll: true });
 
 		expect(result.output(NODE).map((item) => item.json.id)).toEqual([CUSTOMER, CUSTOMER_2, CUSTOMER_3]);
-		expect(result.output(NODE).every((item) => item.pairedItem && (item.pairedItem as IDataObject).item === 0)).toBe(true);
+		expect(result.output(NODE).map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
 	});
 
 	test('bad filters are refused before any request, naming the field and the value', async () => {

@@ -34,7 +34,7 @@ async function run(operation: string, items: IDataObject[], parameters: IDataObj
 		type: NODE_TYPE,
 		typeVersion: 2,
 		position: [220, 0],
-		parameters: { authentication: 'bearerToken', resource: 'customer', operation, company: locator(company), ...parameters },
+		parameters: { authentication: 'bearerToken', resource: 'customer', operation, company: locator(company), ...parameters } as INode['parameters'],
 		credentials: { businessCentralApi: { id: '1', name: 'Business Central token' } },
 	};
 	const result: RunResult = await runWorkflow(

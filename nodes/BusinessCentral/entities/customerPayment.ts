@@ -67,6 +67,8 @@ export const customerPayment: EntityDescriptor<WritablePaymentField> = {
 	parent: {
 		entitySet: 'customerPaymentJournals',
 		label: 'journal',
+		parameter: 'journal',
+		parameterDisplayName: 'Journal',
 		collectionLabel: 'customer payment journals',
 		property: 'journalId',
 		// APIV1CustomerPayments.Page.al (v1.0, and the beta before it) has no journalId:

@@ -41,6 +41,9 @@ export interface ParentScope {
 	entitySet: string;
 	/** What the parent is called in messages ("journal"). */
 	label: string;
+	/** The parameter that picks it in Get Many and Create ("journal"), and its label in input errors ("Journal"). */
+	parameter: string;
+	parameterDisplayName: string;
 	/** Its collection in messages ("customer payment journals"). */
 	collectionLabel: string;
 	/** Company-level property naming the parent, e.g. `journalId`. */

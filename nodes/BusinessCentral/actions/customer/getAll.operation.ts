@@ -1,15 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { customer } from '../../entities/customer';
 import { withDisplayOptions } from '../../helpers/displayOptions';
-import { codeCondition, customCondition, parseLimit, parseSelect } from '../../helpers/listInput';
-import { parseCompanyLocator } from '../../helpers/locators';
+import { codeCondition, customCondition } from '../../helpers/listInput';
 import { odataString } from '../../helpers/odata';
 import { InputValidationError, isBlank, validateAs } from '../../helpers/validation';
-import { listRecords } from '../../operations/listRecords';
-import { recordOutput } from '../../operations/records';
-import { getConnection } from '../../transport/connection';
-import { DEFAULT_RETRY_POLICY } from '../../transport/request';
 import {
 	companyLocator,
 	fieldProperty,
@@ -17,7 +12,7 @@ import {
 	returnAllProperties,
 	simplifyProperty,
 } from '../common.descriptions';
-import { runItems } from '../runItems';
+import { getAllExecute } from '../recordOperations';
 
 /** "Filters": each one becomes an OData condition; all of them are ANDed. */
 const filters: INodeProperties = {
@@ -103,28 +98,5 @@ export function buildCustomerFilters(raw: IDataObject): string[] {
 	return conditions.filter((condition): condition is string => condition !== undefined);
 }
 
-/**
- * GET `companies(c)/customers` per input item with the filters ANDed, following
- * `@odata.nextLink` for Return All or until Limit is reached (operations/listRecords.ts).
- */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const { base } = await getConnection(this);
-	return await runItems(this, items, {
-		check: (itemIndex) => {
-			const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-			return {
-				companyId: parseCompanyLocator(this.getNodeParameter('company', itemIndex), base),
-				conditions: buildCustomerFilters(this.getNodeParameter('filters', itemIndex, {}) as IDataObject),
-				select: parseSelect(options.fields),
-				limit: returnAll ? undefined : parseLimit(this.getNodeParameter('limit', itemIndex, 50)),
-				simple: this.getNodeParameter('simple', itemIndex, true) as boolean,
-			};
-		},
-		run: async (request, itemIndex) => {
-			const about = { itemIndex, policy: DEFAULT_RETRY_POLICY };
-			const customers = await listRecords(this, customer, base.version, request, about);
-			return customers.map((record) => recordOutput(customer, record, request.simple && !request.select));
-		},
-	});
-}
+/** GET `companies(c)/customers` per input item with the filters ANDed, paged. */
+export const execute = getAllExecute(customer, buildCustomerFilters);

@@ -1,11 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { customer } from '../../entities/customer';
 import { withDisplayOptions } from '../../helpers/displayOptions';
-import { checkUpdateInput, updateRecords } from '../../operations/updateRecords';
-import { getConnection } from '../../transport/connection';
 import { companyLocator, updateOptions } from '../common.descriptions';
-import { runItems } from '../runItems';
+import { updateExecute } from '../recordOperations';
 import { customerRecordLocator, customerUpdateFields } from './customer.descriptions';
 
 const properties: INodeProperties[] = [
@@ -21,16 +19,8 @@ export const description: INodeProperties[] = withDisplayOptions(
 );
 
 /**
- * PATCH `companies(c)/customers(id)` with If-Match per item, one by one or in `$batch`,
- * with the same eTag, conflict and verification rules as payments (operations/updateRecords.ts).
- * A field added but left empty is refused on every node version: this resource is new.
+ * PATCH `companies(c)/customers(id)` with If-Match per item, with the same eTag, conflict and
+ * verification rules as payments. A field added but left empty is refused on every node
+ * version: this resource is new.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const { base } = await getConnection(this);
-	return await runItems(this, items, {
-		done: 'updated',
-		doneInAnyOrder: true,
-		check: (itemIndex) => checkUpdateInput(this, customer, base, itemIndex, { refuseEmpty: true }),
-		runAll: async (checked, report, stop) => await updateRecords(this, customer, checked, report, stop),
-	});
-}
+export const execute = updateExecute(customer, { refuseEmpty: true });

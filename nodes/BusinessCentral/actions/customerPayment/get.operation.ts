@@ -1,13 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { customerPayment } from '../../entities/customerPayment';
 import { withDisplayOptions } from '../../helpers/displayOptions';
-import { parseCompanyLocator, parseRecordLocator } from '../../helpers/locators';
-import { readRecord, recordOutput } from '../../operations/records';
-import { getConnection } from '../../transport/connection';
-import { DEFAULT_RETRY_POLICY } from '../../transport/request';
 import { companyLocator, simplifyProperty } from '../common.descriptions';
-import { runItems } from '../runItems';
+import { getExecute } from '../recordOperations';
 import { journalLocator, paymentLocator } from './payment.descriptions';
 
 const properties: INodeProperties[] = [
@@ -25,21 +21,4 @@ export const description: INodeProperties[] = withDisplayOptions(
 );
 
 /** GET `companies(c)/customerPayments(p)` per item → the payment, with its `@odata.etag`. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const { base } = await getConnection(this);
-	return await runItems(this, items, {
-		check: (itemIndex) => {
-			const companyId = parseCompanyLocator(this.getNodeParameter('company', itemIndex), base);
-			const raw = this.getNodeParameter('customerPayment', itemIndex);
-			return {
-				companyId,
-				id: parseRecordLocator(raw, base, companyId, customerPayment),
-				simple: this.getNodeParameter('simple', itemIndex, true) as boolean,
-			};
-		},
-		run: async (request, itemIndex) => {
-			const record = await readRecord(this, customerPayment, request, itemIndex, DEFAULT_RETRY_POLICY);
-			return recordOutput(customerPayment, record, request.simple);
-		},
-	});
-}
+export const execute = getExecute(customerPayment);

@@ -1,10 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { customerPayment } from '../../entities/customerPayment';
 import { withDisplayOptions } from '../../helpers/displayOptions';
-import { checkUpdateInput, updateRecords } from '../../operations/updateRecords';
-import { getConnection } from '../../transport/connection';
-import { runItems } from '../runItems';
+import { updateExecute } from '../recordOperations';
 import { updateProperties } from './update.description';
 
 export const description: INodeProperties[] = withDisplayOptions(
@@ -12,16 +10,5 @@ export const description: INodeProperties[] = withDisplayOptions(
 	updateProperties,
 );
 
-/**
- * PATCH `companies(c)/customerPayments(p)` with If-Match per item, one by one or in
- * `$batch`; eTags, conflicts and unclear answers as operations/updateRecords.ts says.
- */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const { base } = await getConnection(this);
-	return await runItems(this, items, {
-		done: 'updated',
-		doneInAnyOrder: true,
-		check: (itemIndex) => checkUpdateInput(this, customerPayment, base, itemIndex),
-		runAll: async (checked, report, stop) => await updateRecords(this, customerPayment, checked, report, stop),
-	});
-}
+/** PATCH `companies(c)/customerPayments(p)` with If-Match per item, one by one or in `$batch`. */
+export const execute = updateExecute(customerPayment);
