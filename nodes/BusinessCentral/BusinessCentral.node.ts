@@ -16,7 +16,8 @@ export class BusinessCentral implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Business Central',
 		name: 'businessCentral',
-		icon: { light: 'file:businessCentral.svg', dark: 'file:businessCentral.dark.svg' },
+		// one copy of the icons for node and credentials (icons/, copied to dist/icons by the build)
+		icon: { light: 'file:../../icons/businessCentral.svg', dark: 'file:../../icons/businessCentral.dark.svg' },
 		group: ['transform'],
 		// What changed per version: helpers/nodeVersions.ts. New nodes get the latest.
 		version: [1, 2],
