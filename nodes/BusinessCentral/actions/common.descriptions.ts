@@ -1,10 +1,13 @@
-import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
 
 import type { EntityDescriptor } from '../entities/entity';
 import { GUID_SOURCE } from '../helpers/validation';
 
 /** The "By ID" mode of every locator: a GUID, checked in the UI too. */
-export function byIdMode(placeholder: string, errorMessage = 'Not a valid GUID (8-4-4-4-12 hex digits)'): INodePropertyMode {
+export function byIdMode(
+	placeholder: string,
+	errorMessage = 'Not a valid GUID (8-4-4-4-12 hex digits)',
+): INodePropertyMode {
 	return {
 		displayName: 'By ID',
 		name: 'id',
@@ -25,7 +28,11 @@ export function fromListMode(searchListMethod: string): INodePropertyMode {
 }
 
 /** The "By URL" mode: a Business Central API URL naming the record (checked again, fully, before any request). */
-function byUrlMode(placeholder: string, urlSegment: string, errorMessage: string): INodePropertyMode {
+function byUrlMode(
+	placeholder: string,
+	urlSegment: string,
+	errorMessage: string,
+): INodePropertyMode {
 	return {
 		displayName: 'By URL',
 		name: 'url',
@@ -88,32 +95,66 @@ export function recordLocator(entity: EntityDescriptor, spec: RecordLocatorSpec)
 	};
 }
 
-/** Options of every Update: eTag, conflict policy, previous values, batching, retries, Timeout. */
-export function updateOptions(entity: EntityDescriptor): INodeProperties {
-	return {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [
-		{
-			displayName: 'Batch Size',
-			name: 'batchSize',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 100 },
-			default: 100,
-			description:
-				'Operations per $batch request when "Use Batch Requests" is on (Business Central accepts at most 100)',
-		},
+/** Batch Size, Max Concurrent Requests and Use Batch Requests: the same for every Update. */
+const batchingOptions: INodeProperties[] = [
+	{
+		displayName: 'Batch Size',
+		name: 'batchSize',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 100 },
+		default: 100,
+		description:
+			'Operations per $batch request when "Use Batch Requests" is on (Business Central accepts at most 100)',
+	},
+	{
+		displayName: 'Max Concurrent Requests',
+		name: 'maxConcurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 5 },
+		default: 5,
+		description:
+			'How many $batch requests may be in flight at once. Business Central processes at most 5 requests per user at a time and queues or throttles the rest.',
+	},
+	{
+		displayName: 'Use Batch Requests',
+		name: 'batching',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to send many items as $batch requests (reads of eTags, then PATCHes, up to 100 per request) instead of a GET and a PATCH per item. Used when more than one item arrives. Each item still succeeds or fails on its own.',
+	},
+];
+
+const conflictPolicies: INodePropertyOptions[] = [
+	{
+		name: 'Fail',
+		value: 'fail',
+		description: 'Report that the record changed since it was read; nothing is written',
+	},
+	{
+		name: 'Fetch Latest and Retry Once',
+		value: 'retryOnce',
+		description:
+			'Read the current version and apply the change to it once more; fail if it changes again',
+	},
+	{
+		name: 'Overwrite Regardless',
+		value: 'overwrite',
+		description:
+			'Apply the change whatever changed in between (last writer wins): on a conflict, read the current version and write on top of it, up to Max Retries times',
+	},
+];
+
+/** The options of an Update that speak of its record: eTag, conflicts, previous values, retries, Timeout. */
+function concurrencyOptions(record: string): INodeProperties[] {
+	return [
 		{
 			displayName: 'eTag',
 			name: 'eTag',
 			type: 'string',
 			default: '',
 			placeholder: 'W/"JzQ0O0pYb2JQVWVPZz09OzE0NTM3NzYwMTMwMDA7Jw=="',
-			description:
-				`Version of the record your change is based on: map the @odata.etag output of a previous step. Empty: the node reads the ${entity.shortLabel} and uses its current eTag.`,
+			description: `Version of the record your change is based on: map the @odata.etag output of a previous step. Empty: the node reads the ${record} and uses its current eTag.`,
 		},
 		{
 			displayName: 'Include Previous Values',
@@ -124,49 +165,20 @@ export function updateOptions(entity: EntityDescriptor): INodeProperties {
 				'Whether to add "previousValues" to the output: the values the changed fields had before the update',
 		},
 		{
-			displayName: 'Max Concurrent Requests',
-			name: 'maxConcurrency',
-			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 5 },
-			default: 5,
-			description:
-				'How many $batch requests may be in flight at once. Business Central processes at most 5 requests per user at a time and queues or throttles the rest.',
-		},
-		{
 			displayName: 'Max Retries',
 			name: 'maxRetries',
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: 5,
-			description:
-				`How often to retry a request that Business Central throttled (429) or could not serve (503; for reads also 408, 502, 504), waiting as it asks (Retry-After) or with exponential back-off. A PATCH that got no answer is sent again only after re-reading the ${entity.shortLabel} shows it was not applied.`,
+			description: `How often to retry a request that Business Central throttled (429) or could not serve (503; for reads also 408, 502, 504), waiting as it asks (Retry-After) or with exponential back-off. A PATCH that got no answer is sent again only after re-reading the ${record} shows it was not applied.`,
 		},
 		{
 			displayName: 'On eTag Conflict',
 			name: 'onConflict',
 			type: 'options',
-			options: [
-				{
-					name: 'Fail',
-					value: 'fail',
-					description: 'Report that the record changed since it was read; nothing is written',
-				},
-				{
-					name: 'Fetch Latest and Retry Once',
-					value: 'retryOnce',
-					description:
-						'Read the current version and apply the change to it once more; fail if it changes again',
-				},
-				{
-					name: 'Overwrite Regardless',
-					value: 'overwrite',
-					description:
-						'Apply the change whatever changed in between (last writer wins): on a conflict, read the current version and write on top of it, up to Max Retries times',
-				},
-			],
+			options: conflictPolicies,
 			default: 'fail',
-			description:
-				`What to do when Business Central answers that the ${entity.shortLabel} was changed by someone else (409 Request_EntityChanged or 412)`,
+			description: `What to do when Business Central answers that the ${record} was changed by someone else (409 Request_EntityChanged or 412)`,
 		},
 		{
 			displayName: 'Timeout',
@@ -174,19 +186,23 @@ export function updateOptions(entity: EntityDescriptor): INodeProperties {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 120000,
-			description:
-				`Time in ms each request may take in all, from connecting to the last byte of the answer, before the node gives up on it (an answer that keeps trickling in is cut too). A read is then repeated (up to Max Retries); a PATCH is never blindly sent again: the node re-reads the ${entity.shortLabel} to see whether it was applied.`,
+			description: `Time in ms each request may take in all, from connecting to the last byte of the answer, before the node gives up on it (an answer that keeps trickling in is cut too). A read is then repeated (up to Max Retries); a PATCH is never blindly sent again: the node re-reads the ${record} to see whether it was applied.`,
 		},
-		{
-			displayName: 'Use Batch Requests',
-			name: 'batching',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether to send many items as $batch requests (reads of eTags, then PATCHes, up to 100 per request) instead of a GET and a PATCH per item. Used when more than one item arrives. Each item still succeeds or fails on its own.',
-		},
-	],
-};
+	];
+}
+
+/** Options of every Update: eTag, conflict policy, previous values, batching, retries, Timeout. */
+export function updateOptions(entity: EntityDescriptor): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...batchingOptions, ...concurrencyOptions(entity.shortLabel)].sort((a, b) =>
+			a.displayName.localeCompare(b.displayName),
+		),
+	};
 }
 
 /** Top-level "Simplify" of the read operations (n8n's convention: on by default); `more` names what Off adds. */
@@ -207,17 +223,26 @@ export function simplifyProperty(entity: EntityDescriptor, more: string): INodeP
  * itself, and a number typed or mapped is checked before any request), a switch for a
  * boolean, a list for an option. `description` says what the property is.
  */
-export function fieldProperty(entity: EntityDescriptor, name: string, description: string): INodeProperties {
+export function fieldProperty(
+	entity: EntityDescriptor,
+	name: string,
+	description: string,
+): INodeProperties {
 	const field = entity.fields[name];
 	const base = { displayName: field.displayName, name };
 	if (field.kind === 'boolean') return { ...base, type: 'boolean', default: false, description };
 	if (field.kind === 'option') {
-		const options = (field.values ?? []).map((value) => ({ name: value.trim() || '(Not Blocked)', value }));
+		const options = (field.values ?? []).map((value) => ({
+			name: value.trim() || '(Not Blocked)',
+			value,
+		}));
 		return { ...base, type: 'options', options, default: field.values?.[0] ?? '', description };
 	}
 	const limits = [
 		field.maxLength ? `max ${field.maxLength} characters` : undefined,
-		field.kind === 'code' ? 'sent trimmed and upper-cased, as Business Central stores Code fields' : undefined,
+		field.kind === 'code'
+			? 'sent trimmed and upper-cased, as Business Central stores Code fields'
+			: undefined,
 	].filter(Boolean);
 	const note = limits.length ? ` (${limits.join('; ')})` : '';
 	return { ...base, type: 'string', default: '', description: `${description}${note}` };

@@ -17,7 +17,10 @@ import { runItems } from './runItems';
  * its parameters and `export const execute = getExecute(entity)`.
  */
 
-type Execute = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+type Execute = (
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+) => Promise<INodeExecutionData[]>;
 
 /** Get: GET `companies(c)/<set>(id)` per item → the record with its `@odata.etag` (Simplify: the simple fields). */
 export function getExecute(entity: EntityDescriptor): Execute {
@@ -55,13 +58,17 @@ export function getAllExecute(entity: EntityDescriptor, conditions: FilterCondit
 		const { base } = await getConnection(this);
 		return await runItems(this, items, {
 			check: (itemIndex) => {
-				const parent = entity.parent && locatorValue(this.getNodeParameter(entity.parent.parameter, itemIndex, ''));
+				const parent =
+					entity.parent &&
+					locatorValue(this.getNodeParameter(entity.parent.parameter, itemIndex, ''));
 				const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 				const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 				const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
 				return {
 					companyId: parseCompanyLocator(this.getNodeParameter('company', itemIndex), base),
-					parentId: isBlank(parent) ? undefined : validateGuid(entity.parent!.parameterDisplayName, String(parent).trim()),
+					parentId: isBlank(parent)
+						? undefined
+						: validateGuid(entity.parent!.parameterDisplayName, String(parent).trim()),
 					conditions: conditions(filters, { timeZone: this.getTimezone() }),
 					select: parseSelect(options.fields),
 					limit: returnAll ? undefined : parseLimit(this.getNodeParameter('limit', itemIndex, 50)),
@@ -73,7 +80,9 @@ export function getAllExecute(entity: EntityDescriptor, conditions: FilterCondit
 				const records = await listRecords(this, entity, base.version, request, about);
 				// Fields chosen in Options → Fields are returned as Business Central sent them:
 				// Simplify must not drop a property the user asked for by name.
-				return records.map((record) => recordOutput(entity, record, request.simple && !request.select));
+				return records.map((record) =>
+					recordOutput(entity, record, request.simple && !request.select),
+				);
 			},
 		});
 	};
@@ -84,14 +93,18 @@ export function getAllExecute(entity: EntityDescriptor, conditions: FilterCondit
  * eTags, conflicts and unclear answers as operations/updateRecords.ts says. `refuseEmpty`
  * refuses a field added but left empty on every node version (new resources), else from version 2.
  */
-export function updateExecute(entity: EntityDescriptor, rules: { refuseEmpty?: boolean } = {}): Execute {
+export function updateExecute(
+	entity: EntityDescriptor,
+	rules: { refuseEmpty?: boolean } = {},
+): Execute {
 	return async function (this: IExecuteFunctions, items: INodeExecutionData[]) {
 		const { base } = await getConnection(this);
 		return await runItems(this, items, {
 			done: 'updated',
 			doneInAnyOrder: true,
 			check: (itemIndex) => checkUpdateInput(this, entity, base, itemIndex, rules),
-			runAll: async (checked, report, stop) => await updateRecords(this, entity, checked, report, stop),
+			runAll: async (checked, report, stop) =>
+				await updateRecords(this, entity, checked, report, stop),
 		});
 	};
 }

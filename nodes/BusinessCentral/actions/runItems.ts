@@ -50,7 +50,13 @@ async function oneByOne<P>(
 }
 
 /** The item's error, saying how many items were already written (they stay written). */
-function stoppedError<P>(context: IExecuteFunctions, error: Error, itemIndex: number, written: number, options: RunItemsOptions<P>): Error {
+function stoppedError<P>(
+	context: IExecuteFunctions,
+	error: Error,
+	itemIndex: number,
+	written: number,
+	options: RunItemsOptions<P>,
+): Error {
 	const wrapped = itemError(context.getNode(), error, itemIndex);
 	if (options.done && written > 0 && 'description' in wrapped) {
 		const which = options.doneInAnyOrder ? 'other' : 'earlier';
@@ -86,7 +92,8 @@ export async function runItems<P>(
 		}
 	}
 	const report = (itemIndex: number, outcome: ItemOutcome) => outcomes.set(itemIndex, outcome);
-	const stop = () => !continueOnFail && [...outcomes.values()].some((outcome) => outcome instanceof Error);
+	const stop = () =>
+		!continueOnFail && [...outcomes.values()].some((outcome) => outcome instanceof Error);
 	if (options.runAll) await options.runAll(valid, report, stop);
 	else if (options.run) await oneByOne(context, options.run, valid, report, stop);
 
@@ -98,7 +105,12 @@ export async function runItems<P>(
 		if (outcome instanceof Error && !continueOnFail) {
 			throw stoppedError(context, outcome, itemIndex, written, options);
 		}
-		const jsons = outcome instanceof Error ? [failureJson(outcome)] : Array.isArray(outcome) ? outcome : [outcome];
+		const jsons =
+			outcome instanceof Error
+				? [failureJson(outcome)]
+				: Array.isArray(outcome)
+					? outcome
+					: [outcome];
 		for (const json of jsons) results.push({ json, pairedItem: { item: itemIndex } });
 	}
 	return results;

@@ -9,7 +9,15 @@ import type { ApiVersion } from '../helpers/apiBase';
  * when it re-reads a record after an unclear write. `decimal`: sent as given (Business
  * Central rounds amounts to the currency's precision; the comparison allows for it).
  */
-export type FieldKind = 'guid' | 'string' | 'code' | 'date' | 'decimal' | 'integer' | 'boolean' | 'option';
+export type FieldKind =
+	| 'guid'
+	| 'string'
+	| 'code'
+	| 'date'
+	| 'decimal'
+	| 'integer'
+	| 'boolean'
+	| 'option';
 
 /** One writable property of an entity: declared once, used by Create, Update, validation and comparisons. */
 export interface FieldSpec {
@@ -121,11 +129,18 @@ export function collectionIn(
 			body: { [parent.property]: parentId },
 		};
 	}
-	return { url: `${company}/${parent.entitySet}(${parentId})/${entity.entitySet}`, conditions: [], body: {} };
+	return {
+		url: `${company}/${parent.entitySet}(${parentId})/${entity.entitySet}`,
+		conditions: [],
+		body: {},
+	};
 }
 
 /** Whether `name` is a writable property of the entity. */
-export function isWritable<Field extends string>(entity: EntityDescriptor<Field>, name: string): name is Field {
+export function isWritable<Field extends string>(
+	entity: EntityDescriptor<Field>,
+	name: string,
+): name is Field {
 	return Object.prototype.hasOwnProperty.call(entity.fields, name);
 }
 

@@ -8,7 +8,12 @@ import { InputValidationError, isBlank, validateAs } from './validation';
  */
 
 /** Code fields: Business Central stores them upper-cased and `eq` compares exactly. */
-export function codeCondition(property: string, label: string, value: unknown, maxLength = 20): string | undefined {
+export function codeCondition(
+	property: string,
+	label: string,
+	value: unknown,
+	maxLength = 20,
+): string | undefined {
 	if (isBlank(value)) return undefined;
 	const text = String(validateAs(label, 'code', value, { maxLength }));
 	return `${property} eq ${odataString(text)}`;

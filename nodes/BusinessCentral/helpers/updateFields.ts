@@ -27,11 +27,16 @@ export interface PatchOptions {
 const CLEAR_FIELDS = 'clearFields';
 
 /** "Clear Fields" (v2): the text properties to set to "" — only those that can be cleared. */
-function clearedFields(entity: EntityDescriptor, raw: unknown, apiVersion: ApiVersion): FieldValues {
+function clearedFields(
+	entity: EntityDescriptor,
+	raw: unknown,
+	apiVersion: ApiVersion,
+): FieldValues {
 	const names = Array.isArray(raw) ? (raw as unknown[]) : isBlank(raw) ? [] : [raw];
 	const patch: FieldValues = {};
 	for (const name of names) {
-		const field = typeof name === 'string' && isWritable(entity, name) ? entity.fields[name] : undefined;
+		const field =
+			typeof name === 'string' && isWritable(entity, name) ? entity.fields[name] : undefined;
 		if (!field?.clearable) {
 			throw new InputValidationError(
 				'Clear Fields',
@@ -55,7 +60,11 @@ function patchEntry(
 	const picked = entity.locatorFields?.[uiName];
 	const apiName = picked ?? uiName;
 	if (!isWritable(entity, apiName)) {
-		throw new InputValidationError(uiName, raw, `is not a field of a ${entity.label} that can be changed`);
+		throw new InputValidationError(
+			uiName,
+			raw,
+			`is not a field of a ${entity.label} that can be changed`,
+		);
 	}
 	// Only the pickers are resource locators: any other field holding an object is refused
 	// as it is (an amount of { value: 5 } is not 5).
@@ -111,7 +120,11 @@ export function buildPatch(
 		patch[name] = value;
 	}
 	if (Object.keys(patch).length === 0) {
-		throw new InputValidationError('Update Fields', updateFields, 'is empty: add at least one field to change');
+		throw new InputValidationError(
+			'Update Fields',
+			updateFields,
+			'is empty: add at least one field to change',
+		);
 	}
 	refuseBothOfAPair(entity, patch);
 	return patch;

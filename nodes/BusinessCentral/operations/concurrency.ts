@@ -109,7 +109,8 @@ export class UpdateDecisions {
 		const current = this.record(update, response, { quiet: reason === 'verify' });
 		if (!current) {
 			// a re-read that is not the record says nothing about the unclear write: its outcome is unknown
-			if (reason === 'verify') this.failUnverified(update, notTheRecord(response, this.entity.shortLabel));
+			if (reason === 'verify')
+				this.failUnverified(update, notTheRecord(response, this.entity.shortLabel));
 			return;
 		}
 		if (reason === 'verify') {
@@ -193,7 +194,13 @@ export class UpdateDecisions {
 	/** The answer as a checked record, or undefined after recording why it is not one. */
 	private record(update: PendingUpdate, response: BcResponse, options: { quiet?: boolean } = {}) {
 		try {
-			return toRecord(this.node, this.entity, response, update.request.id, update.request.itemIndex);
+			return toRecord(
+				this.node,
+				this.entity,
+				response,
+				update.request.id,
+				update.request.itemIndex,
+			);
 		} catch (error) {
 			if (!options.quiet) this.finish(update, error as Error);
 			return undefined;
@@ -209,7 +216,9 @@ export class UpdateDecisions {
 		const output = toOutput(record);
 		if (update.request.includePreviousValues && update.before) {
 			const changed = previousValues(update.before, record);
-			output.previousValues = fromReRead ? onlySetBy(this.entity, update.request.patch, changed) : changed;
+			output.previousValues = fromReRead
+				? onlySetBy(this.entity, update.request.patch, changed)
+				: changed;
 		}
 		this.finish(update, output);
 	}

@@ -32,7 +32,9 @@ function createdRecord(
 	const parentOf = property ? record?.[property] : undefined;
 	const problem =
 		notARecord(entity, response.body) ??
-		(typeof parentOf === 'string' && request.parentId && parentOf.toLowerCase() !== request.parentId.toLowerCase()
+		(typeof parentOf === 'string' &&
+		request.parentId &&
+		parentOf.toLowerCase() !== request.parentId.toLowerCase()
 			? `the new ${entity.shortLabel} is in ${entity.parent!.label} ${parentOf}, not ${request.parentId}`
 			: undefined);
 	if (problem) {
@@ -84,6 +86,7 @@ export async function createRecord(
 			hint: request.howToCheck,
 		});
 	}
-	if (status !== 201 && status !== 200) throw failureFrom(context.getNode(), response, { action, itemIndex });
+	if (status !== 201 && status !== 200)
+		throw failureFrom(context.getNode(), response, { action, itemIndex });
 	return createdRecord(context, entity, response, request, itemIndex);
 }

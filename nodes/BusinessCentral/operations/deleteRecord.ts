@@ -46,19 +46,32 @@ class RecordDeletion {
 
 	async send(method: 'GET' | 'DELETE'): Promise<BcResponse> {
 		const headers = method === 'DELETE' ? { 'If-Match': this.ifMatch } : undefined;
-		return await bcRequest.call(this.context, { method, url: this.url, ...(headers ? { headers } : {}) }, this.policy);
+		return await bcRequest.call(
+			this.context,
+			{ method, url: this.url, ...(headers ? { headers } : {}) },
+			this.policy,
+		);
 	}
 
 	async currentETag(): Promise<string> {
 		const response = await this.send('GET');
 		if (response.statusCode !== 200) {
-			throw failureFrom(this.node, response, { action: `${this.action} (reading its eTag)`, itemIndex: this.itemIndex });
+			throw failureFrom(this.node, response, {
+				action: `${this.action} (reading its eTag)`,
+				itemIndex: this.itemIndex,
+			});
 		}
-		return toRecord(this.node, this.entity, response, this.request.id, this.itemIndex)['@odata.etag'];
+		return toRecord(this.node, this.entity, response, this.request.id, this.itemIndex)[
+			'@odata.etag'
+		];
 	}
 
 	failed(response: BcResponse, note?: string): Error {
-		return failureFrom(this.node, response, { action: this.action, itemIndex: this.itemIndex, note });
+		return failureFrom(this.node, response, {
+			action: this.action,
+			itemIndex: this.itemIndex,
+			note,
+		});
 	}
 
 	/** A conflict: fails unless "Fetch Latest and Retry Once" still has its one retry, then deletes with `eTag`. */
@@ -87,7 +100,9 @@ class RecordDeletion {
 			});
 		if (check.statusCode !== 200) throw unknown(check);
 		try {
-			return toRecord(this.node, this.entity, check, this.request.id, this.itemIndex)['@odata.etag'];
+			return toRecord(this.node, this.entity, check, this.request.id, this.itemIndex)[
+				'@odata.etag'
+			];
 		} catch (error) {
 			// a 200 that is not the record says nothing about the DELETE
 			throw unknown({ ...check, statusCode: 0, networkError: (error as Error).message });
@@ -111,7 +126,8 @@ export async function deleteRecord(
 	policy: RetryPolicy,
 ): Promise<IDataObject> {
 	const deletion = new RecordDeletion(context, entity, request, itemIndex, policy);
-	deletion.ifMatch = request.onConflict === 'overwrite' ? '*' : request.eTag || (await deletion.currentETag());
+	deletion.ifMatch =
+		request.onConflict === 'overwrite' ? '*' : request.eTag || (await deletion.currentETag());
 	for (;;) {
 		const response = await deletion.send('DELETE');
 		if (response.statusCode === 204 || response.statusCode === 200) return deletion.deleted;
@@ -128,7 +144,10 @@ export async function deleteRecord(
 		if (current === undefined) return deletion.deleted;
 		if (deletion.ifMatch === '*' || current === deletion.ifMatch) {
 			if (deletion.resent) {
-				throw deletion.failed(response, `The ${entity.shortLabel} still exists: the delete was sent twice without an answer.`);
+				throw deletion.failed(
+					response,
+					`The ${entity.shortLabel} still exists: the delete was sent twice without an answer.`,
+				);
 			}
 			deletion.resent = true;
 			continue;

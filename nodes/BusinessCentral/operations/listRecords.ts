@@ -56,7 +56,11 @@ async function readPage(
  * Business Central for no more than needed. Paging stops with an error on links
  * that do not advance, oversized pages, or past the limits in transport/paging.ts.
  */
-export async function readPages(context: BcFunctions, first: PageRequest, about: ReadContext): Promise<IDataObject[]> {
+export async function readPages(
+	context: BcFunctions,
+	first: PageRequest,
+	about: ReadContext,
+): Promise<IDataObject[]> {
 	const records: IDataObject[] = [];
 	const wanted = first.wanted;
 	const pageSize = Math.min(wanted ?? first.pageSize ?? SERVER_MAX_PAGE_SIZE, SERVER_MAX_PAGE_SIZE);
@@ -98,7 +102,11 @@ export async function parentIds(
 	const parent = entity.parent!;
 	const parents = await readPages(
 		context,
-		{ url: `companies(${companyId})/${parent.entitySet}`, qs: { $select: request.select }, pageSize: request.pageSize },
+		{
+			url: `companies(${companyId})/${parent.entitySet}`,
+			qs: { $select: request.select },
+			pageSize: request.pageSize,
+		},
 		{ ...about, action: `Listing the ${parent.collectionLabel} of company ${companyId}` },
 	);
 	return parents.map((record) => String(record.id));
@@ -145,7 +153,9 @@ export async function listRecords(
 		const action = parentId
 			? `Listing the ${entity.label}s of ${entity.parent!.label} ${parentId}`
 			: `Listing the ${entity.label}s of company ${request.companyId}`;
-		records.push(...(await readPages(context, { url: target.url, qs, wanted }, { ...about, action })));
+		records.push(
+			...(await readPages(context, { url: target.url, qs, wanted }, { ...about, action })),
+		);
 	}
 	return records;
 }

@@ -39,7 +39,10 @@ export function directAccess(context: BcFunctions, policy: RetryPolicy): RecordA
 		const answers = new Map<string, BcResponse>();
 		for (const request of requests) {
 			const { method, url, headers, body } = asOperation(request);
-			answers.set(request.key, await bcRequest.call(context, { method, url, headers, body }, policy));
+			answers.set(
+				request.key,
+				await bcRequest.call(context, { method, url, headers, body }, policy),
+			);
 		}
 		return answers;
 	};

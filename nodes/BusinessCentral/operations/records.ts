@@ -50,7 +50,9 @@ export function unexpectedAnswer(node: INode, answer: UnexpectedAnswer): NodeApi
 export function notARecord(entity: EntityDescriptor, body: unknown): string | undefined {
 	const parsed = recordSchema(entity).safeParse(body);
 	if (parsed.success) return undefined;
-	const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'} ${issue.message}`);
+	const issues = parsed.error.issues.map(
+		(issue) => `${issue.path.join('.') || 'body'} ${issue.message}`,
+	);
 	return `the answer is not a ${entity.label} (${issues.join('; ')})`;
 }
 
@@ -115,7 +117,11 @@ export function toOutput(record: IDataObject): IDataObject {
 }
 
 /** A record as output: simplified (the entity's simple fields, in order), or as Business Central sent it. */
-export function recordOutput(entity: EntityDescriptor, record: IDataObject, simple: boolean): IDataObject {
+export function recordOutput(
+	entity: EntityDescriptor,
+	record: IDataObject,
+	simple: boolean,
+): IDataObject {
 	if (!simple) return toOutput(record);
 	const output: IDataObject = {};
 	for (const field of entity.simpleFields) {

@@ -26,7 +26,12 @@ function sameAmount(sent: number, stored: number): boolean {
  * Whether a value Business Central stored is the one sent, compared as Business Central
  * stores it: GUIDs in any case, Code fields trimmed and upper-cased, amounts rounded.
  */
-export function storedAs(entity: EntityDescriptor, field: string, sent: unknown, stored: unknown): boolean {
+export function storedAs(
+	entity: EntityDescriptor,
+	field: string,
+	sent: unknown,
+	stored: unknown,
+): boolean {
 	if (typeof sent === 'number') return typeof stored === 'number' && sameAmount(sent, stored);
 	const kind = entity.fields[field]?.kind;
 	if (typeof sent === 'string' && typeof stored === 'string') {
@@ -37,12 +42,22 @@ export function storedAs(entity: EntityDescriptor, field: string, sent: unknown,
 }
 
 /** Whether a record already carries every value of the patch (used after an unclear write). */
-export function carriesPatch(entity: EntityDescriptor, record: IDataObject, patch: IDataObject): boolean {
-	return Object.entries(patch).every(([field, value]) => storedAs(entity, field, value, record[field]));
+export function carriesPatch(
+	entity: EntityDescriptor,
+	record: IDataObject,
+	patch: IDataObject,
+): boolean {
+	return Object.entries(patch).every(([field, value]) =>
+		storedAs(entity, field, value, record[field]),
+	);
 }
 
 /** The patch fields whose value the record does not carry: `{ field: { sent, stored } }`. */
-export function differences(entity: EntityDescriptor, record: IDataObject, patch: IDataObject): IDataObject {
+export function differences(
+	entity: EntityDescriptor,
+	record: IDataObject,
+	patch: IDataObject,
+): IDataObject {
 	const different: IDataObject = {};
 	for (const [field, value] of Object.entries(patch)) {
 		if (!storedAs(entity, field, value, record[field])) {
@@ -65,7 +80,11 @@ export function previousValues(before: IDataObject, after: IDataObject): IDataOb
 }
 
 /** The entries of `changed` that the patch set, or that Business Central fills in from what it set. */
-export function onlySetBy(entity: EntityDescriptor, patch: IDataObject, changed: IDataObject): IDataObject {
+export function onlySetBy(
+	entity: EntityDescriptor,
+	patch: IDataObject,
+	changed: IDataObject,
+): IDataObject {
 	const filledFrom = (entity.filledFrom ?? {}) as Record<string, string[] | undefined>;
 	const set = new Set(Object.keys(patch).flatMap((field) => [field, ...(filledFrom[field] ?? [])]));
 	return Object.fromEntries(Object.entries(changed).filter(([field]) => set.has(field)));

@@ -49,19 +49,31 @@ export async function runUpdates(
 	access: RecordAccess,
 	options: UpdateRunOptions = {},
 ): Promise<Map<number, UpdateOutcome>> {
-	const decisions = new UpdateDecisions(context.getNode(), entity, Math.max(0, options.maxResends ?? 1));
-	const url = (update: PendingUpdate) => recordPath(entity, update.request.companyId, update.request.id);
+	const decisions = new UpdateDecisions(
+		context.getNode(),
+		entity,
+		Math.max(0, options.maxResends ?? 1),
+	);
+	const url = (update: PendingUpdate) =>
+		recordPath(entity, update.request.companyId, update.request.id);
 	let pending = updates.map((request) => decisions.start(request));
 	while (pending.length > 0) {
 		const reading = pending.filter((update) => update.read);
 		if (reading.length > 0) {
-			const answers = await access.read(reading.map((update) => ({ key: update.key, url: url(update) })));
+			const answers = await access.read(
+				reading.map((update) => ({ key: update.key, url: url(update) })),
+			);
 			for (const update of reading) decisions.onRead(update, answers.get(update.key)!);
 		}
 		const writing = pending.filter((update) => !decisions.finished(update) && !update.read);
 		if (writing.length > 0) {
 			const answers = await access.patch(
-				writing.map((update) => ({ key: update.key, url: url(update), ifMatch: update.ifMatch!, body: update.request.patch })),
+				writing.map((update) => ({
+					key: update.key,
+					url: url(update),
+					ifMatch: update.ifMatch!,
+					body: update.request.patch,
+				})),
 			);
 			for (const update of writing) decisions.onWrite(update, answers.get(update.key)!);
 		}
@@ -113,7 +125,12 @@ async function runChunk(
 		return await runUpdates(context, entity, updates, access, options);
 	} catch (error) {
 		const node = context.getNode();
-		return new Map(updates.map((request) => [request.itemIndex, itemError(node, error as Error, request.itemIndex)]));
+		return new Map(
+			updates.map((request) => [
+				request.itemIndex,
+				itemError(node, error as Error, request.itemIndex),
+			]),
+		);
 	}
 }
 
@@ -135,7 +152,8 @@ export async function updateRecords(
 	const runOptions: UpdateRunOptions = { maxResends: policy.maxRetries };
 	const updates = items.map((item) => item.request);
 	const send = async (chunk: ItemUpdate[], access: RecordAccess) => {
-		for (const [index, outcome] of await runChunk(context, entity, chunk, access, runOptions)) report(index, outcome);
+		for (const [index, outcome] of await runChunk(context, entity, chunk, access, runOptions))
+			report(index, outcome);
 	};
 	if (options.batching !== false && updates.length > 1) {
 		const access = batchAccess(context, policy);
@@ -144,7 +162,12 @@ export async function updateRecords(
 			concurrency: wholeNumber(options.maxConcurrency, 5, 1, 5),
 			stop,
 		};
-		await runInBatches(updates, (request) => `${request.companyId}/${request.id}`, batching, async (chunk) => await send(chunk, access));
+		await runInBatches(
+			updates,
+			(request) => `${request.companyId}/${request.id}`,
+			batching,
+			async (chunk) => await send(chunk, access),
+		);
 		return;
 	}
 	const access = directAccess(context, policy);
@@ -163,7 +186,12 @@ export function checkUpdateInput(
 	rules: { refuseEmpty?: boolean } = {},
 ): ItemUpdate {
 	const companyId = parseCompanyLocator(context.getNodeParameter('company', itemIndex), base);
-	const id = parseRecordLocator(context.getNodeParameter(entity.locatorParameter, itemIndex), base, companyId, entity);
+	const id = parseRecordLocator(
+		context.getNodeParameter(entity.locatorParameter, itemIndex),
+		base,
+		companyId,
+		entity,
+	);
 	const fields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const options = context.getNodeParameter('options', itemIndex, {}) as UpdateRequestOptions;
 	const refuseEmpty = rules.refuseEmpty ?? refusesEmptyFields(context.getNode().typeVersion);
@@ -172,7 +200,10 @@ export function checkUpdateInput(
 		itemIndex,
 		companyId,
 		id,
-		patch: buildPatch(entity, fields, base.version, { timeZone: context.getTimezone(), refuseEmpty }),
+		patch: buildPatch(entity, fields, base.version, {
+			timeZone: context.getTimezone(),
+			refuseEmpty,
+		}),
 		eTag,
 		onConflict: options.onConflict ?? 'fail',
 		includePreviousValues: options.includePreviousValues === true,

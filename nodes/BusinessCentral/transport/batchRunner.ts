@@ -32,12 +32,17 @@ export function inWaves<T>(entries: T[], keyOf: (entry: T) => string): T[][] {
 
 export function chunks<T>(list: T[], size: number): T[][] {
 	const result: T[][] = [];
-	for (let start = 0; start < list.length; start += size) result.push(list.slice(start, start + size));
+	for (let start = 0; start < list.length; start += size)
+		result.push(list.slice(start, start + size));
 	return result;
 }
 
 /** Runs tasks with at most `limit` in flight; stops starting new ones once `stop()` says so. */
-export async function inPool(tasks: Array<() => Promise<void>>, limit: number, stop: () => boolean) {
+export async function inPool(
+	tasks: Array<() => Promise<void>>,
+	limit: number,
+	stop: () => boolean,
+) {
 	let next = 0;
 	const worker = async () => {
 		while (next < tasks.length && !stop()) {

@@ -28,7 +28,8 @@ const FIELD_DESCRIPTIONS: Record<WritableCustomerField, string> = {
 	salespersonCode: 'Code of the salesperson responsible for the customer',
 	taxRegistrationNumber: 'VAT or tax registration number',
 	currencyCode: 'Code of the currency the customer is invoiced in; empty for the local currency',
-	creditLimit: 'Credit limit in local currency, a number such as 5000 (typed or mapped from the input)',
+	creditLimit:
+		'Credit limit in local currency, a number such as 5000 (typed or mapped from the input)',
 	taxLiable: 'Whether the customer is liable for sales tax',
 	blocked: 'Which transactions are blocked for the customer: none, shipping, invoicing or all',
 };

@@ -8,8 +8,13 @@ import { customerRecordLocator } from './customer.descriptions';
 
 const properties: INodeProperties[] = [
 	companyLocator,
-	customerRecordLocator('The customer to read. By ID takes the GUID, e.g. the "customerId" of a payment.'),
-	simplifyProperty(customer, 'type, addressLine1, postalCode, website, taxLiable, paymentTermsId, lastModifiedDateTime'),
+	customerRecordLocator(
+		'The customer to read. By ID takes the GUID, e.g. the "customerId" of a payment.',
+	),
+	simplifyProperty(
+		customer,
+		'type, addressLine1, postalCode, website, taxLiable, paymentTermsId, lastModifiedDateTime',
+	),
 ];
 
 export const description: INodeProperties[] = withDisplayOptions(

@@ -24,7 +24,11 @@ const filters: INodeProperties = {
 	description: 'Only customers matching every filter added here are returned',
 	options: [
 		{
-			...fieldProperty(customer, 'blocked', 'Only customers with this Blocked value (blocked eq …)'),
+			...fieldProperty(
+				customer,
+				'blocked',
+				'Only customers with this Blocked value (blocked eq …)',
+			),
 			default: ' ',
 		},
 		{
@@ -50,7 +54,8 @@ const filters: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. Adatum',
-			description: "Only customers whose name contains this text (contains(displayName,'…'), max 100 characters)",
+			description:
+				"Only customers whose name contains this text (contains(displayName,'…'), max 100 characters)",
 		},
 		{
 			displayName: 'Number',
@@ -58,7 +63,8 @@ const filters: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. 10000',
-			description: 'Only the customer with this number (exact match, max 20 characters; upper-cased as Business Central stores it)',
+			description:
+				'Only the customer with this number (exact match, max 20 characters; upper-cased as Business Central stores it)',
 		},
 	],
 };
@@ -67,7 +73,10 @@ const properties: INodeProperties[] = [
 	companyLocator,
 	...returnAllProperties,
 	filters,
-	simplifyProperty(customer, 'type, addressLine1, postalCode, website, taxLiable, paymentTermsId, lastModifiedDateTime'),
+	simplifyProperty(
+		customer,
+		'type, addressLine1, postalCode, website, taxLiable, paymentTermsId, lastModifiedDateTime',
+	),
 	getAllOptions(customer, 'number,displayName,balanceDue'),
 ];
 
@@ -77,7 +86,12 @@ export const description: INodeProperties[] = withDisplayOptions(
 );
 
 /** A text filter checked as a string of at most `maxLength`, as an OData condition. */
-function textCondition(build: (literal: string) => string, label: string, value: unknown, maxLength: number) {
+function textCondition(
+	build: (literal: string) => string,
+	label: string,
+	value: unknown,
+	maxLength: number,
+) {
 	if (isBlank(value)) return undefined;
 	return build(odataString(String(validateAs(label, 'string', value, { maxLength }))));
 }
@@ -86,11 +100,20 @@ function textCondition(build: (literal: string) => string, label: string, value:
 export function buildCustomerFilters(raw: IDataObject): string[] {
 	const blocked = raw.blocked;
 	if (blocked !== undefined && !customer.fields.blocked.values!.includes(blocked as string)) {
-		throw new InputValidationError('Blocked', blocked, `is not one of ${customer.fields.blocked.values!.map((v) => JSON.stringify(v)).join(', ')}`);
+		throw new InputValidationError(
+			'Blocked',
+			blocked,
+			`is not one of ${customer.fields.blocked.values!.map((v) => JSON.stringify(v)).join(', ')}`,
+		);
 	}
 	const conditions = [
 		codeCondition('number', 'Number', raw.number),
-		textCondition((text) => `contains(displayName,${text})`, 'Name Contains', raw.nameContains, 100),
+		textCondition(
+			(text) => `contains(displayName,${text})`,
+			'Name Contains',
+			raw.nameContains,
+			100,
+		),
 		textCondition((text) => `email eq ${text}`, 'Email', raw.email, 80),
 		blocked === undefined ? undefined : `blocked eq ${odataString(blocked as string)}`,
 		customCondition(raw.odataFilter),

@@ -8,7 +8,9 @@ import { customerRecordLocator, customerUpdateFields } from './customer.descript
 
 const properties: INodeProperties[] = [
 	companyLocator,
-	customerRecordLocator('The customer to update. By ID takes the GUID, e.g. the "id" of a previous step.'),
+	customerRecordLocator(
+		'The customer to update. By ID takes the GUID, e.g. the "id" of a previous step.',
+	),
 	customerUpdateFields,
 	updateOptions(customer),
 ];

@@ -2,7 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { FROM_VERSION_2, ONLY_VERSION_1 } from '../../helpers/nodeVersions';
 import { companyLocator } from '../common.descriptions';
-import { customerLocator, invoiceLocator, journalLocator, paymentField } from './payment.descriptions';
+import {
+	customerLocator,
+	invoiceLocator,
+	journalLocator,
+	paymentField,
+} from './payment.descriptions';
 
 /**
  * Node version 1's Additional Fields, kept as they were: Line Number starts at 10000,

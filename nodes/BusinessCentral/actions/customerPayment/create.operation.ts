@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { customerPayment } from '../../entities/customerPayment';
 import { withDisplayOptions } from '../../helpers/displayOptions';
@@ -30,7 +35,10 @@ function howToCheck(journalId: string, body: IDataObject): string {
  * v1.0 and the beta, whose page has no journalId) → the new payment. Never re-sent after
  * an unclear answer (operations/createRecord.ts).
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	const { base } = await getConnection(this);
 	return await runItems(this, items, {
 		done: 'created',
@@ -45,7 +53,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				additionalFields: this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject,
 			};
 			const companyId = parseCompanyLocator(this.getNodeParameter('company', itemIndex), base);
-			const { journalId, body } = buildPaymentCreate(input, base.version, { timeZone: this.getTimezone() });
+			const { journalId, body } = buildPaymentCreate(input, base.version, {
+				timeZone: this.getTimezone(),
+			});
 			return {
 				companyId,
 				parentId: journalId,

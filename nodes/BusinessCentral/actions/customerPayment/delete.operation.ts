@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { customerPayment } from '../../entities/customerPayment';
 import { withDisplayOptions } from '../../helpers/displayOptions';
@@ -81,7 +86,10 @@ function deleteETagRules(onConflict: ConflictPolicy): ETagRules {
 }
 
 /** DELETE `companies(c)/customerPayments(p)` with If-Match per item → `{ deleted: true, id }`. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
 	const { base } = await getConnection(this);
 	return await runItems<ItemDelete>(this, items, {
 		done: 'deleted',

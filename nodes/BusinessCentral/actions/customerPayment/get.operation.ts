@@ -12,7 +12,10 @@ const properties: INodeProperties[] = [
 	paymentLocator(
 		'The customer payment (a line of a customer payment journal) to read. By ID takes the GUID, e.g. the "id" of a previous step.',
 	),
-	simplifyProperty(customerPayment, 'journalId, customerId, appliesToInvoiceId, comment, lastModifiedDateTime'),
+	simplifyProperty(
+		customerPayment,
+		'journalId, customerId, appliesToInvoiceId, comment, lastModifiedDateTime',
+	),
 ];
 
 export const description: INodeProperties[] = withDisplayOptions(

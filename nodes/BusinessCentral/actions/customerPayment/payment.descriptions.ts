@@ -39,7 +39,11 @@ interface LookupSpec {
 	numberExample: string;
 }
 
-function lookupLocator(spec: LookupSpec, description: string, withNumber: boolean): INodeProperties {
+function lookupLocator(
+	spec: LookupSpec,
+	description: string,
+	withNumber: boolean,
+): INodeProperties {
 	return {
 		displayName: spec.displayName,
 		name: spec.name,
@@ -50,7 +54,14 @@ function lookupLocator(spec: LookupSpec, description: string, withNumber: boolea
 			fromListMode(spec.searchListMethod),
 			byIdMode(`e.g. ${spec.idExample}`, 'Not a valid GUID'),
 			...(withNumber
-				? [{ displayName: 'By Number', name: 'number', type: 'string' as const, placeholder: `e.g. ${spec.numberExample}` }]
+				? [
+						{
+							displayName: 'By Number',
+							name: 'number',
+							type: 'string' as const,
+							placeholder: `e.g. ${spec.numberExample}`,
+						},
+					]
 				: []),
 		],
 	};
@@ -95,15 +106,26 @@ const AMOUNT_DESCRIPTION =
  * version 2's text inputs that start empty (nodeVersions.ts). Amount has no numberPrecision:
  * it is sent as given, and a currency with three decimals must be typed as such.
  */
-const FIELD_PROPERTIES: Partial<Record<WritablePaymentField | 'amountV2' | 'lineNumberV2', INodeProperties>> = {
-	amount: { displayName: 'Amount', name: 'amount', type: 'number', default: 0, description: AMOUNT_DESCRIPTION },
+const FIELD_PROPERTIES: Partial<
+	Record<WritablePaymentField | 'amountV2' | 'lineNumberV2', INodeProperties>
+> = {
+	amount: {
+		displayName: 'Amount',
+		name: 'amount',
+		type: 'number',
+		default: 0,
+		description: AMOUNT_DESCRIPTION,
+	},
 	amountV2: {
 		displayName: 'Amount',
 		name: 'amount',
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. -1500.00',
-		description: AMOUNT_DESCRIPTION.replace('Payment amount,', 'Payment amount (a number such as -1500.00, typed or mapped from the input),'),
+		description: AMOUNT_DESCRIPTION.replace(
+			'Payment amount,',
+			'Payment amount (a number such as -1500.00, typed or mapped from the input),',
+		),
 	},
 	appliesToInvoiceNumber: {
 		displayName: 'Applies-to Invoice Number',
@@ -112,7 +134,13 @@ const FIELD_PROPERTIES: Partial<Record<WritablePaymentField | 'amountV2' | 'line
 		default: '',
 		description: `Number of the invoice the payment settles (max 20 characters; ${CODE_NOTE}). Use either this or Applies-to Invoice.`,
 	},
-	comment: { displayName: 'Comment', name: 'comment', type: 'string', default: '', description: 'Free-text comment (max 250 characters)' },
+	comment: {
+		displayName: 'Comment',
+		name: 'comment',
+		type: 'string',
+		default: '',
+		description: 'Free-text comment (max 250 characters)',
+	},
 	contactId: {
 		displayName: 'Contact ID',
 		name: 'contactId',
@@ -176,9 +204,14 @@ const FIELD_PROPERTIES: Partial<Record<WritablePaymentField | 'amountV2' | 'line
 };
 
 /** The UI definition of a property, its description extended by what the operation adds (". Empty: …"). */
-export function paymentField(name: keyof typeof FIELD_PROPERTIES, note?: string, extra: Partial<INodeProperties> = {}): INodeProperties {
+export function paymentField(
+	name: keyof typeof FIELD_PROPERTIES,
+	note?: string,
+	extra: Partial<INodeProperties> = {},
+): INodeProperties {
 	const property = FIELD_PROPERTIES[name]!;
-	const description = note ? `${property.description!.replace(/\.$/, '')}. ${note}` : property.description;
+	const description = note
+		? `${property.description!.replace(/\.$/, '')}. ${note}`
+		: property.description;
 	return { ...property, description, ...extra };
 }
-

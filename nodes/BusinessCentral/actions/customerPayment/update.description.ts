@@ -3,7 +3,13 @@ import type { INodeProperties } from 'n8n-workflow';
 import { customerPayment } from '../../entities/customerPayment';
 import { FROM_VERSION_2, ONLY_VERSION_1 } from '../../helpers/nodeVersions';
 import { companyLocator, updateOptions } from '../common.descriptions';
-import { customerLocator, invoiceLocator, journalLocator, paymentField, paymentLocator } from './payment.descriptions';
+import {
+	customerLocator,
+	invoiceLocator,
+	journalLocator,
+	paymentField,
+	paymentLocator,
+} from './payment.descriptions';
 
 /**
  * "Update Fields" is a collection rather than a resource mapper: it can hold
@@ -82,7 +88,9 @@ export const updateFieldsV2: INodeProperties = {
 	description:
 		'Only the fields added here are sent, and each must have a value; everything else keeps its value',
 	options: [
-		...(updateFields.options as INodeProperties[]).map((field) => V2_REPLACEMENTS.get(field.name) ?? field),
+		...(updateFields.options as INodeProperties[]).map(
+			(field) => V2_REPLACEMENTS.get(field.name) ?? field,
+		),
 		clearFields,
 	].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 };
