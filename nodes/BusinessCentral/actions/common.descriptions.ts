@@ -53,7 +53,7 @@ export const companyLocator: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The Business Central company that holds the customer payments',
+	description: 'The Business Central company that holds the records (customers, customer payments)',
 	modes: [
 		fromListMode('searchCompanies'),
 		byIdMode('e.g. 5e0fe3d1-4b7c-ef11-8a6b-6045bde9c5a1'),
@@ -199,6 +199,7 @@ export function updateOptions(entity: EntityDescriptor): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
+		description: `How the update is guarded and sent: the eTag it is based on, what to do when the ${entity.shortLabel} changed meanwhile, $batch, retries and Timeout. Leave empty to read the current eTag and fail on a conflict.`,
 		options: [...batchingOptions, ...concurrencyOptions(entity.shortLabel)].sort((a, b) =>
 			a.displayName.localeCompare(b.displayName),
 		),

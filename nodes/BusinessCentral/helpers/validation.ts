@@ -270,7 +270,7 @@ function schemaFor(field: FieldSpec, timeZone: string): z.ZodTypeAny {
 
 /**
  * Checks a value against one of the field kinds under the caller's label (filters,
- * create parameters): same rules and messages as the payment fields themselves.
+ * create parameters): same rules and messages as the entity fields themselves.
  */
 export function validateAs(
 	label: string,
