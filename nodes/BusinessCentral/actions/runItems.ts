@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { failureJson, itemError } from './itemErrors';
+import { failureJson, itemError } from '../helpers/itemErrors';
 
 /** What one item ended with: its output (one or more records) or its error. */
 export type ItemOutcome = IDataObject | IDataObject[] | Error;

@@ -3,11 +3,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { recordPath, type EntityDescriptor } from '../entities/entity';
 import type { ApiBase } from '../helpers/apiBase';
 import { parseCompanyLocator, parseRecordLocator } from '../helpers/locators';
+import { itemError } from '../helpers/itemErrors';
 import { refusesEmptyFields } from '../helpers/nodeVersions';
 import { buildPatch } from '../helpers/updateFields';
 import { validateETag } from '../helpers/validation';
-import type { ItemOutcome, CheckedItem } from '../actions/runItems';
-import { itemError } from '../actions/itemErrors';
 import { MAX_BATCH_OPERATIONS } from '../transport/batch';
 import { runInBatches } from '../transport/batchRunner';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/request';
@@ -142,8 +141,8 @@ async function runChunk(
 export async function updateRecords(
 	context: IExecuteFunctions,
 	entity: EntityDescriptor,
-	items: Array<CheckedItem<ItemUpdate>>,
-	report: (itemIndex: number, outcome: ItemOutcome) => void,
+	items: Array<{ itemIndex: number; request: ItemUpdate }>,
+	report: (itemIndex: number, outcome: UpdateOutcome) => void,
 	stop: () => boolean,
 ): Promise<void> {
 	const options = context.getNodeParameter('options', 0, {}) as UpdateRequestOptions;
