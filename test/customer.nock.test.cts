@@ -26,6 +26,7 @@ import {
 	TOKEN,
 	useNock,
 } from './fixtures.cjs';
+import { batches, type Operation } from './batchNock.cjs';
 
 useNock(nock);
 
@@ -222,26 +223,6 @@ describe('Customer: Get Many (nock)', () => {
 	});
 });
 
-interface BatchRequest {
-	id: string;
-	method: string;
-	url: string;
-	headers: Record<string, string>;
-	body?: IDataObject;
-}
-
-/** One expected `$batch` POST answering each operation by id (in reverse order). */
-function expectBatch(sent: BatchRequest[][], answer: (request: BatchRequest) => { status: number; body?: unknown }) {
-	return api()
-		.post(`${SAAS_PATH}/$batch`)
-		.matchHeader('prefer', 'odata.continue-on-error')
-		.reply(200, (_uri, body) => {
-			const operations = (body as { requests: BatchRequest[] }).requests;
-			sent.push(operations);
-			return { responses: operations.map((request) => ({ id: request.id, headers: {}, ...answer(request) })).reverse() };
-		});
-}
-
 const relative = (id: string) => `companies(${COMPANY})/customers(${id})`;
 
 describe('Customer: Update (nock)', () => {
@@ -334,17 +315,23 @@ describe('Customer: Update (nock)', () => {
 	});
 
 	test('several items: one $batch of GETs, one $batch of PATCHes; a conflict under Retry Once re-reads only that customer', async () => {
-		const sent: BatchRequest[][] = [];
+		const sent: Operation[][] = [];
 		const eTags: Record<string, string> = { [CUSTOMER]: ETAG_1, [CUSTOMER_2]: ETAG_1, [CUSTOMER_3]: ETAG_1 };
-		const idOf = (url: string) => /customers\(([^)]+)\)/.exec(url)![1];
-		expectBatch(sent, (request) => ({ status: 200, body: customerRecord(idOf(request.url), eTags[idOf(request.url)]) }));
-		expectBatch(sent, (request) =>
-			idOf(request.url) === CUSTOMER_2
-				? { status: 409, body: bcError('Request_EntityChanged', 'Another user has already changed the record.') }
-				: { status: 200, body: customerRecord(idOf(request.url), ETAG_2, request.body) },
+		const idOf = (operation: Operation) => /customers\(([^)]+)\)/.exec(operation.url)![1];
+		const record = (operation: Operation, eTag: string, values?: IDataObject) => ({
+			id: operation.id,
+			status: 200,
+			body: customerRecord(idOf(operation), eTag, values),
+		});
+		batches(sent, 4, (operations, call) =>
+			operations.map((operation) => {
+				if (call === 0) return record(operation, eTags[idOf(operation)]);
+				if (call === 1 && idOf(operation) === CUSTOMER_2) {
+					return { id: operation.id, status: 409, body: bcError('Request_EntityChanged', 'Another user has already changed the record.') };
+				}
+				return call === 2 ? record(operation, ETAG_3) : record(operation, ETAG_2, operation.body);
+			}),
 		);
-		expectBatch(sent, (request) => ({ status: 200, body: customerRecord(idOf(request.url), ETAG_3) }));
-		expectBatch(sent, (request) => ({ status: 200, body: customerRecord(idOf(request.url), ETAG_2, request.body) }));
 
 		const items = [CUSTOMER, CUSTOMER_2, CUSTOMER_3].map((id, index) => ({ id, phone: `555-010${index}` }));
 		const result = await run(items, 'update', {
