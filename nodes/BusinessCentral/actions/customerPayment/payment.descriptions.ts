@@ -106,19 +106,27 @@ const AMOUNT_DESCRIPTION =
  * version 2's text inputs that start empty (nodeVersions.ts). Amount has no numberPrecision:
  * it is sent as given, and a currency with three decimals must be typed as such.
  */
+/** A property's input, named and labelled as its declaration in entities/customerPayment.ts says. */
+function input(
+	name: WritablePaymentField,
+	property: Omit<INodeProperties, 'displayName' | 'name'>,
+): INodeProperties {
+	return {
+		displayName: customerPayment.fields[name].displayName,
+		name,
+		...property,
+	} as INodeProperties;
+}
+
 const FIELD_PROPERTIES: Partial<
 	Record<WritablePaymentField | 'amountV2' | 'lineNumberV2', INodeProperties>
 > = {
-	amount: {
-		displayName: 'Amount',
-		name: 'amount',
+	amount: input('amount', {
 		type: 'number',
 		default: 0,
 		description: AMOUNT_DESCRIPTION,
-	},
-	amountV2: {
-		displayName: 'Amount',
-		name: 'amount',
+	}),
+	amountV2: input('amount', {
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. -1500.00',
@@ -126,81 +134,61 @@ const FIELD_PROPERTIES: Partial<
 			'Payment amount,',
 			'Payment amount (a number such as -1500.00, typed or mapped from the input),',
 		),
-	},
-	appliesToInvoiceNumber: {
-		displayName: 'Applies-to Invoice Number',
-		name: 'appliesToInvoiceNumber',
+	}),
+	appliesToInvoiceNumber: input('appliesToInvoiceNumber', {
 		type: 'string',
 		default: '',
 		description: `Number of the invoice the payment settles (max 20 characters; ${CODE_NOTE}). Use either this or Applies-to Invoice.`,
-	},
-	comment: {
-		displayName: 'Comment',
-		name: 'comment',
+	}),
+	comment: input('comment', {
 		type: 'string',
 		default: '',
 		description: 'Free-text comment (max 250 characters)',
-	},
-	contactId: {
-		displayName: 'Contact ID',
-		name: 'contactId',
+	}),
+	contactId: input('contactId', {
 		type: 'string',
 		default: '',
 		description:
 			'Contact of the customer (max 250 characters). Exists only in API v1.0 and the legacy Financials beta; refused on v2.0.',
-	},
-	customerNumber: {
-		displayName: 'Customer Number',
-		name: 'customerNumber',
+	}),
+	customerNumber: input('customerNumber', {
 		type: 'string',
 		default: '',
 		description: `Number of the customer who paid (max 20 characters; ${CODE_NOTE}); Business Central fills in the customer ID. Use either this or Customer.`,
-	},
-	description: {
-		displayName: 'Description',
-		name: 'description',
+	}),
+	description: input('description', {
 		type: 'string',
 		default: '',
 		description: 'Description of the journal line (max 100 characters)',
-	},
-	documentNumber: {
-		displayName: 'Document Number',
-		name: 'documentNumber',
+	}),
+	documentNumber: input('documentNumber', {
 		type: 'string',
 		default: '',
 		description: `Document number of the payment (max 20 characters; ${CODE_NOTE})`,
-	},
-	externalDocumentNumber: {
-		displayName: 'External Document Number',
-		name: 'externalDocumentNumber',
+	}),
+	externalDocumentNumber: input('externalDocumentNumber', {
 		type: 'string',
 		default: '',
 		description: `The customer's own reference, e.g. their payment advice number (max 35 characters; ${CODE_NOTE})`,
-	},
-	lineNumber: {
-		displayName: 'Line Number',
-		name: 'lineNumber',
+	}),
+	lineNumber: input('lineNumber', {
 		type: 'number',
 		typeOptions: { minValue: 0, numberPrecision: 0 },
 		default: 10000,
 		description: 'Position of the line in its journal (whole number)',
-	},
-	lineNumberV2: {
-		displayName: 'Line Number',
-		name: 'lineNumber',
+	}),
+	lineNumberV2: input('lineNumber', {
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 10000',
 		description: 'Position of the line in its journal (whole number)',
-	},
-	postingDate: {
-		displayName: 'Posting Date',
-		name: 'postingDate',
+	}),
+	postingDate: input('postingDate', {
 		type: 'dateTime',
 		default: '',
 		description:
 			"Date the payment is posted on, sent as YYYY-MM-DD. A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
-	},
+	}),
 };
 
 /** The UI definition of a property, its description extended by what the operation adds (". Empty: …"). */
