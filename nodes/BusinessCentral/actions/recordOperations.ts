@@ -1,12 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { EntityDescriptor } from '../entities/entity';
+import type { ApiBase } from '../helpers/apiBase';
 import { parseLimit, parseSelect } from '../helpers/listInput';
 import { parseCompanyLocator, parseRecordLocator } from '../helpers/locators';
-import { isBlank, locatorValue, validateGuid } from '../helpers/validation';
+import { refusesEmptyFields } from '../helpers/nodeVersions';
+import { buildPatch } from '../helpers/updateFields';
+import { isBlank, locatorValue, validateETag, validateGuid } from '../helpers/validation';
 import { listRecords } from '../operations/listRecords';
 import { readRecord, recordOutput } from '../operations/records';
-import { checkUpdateInput, updateRecords } from '../operations/updateRecords';
+import type { ItemUpdate } from '../operations/concurrency';
+import { updateRecords, type UpdateRequestOptions } from '../operations/updateRecords';
 import { getConnection } from '../transport/connection';
 import { DEFAULT_RETRY_POLICY } from '../transport/request';
 import { runItems } from './runItems';
@@ -103,8 +107,43 @@ export function updateExecute(
 			done: 'updated',
 			doneInAnyOrder: true,
 			check: (itemIndex) => checkUpdateInput(this, entity, base, itemIndex, rules),
-			runAll: async (checked, report, stop) =>
-				await updateRecords(this, entity, checked, report, stop),
+			runAll: async (checked, report, stop) => {
+				const options = this.getNodeParameter('options', 0, {}) as UpdateRequestOptions;
+				await updateRecords(this, entity, checked, report, stop, options);
+			},
 		});
+	};
+}
+
+/** Reads and checks one item's Update parameters (before any request): the record, the PATCH body, the eTag rules. */
+function checkUpdateInput(
+	context: IExecuteFunctions,
+	entity: EntityDescriptor,
+	base: ApiBase,
+	itemIndex: number,
+	rules: { refuseEmpty?: boolean } = {},
+): ItemUpdate {
+	const companyId = parseCompanyLocator(context.getNodeParameter('company', itemIndex), base);
+	const id = parseRecordLocator(
+		context.getNodeParameter(entity.locatorParameter, itemIndex),
+		base,
+		companyId,
+		entity,
+	);
+	const fields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	const options = context.getNodeParameter('options', itemIndex, {}) as UpdateRequestOptions;
+	const refuseEmpty = rules.refuseEmpty ?? refusesEmptyFields(context.getNode().typeVersion);
+	const eTag = validateETag(options.eTag);
+	return {
+		itemIndex,
+		companyId,
+		id,
+		patch: buildPatch(entity, fields, base.version, {
+			timeZone: context.getTimezone(),
+			refuseEmpty,
+		}),
+		eTag,
+		onConflict: options.onConflict ?? 'fail',
+		includePreviousValues: options.includePreviousValues === true,
 	};
 }

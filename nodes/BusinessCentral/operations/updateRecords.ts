@@ -1,12 +1,7 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { recordPath, type EntityDescriptor } from '../entities/entity';
-import type { ApiBase } from '../helpers/apiBase';
-import { parseCompanyLocator, parseRecordLocator } from '../helpers/locators';
 import { itemError } from '../helpers/itemErrors';
-import { refusesEmptyFields } from '../helpers/nodeVersions';
-import { buildPatch } from '../helpers/updateFields';
-import { validateETag } from '../helpers/validation';
 import { MAX_BATCH_OPERATIONS } from '../transport/batch';
 import { runInBatches } from '../transport/batchRunner';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../transport/request';
@@ -136,7 +131,7 @@ async function runChunk(
 /**
  * The updates of a run: one by one, or (Use Batch Requests, more than one item) as `$batch`
  * chunks with waves for repeated records and a pool of concurrent requests (transport/batchRunner.ts).
- * `options` are the first item's, as n8n's bulk settings are per node.
+ * `options`: the Update's Options (the first item's: bulk settings are per node).
  */
 export async function updateRecords(
 	context: IExecuteFunctions,
@@ -144,8 +139,8 @@ export async function updateRecords(
 	items: Array<{ itemIndex: number; request: ItemUpdate }>,
 	report: (itemIndex: number, outcome: UpdateOutcome) => void,
 	stop: () => boolean,
+	options: UpdateRequestOptions,
 ): Promise<void> {
-	const options = context.getNodeParameter('options', 0, {}) as UpdateRequestOptions;
 	const policy = retryPolicy(options);
 	// "Max Retries" also bounds how often an unanswered PATCH is re-sent (each time only after a re-read)
 	const runOptions: UpdateRunOptions = { maxResends: policy.maxRetries };
@@ -174,37 +169,4 @@ export async function updateRecords(
 		if (stop()) break;
 		await send([request], access);
 	}
-}
-
-/** Reads and checks one item's Update parameters (before any request): the record, the PATCH body, the eTag rules. */
-export function checkUpdateInput(
-	context: IExecuteFunctions,
-	entity: EntityDescriptor,
-	base: ApiBase,
-	itemIndex: number,
-	rules: { refuseEmpty?: boolean } = {},
-): ItemUpdate {
-	const companyId = parseCompanyLocator(context.getNodeParameter('company', itemIndex), base);
-	const id = parseRecordLocator(
-		context.getNodeParameter(entity.locatorParameter, itemIndex),
-		base,
-		companyId,
-		entity,
-	);
-	const fields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-	const options = context.getNodeParameter('options', itemIndex, {}) as UpdateRequestOptions;
-	const refuseEmpty = rules.refuseEmpty ?? refusesEmptyFields(context.getNode().typeVersion);
-	const eTag = validateETag(options.eTag);
-	return {
-		itemIndex,
-		companyId,
-		id,
-		patch: buildPatch(entity, fields, base.version, {
-			timeZone: context.getTimezone(),
-			refuseEmpty,
-		}),
-		eTag,
-		onConflict: options.onConflict ?? 'fail',
-		includePreviousValues: options.includePreviousValues === true,
-	};
 }
