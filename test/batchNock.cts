@@ -1,6 +1,6 @@
 /**
  * Nock helpers for `$batch` attack tests (test/batchErrors.nock.test.cts,
- * test/reviewAttacks.nock.test.cts): numbered payments, their eTags, a scripted
+ * test/reviewAttacks.nock.test.cts, test/customer.nock.test.cts): numbered payments, their eTags, a scripted
  * sequence of `$batch` POSTs (each must carry `Prefer: odata.continue-on-error`),
  * and the answers an operation can get.
  */

@@ -5,16 +5,15 @@
 import { DateTime } from 'luxon';
 
 import {
-	buildPaymentPatch,
 	describeValue,
 	InputValidationError,
 	validateGuid,
-	validatePaymentField,
 } from '../nodes/BusinessCentral/helpers/validation';
+import { buildPaymentPatch, validatePaymentField } from '../nodes/BusinessCentral/actions/customerPayment/paymentInput';
 import {
 	WRITABLE_PAYMENT_FIELDS,
 	type WritablePaymentField,
-} from '../nodes/BusinessCentral/helpers/paymentFields';
+} from '../nodes/BusinessCentral/entities/customerPayment';
 
 const GUID = '9f1c0a52-4b7c-ef11-8a6b-6045bde9c5a1';
 

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as customer from './actions/customer/Customer.resource';
 import * as customerPayment from './actions/customerPayment/CustomerPayment.resource';
 import { router } from './actions/router';
 import { LATEST_NODE_VERSION } from './helpers/nodeVersions';
@@ -15,14 +16,15 @@ export class BusinessCentral implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Business Central',
 		name: 'businessCentral',
-		icon: { light: 'file:businessCentral.svg', dark: 'file:businessCentral.dark.svg' },
+		// one copy of the icons for node and credentials (icons/, copied to dist/icons by the build)
+		icon: { light: 'file:../../icons/businessCentral.svg', dark: 'file:../../icons/businessCentral.dark.svg' },
 		group: ['transform'],
 		// What changed per version: helpers/nodeVersions.ts. New nodes get the latest.
 		version: [1, 2],
 		defaultVersion: LATEST_NODE_VERSION,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Create, get, list, update and delete customer payments in Microsoft Dynamics 365 Business Central, with eTag concurrency control',
+			'Create, get, list, update and delete customer payments, and get, list and update customers, in Microsoft Dynamics 365 Business Central, with eTag concurrency control',
 		defaults: { name: 'Business Central' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -55,9 +57,13 @@ export class BusinessCentral implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Customer Payment', value: 'customerPayment' }],
+				options: [
+					{ name: 'Customer', value: 'customer' },
+					{ name: 'Customer Payment', value: 'customerPayment' },
+				],
 				default: 'customerPayment',
 			},
+			...customer.description,
 			...customerPayment.description,
 		],
 	};

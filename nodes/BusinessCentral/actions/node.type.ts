@@ -1,6 +1,7 @@
 import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
+	customer: 'get' | 'getAll' | 'update';
 	customerPayment: 'create' | 'delete' | 'get' | 'getAll' | 'update';
 };
 

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import * as customer from './customer/Customer.resource';
 import * as customerPayment from './customerPayment/CustomerPayment.resource';
 import type { BusinessCentralType } from './node.type';
 
@@ -13,6 +14,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	let returnData: INodeExecutionData[];
 	switch (businessCentral.resource) {
+		case 'customer':
+			returnData = await customer[businessCentral.operation].execute.call(this, items);
+			break;
 		case 'customerPayment':
 			returnData = await customerPayment[businessCentral.operation].execute.call(this, items);
 			break;

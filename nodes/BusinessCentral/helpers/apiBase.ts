@@ -14,7 +14,8 @@ export interface ApiBase {
 const SAAS_HOST = 'https://api.businesscentral.dynamics.com';
 const FINANCIALS_BETA_BASE = 'https://api.financials.dynamics.com/v1.0/api/beta';
 
-function text(value: unknown): string {
+/** A credential field as entered: trimmed text, empty for anything else. */
+function trimmedText(value: unknown): string {
 	return typeof value === 'string' ? value.trim() : '';
 }
 
@@ -32,12 +33,12 @@ function versionOf(url: string): ApiVersion {
  * Throws a plain Error naming the credential field when it is unusable.
  */
 export function resolveApiBase(credentials: ICredentialDataDecryptedObject): ApiBase {
-	const deployment = text(credentials.deployment) || 'saas';
-	const apiVersion = text(credentials.apiVersion) || 'v2.0';
+	const deployment = trimmedText(credentials.deployment) || 'saas';
+	const apiVersion = trimmedText(credentials.apiVersion) || 'v2.0';
 	let url: string;
 	if (deployment === 'saas') {
-		const tenantId = text(credentials.tenantId);
-		const environment = text(credentials.environment);
+		const tenantId = trimmedText(credentials.tenantId);
+		const environment = trimmedText(credentials.environment);
 		if (!/^[A-Za-z0-9.-]+$/.test(tenantId)) {
 			throw new Error(`Credential field "Tenant ID" is not a tenant ID or domain: "${tenantId}"`);
 		}
@@ -48,11 +49,11 @@ export function resolveApiBase(credentials: ICredentialDataDecryptedObject): Api
 		}
 		url = `${SAAS_HOST}/v2.0/${tenantId}/${environment}/api/${apiVersion}`;
 	} else if (deployment === 'onPremises') {
-		url = `${text(credentials.serverUrl).replace(/\/+$/, '')}/api/${apiVersion}`;
+		url = `${trimmedText(credentials.serverUrl).replace(/\/+$/, '')}/api/${apiVersion}`;
 	} else if (deployment === 'financialsBeta') {
 		url = FINANCIALS_BETA_BASE;
 	} else {
-		url = text(credentials.customBaseUrl).replace(/\/+$/, '');
+		url = trimmedText(credentials.customBaseUrl).replace(/\/+$/, '');
 	}
 	if (!URL.canParse(url)) {
 		const field = deployment === 'onPremises' ? 'Server URL' : 'API Base URL';

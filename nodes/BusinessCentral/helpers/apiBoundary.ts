@@ -1,9 +1,8 @@
 import type { ApiBase } from './apiBase';
+import { GUID_PATTERN } from './validation';
 
 /** A URL under the API base, ready to send, or why it was refused. */
 export type BoundaryCheck = { url: string; refusal?: undefined } | { url?: undefined; refusal: string };
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Percent-encoded ".", "/" and "\" in a path: a server that decodes them could step out of the base. */
 const ENCODED_SEPARATOR = /%2e|%2f|%5c/i;
@@ -36,7 +35,7 @@ function originRefusal(base: URL, url: URL): string | undefined {
 
 /** Refusal for a base segment that differs, naming a tenant GUID given back for a tenant domain. */
 function prefixMismatch(expected: string, found: string | undefined, index: number, saas: boolean): string {
-	if (saas && index === 1 && found && GUID.test(found) && !GUID.test(expected)) {
+	if (saas && index === 1 && found && GUID_PATTERN.test(found) && !GUID_PATTERN.test(expected)) {
 		return `names tenant ${found} where the credential names "${expected}". Put the tenant ID (GUID) ${found} into the credential's Tenant ID field`;
 	}
 	return `is not under the configured API base: path segment "${found ?? ''}" where "${expected}" was expected (another tenant, environment or API version)`;

@@ -1,3 +1,4 @@
+import type { EntityDescriptor } from '../entities/entity';
 import type { ApiBase } from './apiBase';
 import { segmentsUnderBase } from './apiBoundary';
 import { describeValue, GUID_PATTERN, InputValidationError, locatorValue, validateGuid } from './validation';
@@ -85,36 +86,33 @@ export function parseCompanyLocator(raw: unknown, base: ApiBase): string {
 }
 
 /**
- * Customer payment GUID from its resource locator. In URL mode the URL must end
- * at the payment and, when it names a company, that company must be the one
- * chosen in "Company" (so a pasted link cannot silently update another company).
+ * A record's GUID from its resource locator (list, ID or URL). In URL mode the URL must
+ * end at a record of the entity and, when it names a company, that company must be the
+ * one chosen in "Company" (so a pasted link cannot silently update another company).
+ * Business Central's slash form (`…/customerPaymentJournals/<j>/customerPayments/<p>`) is
+ * read too; the request always goes to the company-level `companies(c)/<set>(<id>)`.
  */
-export function parsePaymentLocator(raw: unknown, base: ApiBase, companyId: string): string {
+export function parseRecordLocator(raw: unknown, base: ApiBase, companyId: string, entity: EntityDescriptor): string {
+	const field = entity.displayName;
 	const locator = asLocator(raw);
-	if (locator.mode !== 'url') {
-		return validateGuid('Customer Payment', locatorValue(locator));
-	}
+	if (locator.mode !== 'url') return validateGuid(field, locatorValue(locator));
 	const text = String(locator.value ?? '');
-	const segments = toSegments(parseApiUrl('Customer Payment', text, base));
-	const payment = keyAfter(segments, 'customerPayments');
-	if (!payment || payment.index !== segments.length - 1) {
+	const segments = toSegments(parseApiUrl(field, text, base));
+	const record = keyAfter(segments, entity.entitySet);
+	if (!record || record.index !== segments.length - 1) {
 		throw new InputValidationError(
-			'Customer Payment',
+			field,
 			text,
-			'is not a customer payment URL (…/companies(<id>)/customerPayments(<id>))',
+			`is not a ${entity.label} URL (…/companies(<id>)/${entity.entitySet}(<id>))`,
 		);
 	}
-	const paymentId = keyOf('Customer Payment', text, payment.key);
+	const id = keyOf(field, text, record.key);
 	const company = keyAfter(segments, 'companies');
 	if (company) {
-		const urlCompanyId = keyOf('Customer Payment', text, company.key);
+		const urlCompanyId = keyOf(field, text, company.key);
 		if (urlCompanyId.toLowerCase() !== companyId.toLowerCase()) {
-			throw new InputValidationError(
-				'Customer Payment',
-				text,
-				`belongs to company ${urlCompanyId}, but "Company" is ${companyId}`,
-			);
+			throw new InputValidationError(field, text, `belongs to company ${urlCompanyId}, but "Company" is ${companyId}`);
 		}
 	}
-	return paymentId;
+	return id;
 }

@@ -1,17 +1,22 @@
 import { z } from 'zod';
 
+import type { EntityDescriptor, FieldKind, FieldSpec } from '../entities/entity';
 import type { ApiVersion } from './apiBase';
-import {
-	isWritablePaymentField,
-	WRITABLE_PAYMENT_FIELDS,
-	type FieldKind,
-	type PaymentField,
-	type PaymentPatch,
-	type WritablePaymentField,
-} from './paymentFields';
 
-export const GUID_PATTERN =
-	/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** A GUID (8-4-4-4-12 hex digits), unanchored: UI regexes embed it, GUID_PATTERN anchors it. */
+export const GUID_SOURCE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+
+export const GUID_PATTERN = new RegExp(`^${GUID_SOURCE}$`);
+
+/** The checked values of a PATCH or POST body. */
+export type FieldValues = Record<string, string | number | boolean>;
+
+/** A value the user left empty (or an expression that resolved to nothing). */
+export function isBlank(value: unknown): boolean {
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
+}
 
 /** A value the user gave that cannot be sent; `field` is the parameter's label. */
 export class InputValidationError extends Error {
@@ -232,8 +237,22 @@ function codeSchema(maxLength: number) {
 	);
 }
 
-function schemaFor(field: PaymentField, timeZone: string): z.ZodTypeAny {
+const booleanSchema = z.preprocess(
+	(value) => (value === 'true' ? true : value === 'false' ? false : value),
+	z.boolean({ required_error: 'is not true or false', invalid_type_error: 'is not true or false' }),
+);
+
+function optionSchema(values: readonly string[]) {
+	const allowed = `is not one of ${values.map((value) => JSON.stringify(value)).join(', ')}`;
+	return z.unknown().refine((value) => typeof value === 'string' && values.includes(value), allowed);
+}
+
+function schemaFor(field: FieldSpec, timeZone: string): z.ZodTypeAny {
 	switch (field.kind) {
+		case 'boolean':
+			return booleanSchema;
+		case 'option':
+			return optionSchema(field.values ?? []);
 		case 'code':
 			return codeSchema(field.maxLength ?? 20);
 		case 'guid':
@@ -251,7 +270,7 @@ function schemaFor(field: PaymentField, timeZone: string): z.ZodTypeAny {
 
 /**
  * Checks a value against one of the field kinds under the caller's label (filters,
- * create parameters): same rules and messages as the payment fields themselves.
+ * create parameters): same rules and messages as the entity fields themselves.
  */
 export function validateAs(
 	label: string,
@@ -266,14 +285,15 @@ export function validateAs(
 	return result.data as string | number;
 }
 
-/** Validates one property value; the error names the field and the value. */
-export function validatePaymentField(
-	name: WritablePaymentField,
+/** Validates one property of an entity; the error names the field and the value. */
+export function validateField(
+	entity: EntityDescriptor,
+	name: string,
 	value: unknown,
 	apiVersion: ApiVersion,
 	timeZone: string = DEFAULT_TIME_ZONE,
-): string | number {
-	const field: PaymentField = WRITABLE_PAYMENT_FIELDS[name];
+): string | number | boolean {
+	const field: FieldSpec = entity.fields[name];
 	if (field.versions && !field.versions.includes(apiVersion)) {
 		throw new InputValidationError(
 			field.displayName,
@@ -289,7 +309,7 @@ export function validatePaymentField(
 			result.error.issues[0]?.message ?? 'is not valid',
 		);
 	}
-	return result.data as string | number;
+	return result.data as string | number | boolean;
 }
 
 /** How an operation treats `*` in its eTag option. */
@@ -349,140 +369,3 @@ export function locatorValue(value: unknown): unknown {
 	return value;
 }
 
-/** UI parameter (in "Update Fields") → API property. */
-const UI_TO_API: Record<string, WritablePaymentField> = {
-	customer: 'customerId',
-	appliesToInvoice: 'appliesToInvoiceId',
-};
-
-/** How "Update Fields" is read; node version 1 keeps its first behaviour. */
-export interface PatchOptions {
-	/** The workflow's time zone, for dates given as instants. */
-	timeZone?: string;
-	/**
-	 * Node version 2 and later. Version 1 pre-filled Amount with 0 and Line Number with
-	 * 10000 and sent whatever a field held; from version 2 fields start empty and a field
-	 * added but left empty (or an expression that gave nothing) is refused, never sent:
-	 * an Update field says "change this property", and an empty value cannot say to
-	 * what. Clearing a text property is asked for explicitly with "Clear Fields".
-	 */
-	refuseEmpty?: boolean;
-}
-
-/** UI name of the v2 option that lists the text properties to empty. */
-const CLEAR_FIELDS = 'clearFields';
-
-function isEmptyValue(value: unknown): boolean {
-	return (
-		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
-	);
-}
-
-/** "Clear Fields" (v2): the text properties to set to "" — only those that can be cleared. */
-function clearedFields(raw: unknown, apiVersion: ApiVersion): PaymentPatch {
-	const names = Array.isArray(raw) ? (raw as unknown[]) : isEmptyValue(raw) ? [] : [raw];
-	const patch: PaymentPatch = {};
-	for (const name of names) {
-		const field =
-			typeof name === 'string' && isWritablePaymentField(name)
-				? WRITABLE_PAYMENT_FIELDS[name]
-				: undefined;
-		if (!field || !('clearable' in field)) {
-			throw new InputValidationError(
-				'Clear Fields',
-				raw,
-				`lists ${describeValue(name)}, which is not a text field that can be cleared`,
-			);
-		}
-		patch[name as WritablePaymentField] = validatePaymentField(
-			name as WritablePaymentField,
-			'',
-			apiVersion,
-		);
-	}
-	return patch;
-}
-
-/** One "Update Fields" entry → its API property and checked value. */
-function patchEntry(
-	uiName: string,
-	raw: unknown,
-	apiVersion: ApiVersion,
-	options: PatchOptions,
-): [WritablePaymentField, string | number] {
-	const apiName = UI_TO_API[uiName] ?? uiName;
-	if (!isWritablePaymentField(apiName)) {
-		throw new InputValidationError(
-			uiName,
-			raw,
-			'is not a field of a customer payment that can be changed',
-		);
-	}
-	// Only the pickers are resource locators: any other field holding an object is refused
-	// as it is (an amount of { value: 5 } is not 5).
-	const value = UI_TO_API[uiName] ? locatorValue(raw) : raw;
-	if (options.refuseEmpty && isEmptyValue(value)) {
-		throw new InputValidationError(
-			WRITABLE_PAYMENT_FIELDS[apiName].displayName,
-			value,
-			'is empty: enter a value or remove the field',
-		);
-	}
-	return [apiName, validatePaymentField(apiName, value, apiVersion, options.timeZone)];
-}
-
-/** Customer and invoice come as pairs; Business Central fills in the other member and rejects a pair that disagrees. */
-function refuseBothOfAPair(patch: PaymentPatch): void {
-	if (patch.customerId !== undefined && patch.customerNumber !== undefined) {
-		throw new InputValidationError(
-			'Customer Number',
-			patch.customerNumber,
-			'cannot be set together with Customer: set one, Business Central fills in the other',
-		);
-	}
-	if (patch.appliesToInvoiceId !== undefined && patch.appliesToInvoiceNumber !== undefined) {
-		throw new InputValidationError(
-			'Applies-to Invoice Number',
-			patch.appliesToInvoiceNumber,
-			'cannot be set together with Applies-to Invoice: set one, Business Central fills in the other',
-		);
-	}
-}
-
-/**
- * Turns the "Update Fields" collection into the PATCH body: only the fields
- * the user added, each checked against the entity's type and length limits.
- * Throws InputValidationError before any request is sent.
- */
-export function buildPaymentPatch(
-	updateFields: Record<string, unknown>,
-	apiVersion: ApiVersion,
-	options: PatchOptions = {},
-): PaymentPatch {
-	const patch: PaymentPatch = {};
-	const { [CLEAR_FIELDS]: clear, ...fields } = updateFields;
-	for (const [uiName, raw] of Object.entries(fields)) {
-		const [name, value] = patchEntry(uiName, raw, apiVersion, options);
-		patch[name] = value;
-	}
-	for (const [name, value] of Object.entries(clearedFields(clear, apiVersion))) {
-		if (patch[name as WritablePaymentField] !== undefined) {
-			const label = WRITABLE_PAYMENT_FIELDS[name as WritablePaymentField].displayName;
-			throw new InputValidationError(
-				'Clear Fields',
-				clear,
-				`lists ${label}, which is also given a value: do one or the other`,
-			);
-		}
-		patch[name as WritablePaymentField] = value;
-	}
-	if (Object.keys(patch).length === 0) {
-		throw new InputValidationError(
-			'Update Fields',
-			updateFields,
-			'is empty: add at least one field to change',
-		);
-	}
-	refuseBothOfAPair(patch);
-	return patch;
-}

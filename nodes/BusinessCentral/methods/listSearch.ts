@@ -6,13 +6,18 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { customer } from '../entities/customer';
+import { customerPayment } from '../entities/customerPayment';
+import { asText as text, collectionIn, type EntityDescriptor } from '../entities/entity';
 import { parseCompanyLocator } from '../helpers/locators';
 import { andAll, odataString } from '../helpers/odata';
 import { collectionSchema } from '../helpers/schemas';
 import { GUID_PATTERN, locatorValue } from '../helpers/validation';
+import { parentIds } from '../operations/listRecords';
+import { unexpectedAnswer } from '../operations/records';
 import { getConnection } from '../transport/connection';
 import { errorDetails, toNodeApiError } from '../transport/errors';
-import { pagingProblem, resumePaging, startPaging, type PagingState } from '../transport/paging';
+import { pagingProblem, resumePaging } from '../transport/paging';
 import { bcRequest } from '../transport/request';
 import { invoiceCustomerFilter } from './invoiceCustomer';
 
@@ -31,15 +36,14 @@ function searchFor(fields: string[], filter?: string): Search | undefined {
 
 /**
  * One page of a collection; `paginationToken` is the server's @odata.nextLink (bcRequest
- * refuses it outside the API base). The page is checked by transport/paging.ts: against
- * `paging` when a loop reads several pages, else against the link it was asked for.
+ * refuses it outside the API base). The page is checked by transport/paging.ts against
+ * the link it was asked for.
  */
 async function page(
 	this: ILoadOptionsFunctions,
 	path: string,
 	query: IDataObject,
 	paginationToken?: string,
-	paging?: PagingState,
 ): Promise<{ value: IDataObject[]; next?: string }> {
 	// the next link already carries the query
 	const response = await bcRequest.call(this, {
@@ -53,11 +57,15 @@ async function page(
 	}
 	const parsed = collectionSchema.safeParse(response.body);
 	if (!parsed.success) {
-		throw new NodeOperationError(this.getNode(), `Business Central sent an unexpected list for ${path}`);
+		throw unexpectedAnswer(this.getNode(), {
+			message: `Business Central sent an unexpected list for ${path}`,
+			problem: 'not an OData collection',
+			statusCode: response.statusCode,
+		});
 	}
 	const value = parsed.data.value as IDataObject[];
 	const next = parsed.data['@odata.nextLink'];
-	const problem = pagingProblem(paging ?? resumePaging(PAGE_SIZE, paginationToken), value.length, next);
+	const problem = pagingProblem(resumePaging(PAGE_SIZE, paginationToken), value.length, next);
 	if (problem) {
 		throw new NodeOperationError(this.getNode(), `Listing ${path} failed: ${problem}`, {
 			description: 'Paging stopped so that a server sending endless or inconsistent pages cannot hold the picker.',
@@ -73,10 +81,6 @@ async function companyId(this: ILoadOptionsFunctions): Promise<string> {
 		throw new NodeOperationError(this.getNode(), 'Choose a Company first');
 	}
 	return parseCompanyLocator(raw, base);
-}
-
-function text(value: unknown): string {
-	return value === undefined || value === null ? '' : String(value);
 }
 
 /**
@@ -157,18 +161,6 @@ export async function searchJournals(
 	);
 }
 
-function paymentName(payment: IDataObject): string {
-	return [
-		text(payment.documentNumber) || '(no document no.)',
-		text(payment.customerNumber) || '(no customer)',
-		text(payment.amount),
-		text(payment.postingDate),
-		text(payment.description),
-	]
-		.filter(Boolean)
-		.join(' · ');
-}
-
 /** Where a search over all journals goes on: a journal, and the next page link within it if any. */
 interface AllJournalsPosition {
 	journal: string;
@@ -188,18 +180,14 @@ function allJournalsPosition(token?: string): AllJournalsPosition | undefined {
 	return undefined;
 }
 
-/** Ids of every journal of the company (all pages). */
+/** Ids of every journal of the company (all pages, 50 per page as every picker asks). */
 async function journalIds(this: ILoadOptionsFunctions, company: string): Promise<string[]> {
-	const ids: string[] = [];
-	const paging = startPaging(PAGE_SIZE);
-	let next: string | undefined;
-	do {
-		const path = `companies(${company})/customerPaymentJournals`;
-		const result = await page.call(this, path, { $select: 'id' }, next, paging);
-		ids.push(...result.value.map((journal) => text(journal.id)));
-		next = result.next;
-	} while (next);
-	return ids;
+	return await parentIds(this, customerPayment, company, { select: 'id', pageSize: PAGE_SIZE }, {});
+}
+
+/** A picker result per record, named by the entity's picker label. */
+function toResults(entity: EntityDescriptor, records: IDataObject[]): INodeListSearchItems[] {
+	return records.map((record) => ({ name: entity.pickerLabel(record), value: text(record.id) }));
 }
 
 /**
@@ -213,39 +201,56 @@ export async function searchPayments(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const company = await companyId.call(this);
-	const search = searchFor(['documentNumber', 'customerNumber', 'description', 'externalDocumentNumber'], filter);
+	const { base } = await getConnection(this);
+	const search = searchFor([...customerPayment.searchFields], filter);
 	const query: IDataObject = { $orderby: 'lineNumber' };
-	const toResults = (payments: IDataObject[]) =>
-		payments.map((payment): INodeListSearchItems => ({ name: paymentName(payment), value: text(payment.id) }));
 	const journal = text(locatorValue(this.getNodeParameter('journal', undefined)));
-	const path = `companies(${company})/customerPayments`;
+	// company level with `journalId eq <j>` on API v2.0, the journal's own path on v1.0 and beta
+	const inJournal = (journalId: string) => collectionIn(customerPayment, company, base.version, journalId);
 	if (search) {
 		const journals = journal ? [journal] : await journalIds.call(this, company);
 		const found: IDataObject[] = [];
 		for (const id of journals) {
-			found.push(...(await searchEachField.call(this, path, query, [`journalId eq ${id}`], search)));
+			const { url, conditions } = inJournal(id);
+			found.push(...(await searchEachField.call(this, url, query, conditions, search)));
 		}
-		return { results: toResults(found) };
+		return { results: toResults(customerPayment, found) };
 	}
-	const inJournal = (journalId: string): IDataObject => ({ ...query, $filter: `journalId eq ${journalId}` });
+	const pageOf = async (journalId: string, link?: string) => {
+		const { url, conditions } = inJournal(journalId);
+		const $filter = andAll(conditions);
+		return await page.call(this, url, $filter ? { ...query, $filter } : query, link);
+	};
 	if (journal) {
-		const { value, next } = await page.call(this, path, inJournal(journal), paginationToken);
-		return { results: toResults(value), paginationToken: next };
+		const { value, next } = await pageOf(journal, paginationToken);
+		return { results: toResults(customerPayment, value), paginationToken: next };
 	}
-	const journals = await journalIds.call(this, company);
+	return await everyJournal.call(this, await journalIds.call(this, company), paginationToken, pageOf);
+}
+
+/** One page of payments over every journal: the pagination token says which journal and page come next. */
+async function everyJournal(
+	this: ILoadOptionsFunctions,
+	journals: string[],
+	paginationToken: string | undefined,
+	pageOf: (journalId: string, link?: string) => Promise<{ value: IDataObject[]; next?: string }>,
+): Promise<INodeListSearchResult> {
 	const position = allJournalsPosition(paginationToken);
 	let index = position ? journals.findIndex((id) => id.toLowerCase() === position.journal.toLowerCase()) : 0;
 	let link = position?.next;
 	if (index < 0) return { results: [] };
 	for (; index < journals.length; index++, link = undefined) {
-		const { value, next } = await page.call(this, path, inJournal(journals[index]), link);
+		const { value, next } = await pageOf(journals[index], link);
 		if (next) {
-			return { results: toResults(value), paginationToken: JSON.stringify({ journal: journals[index], next }) };
+			return {
+				results: toResults(customerPayment, value),
+				paginationToken: JSON.stringify({ journal: journals[index], next }),
+			};
 		}
 		if (value.length > 0) {
 			const following = journals[index + 1];
 			return {
-				results: toResults(value),
+				results: toResults(customerPayment, value),
 				paginationToken: following ? JSON.stringify({ journal: following }) : undefined,
 			};
 		}
@@ -261,11 +266,11 @@ export async function searchCustomers(
 	const company = await companyId.call(this);
 	return await listPage.call(
 		this,
-		`companies(${company})/customers`,
+		`companies(${company})/${customer.entitySet}`,
 		{ $select: 'id,number,displayName', $orderby: 'number' },
 		paginationToken,
-		(customer) => `${text(customer.number)} · ${text(customer.displayName)}`,
-		{ search: searchFor(['number', 'displayName'], filter) },
+		customer.pickerLabel,
+		{ search: searchFor([...customer.searchFields], filter) },
 	);
 }
 

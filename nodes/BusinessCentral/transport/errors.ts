@@ -1,7 +1,6 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { WRITABLE_PAYMENT_FIELDS } from '../helpers/paymentFields';
 import { bcErrorSchema } from '../helpers/schemas';
 import type { BcResponse } from './request';
 
@@ -14,17 +13,13 @@ export interface BcErrorDetails {
 	correlationId?: string;
 }
 
-const KNOWN_FIELDS = [
-	...Object.keys(WRITABLE_PAYMENT_FIELDS),
-	'journalId',
-	'journalDisplayName',
-	'id',
-];
-
+/**
+ * The property a message names in quotes (`The "customerId" does not match…`,
+ * `…field 'description'…`): Business Central's API property names are lowerCamelCase
+ * words, so a quoted word of that shape is taken as the field, whatever the entity.
+ */
 function fieldInMessage(message: string): string | undefined {
-	for (const match of message.matchAll(/["'“]([A-Za-z]+)["'”]/g)) {
-		if (KNOWN_FIELDS.includes(match[1])) return match[1];
-	}
+	for (const match of message.matchAll(/["'“]([a-z][A-Za-z]*)["'”]/g)) return match[1];
 	return undefined;
 }
 
@@ -73,7 +68,7 @@ export function hintFor(details: BcErrorDetails): string {
 		return 'The request carried no valid If-Match eTag. Leave the "eTag" option empty so the node reads the current eTag, or map the "@odata.etag" of a previous step.';
 	}
 	if (httpStatus === 409 || httpStatus === 412 || code === 'Request_EntityChanged') {
-		return 'The customer payment was changed by someone else after it was read, so the update was not applied. Read it again and retry, or set "On eTag Conflict" to "Fetch Latest and Retry Once".';
+		return 'The record was changed by someone else after it was read, so the update was not applied. Read it again and retry, or set "On eTag Conflict" to "Fetch Latest and Retry Once".';
 	}
 	switch (httpStatus) {
 		case 0:
@@ -85,9 +80,9 @@ export function hintFor(details: BcErrorDetails): string {
 		case 401:
 			return 'The access token was rejected: it may have expired (tokens last about an hour), or be for another tenant or resource. Check the credential; for unattended runs use the Business Central OAuth2 API credential, which renews tokens.';
 		case 403:
-			return 'The user or app has no permission. In Business Central open "Microsoft Entra applications", check the app is Enabled and has permission sets for customer payments (e.g. D365 BUS FULL ACCESS).';
+			return 'The user or app has no permission. In Business Central open "Microsoft Entra applications", check the app is Enabled and has permission sets for the records this node reads and writes (e.g. D365 BUS FULL ACCESS).';
 		case 404:
-			return 'The company or customer payment was not found: it may have been deleted or posted, or the environment name or company is wrong.';
+			return 'The company or record was not found: it may have been deleted or posted, or the environment name or company is wrong.';
 		case 408:
 		case 504:
 			return 'Business Central timed out. Try again later or with fewer items.';
@@ -122,5 +117,28 @@ export function toNodeApiError(
 		},
 	);
 	error.context.businessCentral = { ...details };
+	return error;
+}
+
+/** What a failure was about, for `failureFrom`. */
+export interface FailureContext {
+	/** "Deleting customer payment <id>", "Creating a customer payment in journal <id>", … */
+	action: string;
+	itemIndex?: number;
+	/** Appended to Business Central's message. */
+	note?: string;
+	/** Replaces the generic hint for the status (e.g. one that speaks of deleting, not updating). */
+	hint?: string;
+}
+
+/** Business Central's failure as a NodeApiError (code, message, field, CorrelationId kept), with a note or its own hint. */
+export function failureFrom(node: INode, response: BcResponse, context: FailureContext): NodeApiError {
+	const details = errorDetails(response);
+	const generic = hintFor(details);
+	if (context.note) details.message = `${details.message} ${context.note}`;
+	const error = toNodeApiError(node, details, { action: context.action, itemIndex: context.itemIndex });
+	if (context.hint && typeof error.description === 'string') {
+		error.description = error.description.replace(generic, context.hint);
+	}
 	return error;
 }

@@ -1,14 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { FROM_VERSION_2, ONLY_VERSION_1 } from '../../helpers/nodeVersions';
-import { companyLocator, journalLocator } from '../common.descriptions';
+import { companyLocator } from '../common.descriptions';
 import {
-	commentField,
-	contactIdField,
 	customerLocator,
-	externalDocumentNumberField,
 	invoiceLocator,
-} from './lookups.descriptions';
+	journalLocator,
+	paymentField,
+} from './payment.descriptions';
 
 /**
  * Node version 1's Additional Fields, kept as they were: Line Number starts at 10000,
@@ -28,45 +27,16 @@ export const createAdditionalFields: INodeProperties = {
 		'Optional properties of the new payment. Left out or empty: Business Central fills in its defaults.',
 	displayOptions: ONLY_VERSION_1,
 	options: [
-		commentField,
-		contactIdField,
-		{
-			displayName: 'Description',
-			name: 'description',
-			type: 'string',
-			default: '',
-			description:
-				"Description of the journal line (max 100 characters). Empty: the customer's name.",
-		},
-		{
-			displayName: 'Document Number',
-			name: 'documentNumber',
-			type: 'string',
-			default: '',
-			description:
-				"Document number of the payment (max 20 characters; sent trimmed and upper-cased, as Business Central stores Code fields). Empty: the next number of the journal's number series. Give your own to be able to find the payment again, e.g. after a timeout.",
-		},
-		externalDocumentNumberField,
-		{
-			displayName: 'Line Number',
-			name: 'lineNumber',
-			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 0 },
-			default: 10000,
-			description:
-				'Position of the line in its journal (whole number, unique in the journal). Left out: after the last line (+10000).',
-		},
+		paymentField('comment'),
+		paymentField('contactId'),
+		paymentField('description', "Empty: the customer's name."),
+		paymentField(
+			'documentNumber',
+			"Empty: the next number of the journal's number series. Give your own to be able to find the payment again, e.g. after a timeout.",
+		),
+		paymentField('externalDocumentNumber'),
+		paymentField('lineNumber', 'Unique in the journal. Left out: after the last line (+10000).'),
 	],
-};
-
-const lineNumberV2: INodeProperties = {
-	displayName: 'Line Number',
-	name: 'lineNumber',
-	type: 'string',
-	default: '',
-	placeholder: 'e.g. 10000',
-	description:
-		'Position of the line in its journal (whole number, unique in the journal). Empty: after the last line (+10000).',
 };
 
 /** Additional Fields from node version 2: Line Number starts empty instead of at 10000. */
@@ -74,7 +44,9 @@ export const createAdditionalFieldsV2: INodeProperties = {
 	...createAdditionalFields,
 	displayOptions: FROM_VERSION_2,
 	options: (createAdditionalFields.options as INodeProperties[]).map((field) =>
-		field.name === 'lineNumber' ? lineNumberV2 : field,
+		field.name === 'lineNumber'
+			? paymentField('lineNumberV2', 'Unique in the journal. Empty: after the last line (+10000).')
+			: field,
 	),
 };
 
@@ -110,38 +82,11 @@ export const createProperties: INodeProperties[] = [
 		'Customer who paid: from the list, by ID (customerId) or By Number (customerNumber, e.g. 10000). Business Central fills in the other. May stay empty when Applies-to Invoice is set: the invoice brings its customer.',
 		true,
 	),
-	{
-		// Version 1: a number input pre-filled with 0 (a run without typing creates a 0 payment).
-		displayName: 'Amount',
-		name: 'amount',
-		type: 'number',
-		required: true,
-		default: 0,
-		typeOptions: { numberPrecision: 2 },
-		description:
-			'Payment amount, sent as given, sign included; Business Central rounds it to the amount precision of its currency (0.01 unless the currency has another). In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
-		displayOptions: ONLY_VERSION_1,
-	},
-	{
-		// Version 2: starts empty and an empty amount is refused, so no payment of 0 is created by accident.
-		displayName: 'Amount',
-		name: 'amount',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'e.g. -1500.00',
-		description:
-			'Payment amount (a number such as -1500.00, typed or mapped from the input), sent as given, sign included; Business Central rounds it to the amount precision of its currency (0.01 unless the currency has another). In a cash receipt journal a payment received from a customer is usually negative (it credits the customer).',
-		displayOptions: FROM_VERSION_2,
-	},
-	{
-		displayName: 'Posting Date',
-		name: 'postingDate',
-		type: 'dateTime',
-		default: '',
-		description:
-			"Date the payment is posted on, sent as YYYY-MM-DD. A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone. Empty: Business Central's work date.",
-	},
+	// Version 1: a number input pre-filled with 0 (a run without typing creates a 0 payment).
+	paymentField('amount', undefined, { required: true, displayOptions: ONLY_VERSION_1 }),
+	// Version 2: starts empty and an empty amount is refused, so no payment of 0 is created by accident.
+	paymentField('amountV2', undefined, { required: true, displayOptions: FROM_VERSION_2 }),
+	paymentField('postingDate', "Empty: Business Central's work date."),
 	invoiceLocator(
 		'Posted sales invoice the payment settles: from the list of open invoices (of the chosen customer), by ID (appliesToInvoiceId) or By Number (appliesToInvoiceNumber, e.g. 103001). Optional.',
 		true,

@@ -1,14 +1,21 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
+import { customerPayment } from '../../entities/customerPayment';
 import { withDisplayOptions } from '../../helpers/displayOptions';
-import { parseCompanyLocator, parsePaymentLocator } from '../../helpers/locators';
+import { parseCompanyLocator, parseRecordLocator } from '../../helpers/locators';
 import { validateETag, type ETagRules } from '../../helpers/validation';
+import type { ConflictPolicy } from '../../operations/concurrency';
+import { deleteRecord, type ItemDelete } from '../../operations/deleteRecord';
 import { getConnection } from '../../transport/connection';
 import { DEFAULT_RETRY_POLICY } from '../../transport/request';
-import { companyLocator, journalLocator, paymentLocator } from '../common.descriptions';
+import { companyLocator } from '../common.descriptions';
 import { runItems } from '../runItems';
-import { deletePayment, type DeletePlan } from './deleteEngine';
-import type { ConflictPolicy } from './updatePlan';
+import { journalLocator, paymentLocator } from './payment.descriptions';
 
 const deleteOptions: INodeProperties = {
 	displayName: 'Options',
@@ -17,7 +24,7 @@ const deleteOptions: INodeProperties = {
 	placeholder: 'Add Option',
 	default: {},
 	description:
-		'Concurrency control of the delete. Leave empty to read the payment\'s current eTag and fail if it changes before the delete.',
+		"Concurrency control of the delete. Leave empty to read the payment's current eTag and fail if it changes before the delete.",
 	options: [
 		{
 			displayName: 'eTag',
@@ -59,11 +66,9 @@ const deleteOptions: INodeProperties = {
 const properties: INodeProperties[] = [
 	companyLocator,
 	journalLocator,
-	{
-		...paymentLocator,
-		description:
-			'The customer payment (a line of a customer payment journal, not yet posted) to delete. By ID takes the GUID, e.g. the "id" of a previous step.',
-	},
+	paymentLocator(
+		'The customer payment (a line of a customer payment journal, not yet posted) to delete. By ID takes the GUID, e.g. the "id" of a previous step.',
+	),
 	deleteOptions,
 ];
 
@@ -86,15 +91,16 @@ export async function execute(
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	const { base } = await getConnection(this);
-	return await runItems<DeletePlan>(this, items, {
+	return await runItems<ItemDelete>(this, items, {
 		done: 'deleted',
-		plan: (itemIndex) => {
+		check: (itemIndex) => {
 			const companyId = parseCompanyLocator(this.getNodeParameter('company', itemIndex), base);
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 			const onConflict = (options.onConflict as ConflictPolicy | undefined) ?? 'fail';
+			const raw = this.getNodeParameter('customerPayment', itemIndex);
 			return {
 				companyId,
-				paymentId: parsePaymentLocator(this.getNodeParameter('customerPayment', itemIndex), base, companyId),
+				id: parseRecordLocator(raw, base, companyId, customerPayment),
 				// Checked here, for every item before the first DELETE: a bad eTag in item 2
 				// must not leave items 0 and 1 deleted, and a number is a mapping mistake,
 				// not "read the current eTag".
@@ -102,6 +108,7 @@ export async function execute(
 				onConflict,
 			};
 		},
-		run: async (plan, itemIndex) => await deletePayment(this, plan, itemIndex, DEFAULT_RETRY_POLICY),
+		run: async (request, itemIndex) =>
+			await deleteRecord(this, customerPayment, request, itemIndex, DEFAULT_RETRY_POLICY),
 	});
 }

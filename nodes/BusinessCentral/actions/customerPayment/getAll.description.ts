@@ -1,8 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { companyLocator, journalLocator } from '../common.descriptions';
-import { customerLocator, invoiceLocator } from './lookups.descriptions';
-import { simplifyProperty } from './simplify';
+import { customerPayment } from '../../entities/customerPayment';
+import { companyLocator, getAllOptions, returnAllProperties, simplifyProperty } from '../common.descriptions';
+import { customerLocator, invoiceLocator, journalLocator } from './payment.descriptions';
 
 /** "Filters": each one becomes an OData condition; all of them (and the journal) are ANDed. */
 export const getAllFilters: INodeProperties = {
@@ -73,26 +73,6 @@ export const getAllFilters: INodeProperties = {
 	],
 };
 
-export const getAllOptions: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	description: 'Which properties of each payment to return. Leave empty to return all of them.',
-	options: [
-		{
-			displayName: 'Fields',
-			name: 'fields',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. documentNumber,amount,postingDate',
-			description:
-				'Comma-separated properties to return ($select); empty returns all. @odata.etag always comes along. When set, exactly these properties are returned, whatever Simplify says.',
-		},
-	],
-};
-
 export const getAllProperties: INodeProperties[] = [
 	companyLocator,
 	{
@@ -100,23 +80,8 @@ export const getAllProperties: INodeProperties[] = [
 		description:
 			'Customer payment journal whose payments to return (Business Central lists payments only per journal: journalId eq …). Leave empty to return the payments of every journal of the company, journal by journal.',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllProperties,
 	getAllFilters,
-	simplifyProperty,
-	getAllOptions,
+	simplifyProperty(customerPayment, 'journalId, customerId, appliesToInvoiceId, comment, lastModifiedDateTime'),
+	getAllOptions(customerPayment, 'documentNumber,amount,postingDate'),
 ];

@@ -1,27 +1,43 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ApiVersion } from './apiBase';
-import { odataString } from './odata';
-import type { WritablePaymentField } from './paymentFields';
+import { customerPayment, type PaymentPatch, type WritablePaymentField } from '../../entities/customerPayment';
+import type { ApiVersion } from '../../helpers/apiBase';
+import { codeCondition, customCondition } from '../../helpers/listInput';
+import { buildPatch, type PatchOptions } from '../../helpers/updateFields';
 import {
+	DEFAULT_TIME_ZONE,
 	InputValidationError,
+	isBlank,
 	locatorValue,
 	validateAs,
+	validateField,
 	validateGuid,
-	validatePaymentField,
-} from './validation';
+} from '../../helpers/validation';
 
 /**
- * Input checks of Create and Get Many, built on the same zod rules as Update
- * (`validation.ts`): GUIDs, calendar dates, numbers, Business Central's lengths.
- * Every function throws InputValidationError before any request is sent.
+ * Input checks of the customer payment operations on the entity's field declarations
+ * (`entities/customerPayment.ts`) and the shared zod rules (`helpers/validation.ts`):
+ * GUIDs, calendar dates, numbers, Business Central's lengths. Every function throws
+ * InputValidationError before any request is sent.
  */
 
-/** A value the user left empty (or an expression that resolved to nothing). */
-export function isBlank(value: unknown): boolean {
-	return (
-		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
-	);
+/** Validates one customer payment property; the error names the field and the value. */
+export function validatePaymentField(
+	name: WritablePaymentField,
+	value: unknown,
+	apiVersion: ApiVersion,
+	timeZone: string = DEFAULT_TIME_ZONE,
+): string | number {
+	return validateField(customerPayment, name, value, apiVersion, timeZone) as string | number;
+}
+
+/** "Update Fields" of Customer Payment → Update as the PATCH body. */
+export function buildPaymentPatch(
+	updateFields: Record<string, unknown>,
+	apiVersion: ApiVersion,
+	options: PatchOptions = {},
+): PaymentPatch {
+	return buildPatch(customerPayment, updateFields, apiVersion, options) as PaymentPatch;
 }
 
 /** A customer or invoice chosen from the list / by ID (→ `…Id`) or by number (→ `…Number`). */
@@ -65,8 +81,8 @@ const CREATE_ADDITIONAL: WritablePaymentField[] = [
 ];
 
 /**
- * The POST body of Create: `journalId` (required; the company-level collection
- * needs it), `amount` (required) and whatever else was given. Empty values are
+ * The journal and the POST body of Create: `amount` (required) and whatever else was
+ * given (the journal goes into the body or the URL: `collectionIn`). Empty values are
  * left out so Business Central fills in its defaults (next document number,
  * next line number, work date, the customer's name as description).
  */
@@ -74,7 +90,7 @@ export function buildPaymentCreate(
 	input: CreateInput,
 	apiVersion: ApiVersion,
 	{ timeZone }: { timeZone?: string } = {},
-): IDataObject {
+): { journalId: string; body: IDataObject } {
 	const body: IDataObject = {};
 	const journal = locatorValue(input.journal);
 	if (isBlank(journal)) {
@@ -84,7 +100,7 @@ export function buildPaymentCreate(
 			'is required: choose the customer payment journal to add the payment to',
 		);
 	}
-	body.journalId = validateGuid('Journal', String(journal).trim());
+	const journalId = validateGuid('Journal', String(journal).trim());
 	const customer = parsePartyLocator('customer', input.customer);
 	if (customer.id) body.customerId = customer.id;
 	if (customer.number) body.customerNumber = customer.number;
@@ -106,7 +122,7 @@ export function buildPaymentCreate(
 		if (isBlank(value)) continue;
 		body[field] = validatePaymentField(field, value, apiVersion);
 	}
-	return body;
+	return { journalId, body };
 }
 
 export interface PaymentFilters {
@@ -118,50 +134,6 @@ export interface PaymentFilters {
 	appliesToInvoice?: unknown;
 	appliesToInvoiceNumber?: unknown;
 	odataFilter?: unknown;
-}
-
-/** Code fields: Business Central stores them upper-cased and `eq` compares exactly. */
-function codeCondition(property: string, label: string, value: unknown): string | undefined {
-	if (isBlank(value)) return undefined;
-	const text = String(validateAs(label, 'code', value, { maxLength: 20 }));
-	return `${property} eq ${odataString(text)}`;
-}
-
-/**
- * Why a custom `$filter` could close the parentheses it is wrapped in, or undefined.
- * Parentheses count only outside OData string literals (`'it''s (fine)'`: a doubled
- * quote stays inside the literal), so `amount lt 0) or (amount ge 0` — which would turn
- * `journalId eq J and (…)` into an `or` without the journal condition — is caught.
- */
-function filterEscape(filter: string): string | undefined {
-	let depth = 0;
-	let inLiteral = false;
-	for (let index = 0; index < filter.length; index++) {
-		const char = filter[index];
-		if (inLiteral) {
-			if (char === "'" && filter[index + 1] === "'") index++;
-			else if (char === "'") inLiteral = false;
-		} else if (char === "'") {
-			inLiteral = true;
-		} else if (char === '(') {
-			depth++;
-		} else if (char === ')' && --depth < 0) {
-			return `closes a parenthesis it did not open (at character ${index + 1})`;
-		}
-	}
-	if (inLiteral)
-		return "has a text literal that is not closed (a ' without its partner; write '' for a quote inside text)";
-	if (depth > 0) return `leaves ${depth} parenthesis(es) open`;
-	return undefined;
-}
-
-/** The Custom Filter, wrapped in parentheses that it cannot close. */
-function customCondition(raw: unknown): string | undefined {
-	if (isBlank(raw)) return undefined;
-	if (typeof raw !== 'string') throw new InputValidationError('Custom Filter', raw, 'is not text');
-	const problem = filterEscape(raw);
-	if (problem) throw new InputValidationError('Custom Filter', raw, problem);
-	return `(${raw.trim()})`;
 }
 
 /**
@@ -208,34 +180,3 @@ export function buildPaymentFilters(
 	return conditions.filter((condition): condition is string => condition !== undefined);
 }
 
-const PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** "Fields" (`$select`): comma-separated property names, blanks and repeats dropped. */
-export function parseSelect(raw: unknown): string | undefined {
-	if (isBlank(raw)) return undefined;
-	const text = Array.isArray(raw) ? raw.join(',') : String(raw);
-	const names = [
-		...new Set(
-			text
-				.split(',')
-				.map((name) => name.trim())
-				.filter(Boolean),
-		),
-	];
-	const wrong = names.find((name) => !PROPERTY_NAME.test(name));
-	if (wrong !== undefined) {
-		throw new InputValidationError(
-			'Fields',
-			raw,
-			`contains "${wrong}", which is not a property name`,
-		);
-	}
-	return names.length ? names.join(',') : undefined;
-}
-
-/** Limit of Get Many: a whole number of at least 1. */
-export function parseLimit(raw: unknown): number {
-	const limit = Number(validateAs('Limit', 'integer', raw));
-	if (limit < 1) throw new InputValidationError('Limit', raw, 'must be at least 1');
-	return limit;
-}

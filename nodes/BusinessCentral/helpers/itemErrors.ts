@@ -1,7 +1,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { InputValidationError } from '../helpers/validation';
+import { InputValidationError } from './validation';
 
 /** Errors from an item get the item index; bad input becomes a NodeOperationError naming field and value. */
 export function itemError(node: INode, error: Error, itemIndex: number): Error {
