@@ -14,7 +14,9 @@
 #   install  only installs n8n into $N8N_APP_DIR (done by the others when missing)
 #
 # Environment (defaults):
-#   N8N_APP_DIR      <repo>/.n8n-app    where n8n is installed (own package.json)
+#   N8N_APP_DIR      ~/.cache/n8n-nodes-business-central/n8n-app   where n8n is installed (own
+#                    package.json; outside the repo: `n8n-node build` scans the project folder and
+#                    runs out of memory on the 2.3 GB of an n8n install inside it)
 #   N8N_USER_FOLDER  <repo>/.n8n-user   n8n's data (SQLite, encryption key) in .n8n/
 #   N8N_PORT         5678               editor port (start)
 #   SANDBOX_PORT     8790               Business Central sandbox port on 127.0.0.1
@@ -26,7 +28,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 N8N_VERSION="2.8.4"
-N8N_APP_DIR="$(mkdir -p "${N8N_APP_DIR:-$ROOT/.n8n-app}" && cd "${N8N_APP_DIR:-$ROOT/.n8n-app}" && pwd)"
+DEFAULT_APP_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-business-central/n8n-app"
+N8N_APP_DIR="$(mkdir -p "${N8N_APP_DIR:-$DEFAULT_APP_DIR}" && cd "${N8N_APP_DIR:-$DEFAULT_APP_DIR}" && pwd)"
 N8N_USER_DIR="$(mkdir -p "${N8N_USER_FOLDER:-$ROOT/.n8n-user}" && cd "${N8N_USER_FOLDER:-$ROOT/.n8n-user}" && pwd)"
 N8N_BIN="$N8N_APP_DIR/node_modules/n8n/bin/n8n"
 N8N_HOME="$N8N_USER_DIR/.n8n"
