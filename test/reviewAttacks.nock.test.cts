@@ -533,7 +533,8 @@ describe('review: a re-sent write that fails outright says the unclear one may s
 		expect(item.httpStatus).toBe(404);
 		// observed before the fix: "… failed: The Gen. Journal Line does not exist." — nothing about the 504'd first PATCH,
 		// which may have landed before the line was posted
-		expect(String(item.error)).toContain('may have landed since');
+		expect(String(item.error)).toContain('An earlier attempt got no clear answer');
+		expect(item.code).toBe('UpdateOutcomeUnknown');
 		expect(scope.isDone()).toBe(true);
 	});
 });
@@ -616,6 +617,50 @@ describe('review: more attacks the change withstands', () => {
 			['PATCH'],
 		]);
 		expect(version).toBe(3);
+		expect(scope.isDone()).toBe(true);
+	});
+});
+
+describe('review: a later write that fails outright after an earlier one may have landed', () => {
+	test('Overwrite Regardless: 504, re-read shows another user\'s change, the write on top is redirected → outcome unknown, not a plain failure', async () => {
+		const scope = saasApi(nock)
+			.patch(PAYMENT_URL)
+			.matchHeader('if-match', ETAG_1)
+			.reply(504, 'Gateway Timeout')
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_2, { amount: -999 }))
+			.patch(PAYMENT_URL)
+			.matchHeader('if-match', ETAG_2)
+			.reply(302, '', { Location: 'https://elsewhere.example/x' });
+
+		const result = await runWorkflow(
+			updateWorkflow([{ n: 1 }], { options: { eTag: ETAG_1, onConflict: 'overwrite' }, continueOnFail: true }),
+			{ credentials: bearerCredentials() },
+		);
+
+		const [item] = result.output('Business Central');
+		expect(item.json.code).toBe('UpdateOutcomeUnknown');
+		expect(String(item.json.error)).toContain('An earlier attempt got no clear answer');
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('a re-sent write that fails outright (404) after an unclear one: outcome unknown', async () => {
+		const scope = saasApi(nock)
+			.patch(PAYMENT_URL)
+			.matchHeader('if-match', ETAG_1)
+			.reply(504, 'Gateway Timeout')
+			.get(PAYMENT_URL)
+			.reply(200, paymentRecord(PAYMENT, ETAG_1))
+			.patch(PAYMENT_URL)
+			.matchHeader('if-match', ETAG_1)
+			.reply(404, bcError('Internal_RecordNotFound', 'The Gen. Journal Line does not exist.'));
+
+		const result = await runWorkflow(
+			updateWorkflow([{ n: 1 }], { options: { eTag: ETAG_1 }, continueOnFail: true }),
+			{ credentials: bearerCredentials() },
+		);
+
+		expect(result.output('Business Central')[0].json.code).toBe('UpdateOutcomeUnknown');
 		expect(scope.isDone()).toBe(true);
 	});
 });

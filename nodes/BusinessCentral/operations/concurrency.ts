@@ -48,6 +48,12 @@ export interface PendingUpdate {
 	resends: number;
 	/** The last write's answer when it was unclear (no answer, 408, 500, 502, 504, a 2xx that is not the record). */
 	unclear?: BcResponse;
+	/**
+	 * Set once an unclear write was not settled as "not applied" for good (re-sent after an
+	 * unchanged eTag, or written on top under Overwrite Regardless): it may have landed, so a
+	 * later write that fails outright cannot mean "nothing was written".
+	 */
+	mayHaveLanded?: string;
 }
 
 export interface UpdateRunOptions {
@@ -136,14 +142,21 @@ export class UpdateDecisions {
 			this.onConflict(update, response);
 		} else if (isUnclearWriteAnswer(response)) {
 			this.verifyAfter(update, response);
-		} else if (update.resends > 0) {
-			// the re-sent copy failed outright; the unclear one before it is another matter
-			const details = errorDetails(response);
-			details.message = `${details.message} An earlier attempt got no clear answer (${errorDetails(update.unclear!).message}); re-reading showed it not applied then, but it may have landed since (at most once: every attempt carried eTag ${update.ifMatch}). Check the ${this.entity.shortLabel} before running this item again.`;
-			this.fail(update, details, 'Updating');
 		} else {
-			this.fail(update, errorDetails(response), 'Updating');
+			this.failWrite(update, errorDetails(response));
 		}
+	}
+
+	/**
+	 * A write that failed outright. When an earlier unclear write of the item may have landed,
+	 * that failure says nothing about it: the outcome is unknown, and the error says why.
+	 */
+	private failWrite(update: PendingUpdate, details: BcErrorDetails): void {
+		if (update.mayHaveLanded !== undefined) {
+			details.message = `${details.message} An earlier attempt got no clear answer (${update.mayHaveLanded}); it may have landed (at most once: every attempt carried a real eTag). Check the ${this.entity.shortLabel} before running this item again.`;
+			details.code = 'UpdateOutcomeUnknown';
+		}
+		this.fail(update, details, 'Updating');
 	}
 
 	private verifyAfter(update: PendingUpdate, response: BcResponse): void {
@@ -160,9 +173,11 @@ export class UpdateDecisions {
 			// Not applied: send again with the same eTag, so that if the unanswered write
 			// is still applied late, only one of the two lands.
 			update.resends++;
+			update.mayHaveLanded = errorDetails(update.unclear!).message;
 		} else if (unchanged) {
 			this.failNotApplied(update);
 		} else if (update.request.onConflict === 'overwrite') {
+			update.mayHaveLanded = errorDetails(update.unclear!).message;
 			this.onConflict(update, changedMeanwhile(), current);
 		} else {
 			this.failOutcomeUnknown(update, current);
@@ -176,10 +191,10 @@ export class UpdateDecisions {
 			policy === 'retryOnce' ? 1 : policy === 'overwrite' ? Math.max(1, this.maxResends) : 0;
 		if (update.conflictRetries >= allowed) {
 			const details = errorDetails(response);
-			if (update.ifMatch) {
+			if (update.ifMatch && update.mayHaveLanded === undefined) {
 				details.message = `${details.message} The ${this.entity.shortLabel} changed after eTag ${update.ifMatch} was read; nothing was written.`;
 			}
-			this.fail(update, details, 'Updating');
+			this.failWrite(update, details);
 			return;
 		}
 		update.conflictRetries++;
