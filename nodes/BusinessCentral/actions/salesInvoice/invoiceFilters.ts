@@ -49,7 +49,8 @@ function rangeConditions(
 		isBlank(value) ? undefined : validateAs(labels[index], kind, value, { timeZone }),
 	);
 	if (from !== undefined && to !== undefined && from > to) {
-		throw new InputValidationError(labels[1], to, `is below ${labels[0]} (${from})`);
+		const order = kind === 'date' ? 'is before' : 'is below';
+		throw new InputValidationError(labels[1], values[1], `${order} ${labels[0]} (${from})`);
 	}
 	return [
 		from === undefined ? undefined : `${property} ge ${from}`,
