@@ -28,25 +28,28 @@ function print(line = ''): void {
 	process.stdout.write(`${line}\n`);
 }
 
+/** `invoiceId`: the open invoice the line should pay, found before the run (afterwards it is no longer open). */
 function summary(
 	sandbox: Sandbox,
 	company: string,
 	line: BankLine,
 	payment: IDataObject | undefined,
 	posted: boolean,
+	invoiceId: string | undefined,
+	checked: IDataObject | undefined,
 ): boolean {
-	const invoice = expectedInvoice(sandbox, company, line);
 	const who = line.customerNumber
 		? `customer no. ${line.customerNumber}`
 		: `"${line.customerName}"`;
-	const now = invoice ? sandbox.invoice(company, invoice.id) : undefined;
-	const ok = !!payment && (!posted || now?.status === 'Paid');
+	const stored = invoiceId ? sandbox.invoice(company, invoiceId) : undefined;
+	const paid = checked?.status === 'Paid' && stored?.status === 'Paid';
+	const ok = !!payment && payment.appliesToInvoiceId === invoiceId && (!posted || paid);
 	print(
 		`  ${line.reference}  ${line.amount.toFixed(2)} from ${who} → ` +
 			(payment
 				? `customer ${String(payment.customerNumber)}, invoice ${String(payment.appliesToInvoiceNumber)} → payment line ${String(payment.documentNumber)} (${String(payment.amount)})` +
 					(posted
-						? ` → posted; invoice now ${now?.status}, ${now?.remainingAmount} open`
+						? ` → posted; Check Invoice: ${String(checked?.status)}, ${String(checked?.remainingAmount)} open`
 						: ' (not posted: no Post in this build)')
 				: 'no customer or open invoice with that amount found') +
 			` [${ok ? 'ok' : 'NOT as expected'}]`,
@@ -66,6 +69,7 @@ export async function cashReceiptsDemo(): Promise<number> {
 			`Journal CASH RCPT emptied of its ${removed} seeded line(s): Post takes every line of a journal.`,
 		);
 		const lines = await bankLinesOf(workflow);
+		const toPay = lines.map((line) => expectedInvoice(sandbox, company, line)?.id);
 		const run = withPost ? workflow : workflowUpTo(workflow, 'Create Payment Line');
 		const result = await runWorkflow(run, { credentials: sandboxBearerCredentials(sandbox) });
 		const failed = run.nodes.map((node) => result.error(node.name)).find(Boolean) ?? result.error();
@@ -76,7 +80,11 @@ export async function cashReceiptsDemo(): Promise<number> {
 		const paymentOf = (line: BankLine) =>
 			payments.find((payment) => payment.documentNumber === line.reference.toUpperCase());
 		print(`\nSummary per bank line (${lines.length})`);
-		const ok = lines.map((line) => summary(sandbox, company, line, paymentOf(line), withPost));
+		const checked = result.output('Check Invoice').map((item) => item.json);
+		const ok = lines.map((line, index) => {
+			const invoice = checked.find((record) => record.id === toPay[index]);
+			return summary(sandbox, company, line, paymentOf(line), withPost, toPay[index], invoice);
+		});
 		const postings = sandbox.postings.length;
 		print(
 			withPost
