@@ -49,6 +49,7 @@ export const PACKAGE_DIR = path.resolve(__dirname, '..');
 export const NODE_TYPE = 'n8n-nodes-business-central.businessCentral';
 export const ITEMS_NODE_TYPE = 'dev.items';
 export const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
+export const CODE_NODE_TYPE = 'n8n-nodes-base.code';
 
 /**
  * A start node that emits the items in its `items` parameter (a JSON array):
@@ -97,6 +98,53 @@ class ManualTriggerNode implements INodeType {
 	}
 }
 
+/**
+ * Stand-in for n8n-nodes-base's Code node (that package is not a dependency), enough for
+ * the examples: JavaScript, mode "Run Once for All Items" only. Like the real node it runs
+ * `jsCode` as the body of an async function that sees the workflow data proxy n8n gives
+ * expressions (`$input`, `$json`, `$('Node')`, `$now`, …) and `items`, and returns items
+ * (`{ json }` or plain objects). Pairing is left to the engine, as for the real node (one
+ * input item: every output pairs with it). Unlike the real node there is no sandbox or
+ * task runner: the code runs in this process, so only run workflows you trust (dev only).
+ */
+class CodeNode implements INodeType {
+	description = {
+		displayName: 'Code',
+		name: 'code',
+		group: ['transform'],
+		version: [1, 2],
+		description: 'Run custom JavaScript code',
+		defaults: { name: 'Code' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [
+			{ displayName: 'Mode', name: 'mode', type: 'options', options: [{ name: 'Run Once for All Items', value: 'runOnceForAllItems' }, { name: 'Run Once for Each Item', value: 'runOnceForEachItem' }], default: 'runOnceForAllItems' },
+			{ displayName: 'Language', name: 'language', type: 'options', options: [{ name: 'JavaScript', value: 'javaScript' }], default: 'javaScript' },
+			{ displayName: 'JavaScript', name: 'jsCode', type: 'string', default: '' },
+		],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const mode = this.getNodeParameter('mode', 0, 'runOnceForAllItems');
+		const language = this.getNodeParameter('language', 0, 'javaScript');
+		if (mode !== 'runOnceForAllItems' || language !== 'javaScript') {
+			throw new Error(`The dev Code node runs JavaScript "Run Once for All Items" only, not ${String(language)} / ${String(mode)}`);
+		}
+		const jsCode = this.getNodeParameter('jsCode', 0) as string;
+		const scope: IDataObject = { ...this.getWorkflowDataProxy(0), items: this.getInputData() };
+		const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<unknown>;
+		const names = Object.keys(scope).filter((name) => /^[$A-Za-z_][$\w]*$/.test(name));
+		const returned = await new AsyncFunction(...names, jsCode)(...names.map((name) => scope[name]));
+		const list = Array.isArray(returned) ? returned : returned === undefined || returned === null ? [] : [returned];
+		return [
+			list.map((entry) => {
+				const item = entry as INodeExecutionData;
+				return item && typeof item === 'object' && 'json' in item ? item : { json: entry as IDataObject };
+			}),
+		];
+	}
+}
+
 /** n8n-nodes-base's generic OAuth2 credential, reduced to the fields n8n-core's OAuth2 client reads. */
 const oAuth2Api: ICredentialType = {
 	name: 'oAuth2Api',
@@ -132,6 +180,7 @@ export async function loadPackage(): Promise<LoadedPackage> {
 		const types: Record<string, INodeType | IVersionedNodeType> = {
 			[ITEMS_NODE_TYPE]: new ItemsNode(),
 			[MANUAL_TRIGGER_TYPE]: new ManualTriggerNode(),
+			[CODE_NODE_TYPE]: new CodeNode(),
 		};
 		for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
 			types[`${loader.packageName}.${name}`] = type;

@@ -3,13 +3,15 @@
  * Business Central sandbox on loopback, runs examples/update-customer-payments.json
  * (Manual Trigger → Business Central: Customer Payment Update, automatic eTag)
  * through n8n's engine with the built package, prints every output item and a
- * summary line per item, checks the sandbox now holds the new values, stops.
+ * summary line per item, checks the sandbox now holds the new values; then the cash-receipt
+ * job, examples/cash-receipts.json (scripts/cashReceiptsDemo.cts); stops.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { runWorkflow, type WorkflowJson } from '../dev/engine.cjs';
 import { sandboxBearerCredentials, startSandbox } from '../sandbox/index.cjs';
+import { cashReceiptsDemo } from './cashReceiptsDemo.cjs';
 import { ensureBuilt } from './ensureBuilt.cjs';
 
 const EXAMPLE = path.resolve(__dirname, '../examples/update-customer-payments.json');
@@ -74,10 +76,12 @@ async function main(): Promise<number> {
 	}
 }
 
-main().then(
-	(code) => process.exit(code),
-	(error: Error) => {
-		process.stderr.write(`demo failed: ${error.message}\n`);
-		process.exit(1);
-	},
-);
+main()
+	.then(async (code) => (code === 0 ? await cashReceiptsDemo() : code))
+	.then(
+		(code) => process.exit(code),
+		(error: Error) => {
+			process.stderr.write(`demo failed: ${error.message}\n`);
+			process.exit(1);
+		},
+	);

@@ -17,6 +17,8 @@ import { sandboxActivity, sandboxBearerCredentials } from './fixtures.cjs';
 const EXAMPLES_DIR = path.resolve(__dirname, '../examples');
 const EXAMPLES = readdirSync(EXAMPLES_DIR)
 	.filter((file) => file.endsWith('.json') && !file.endsWith('.n8n.json'))
+	// its own test (test/cashReceipts.sandbox.test.cts) empties the journal first: Post takes every line
+	.filter((file) => file !== 'cash-receipts.json')
 	.sort();
 
 interface Example {

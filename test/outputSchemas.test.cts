@@ -10,6 +10,7 @@ import path from 'node:path';
 import { customer } from '../nodes/BusinessCentral/entities/customer';
 import { customerPayment } from '../nodes/BusinessCentral/entities/customerPayment';
 import type { EntityDescriptor, FieldKind } from '../nodes/BusinessCentral/entities/entity';
+import { salesInvoice } from '../nodes/BusinessCentral/entities/salesInvoice';
 
 interface Schema {
 	properties: Record<string, { type: string }>;
@@ -35,6 +36,8 @@ const JSON_TYPE: Record<FieldKind, string> = {
 const RESOURCES: Array<[string, EntityDescriptor, { simplified: string[]; whole: string[] }]> = [
 	['customerPayment', customerPayment, { simplified: ['get', 'getAll'], whole: ['create', 'update'] }],
 	['customer', customer, { simplified: ['get', 'getAll'], whole: ['update'] }],
+	// read-only: no operation returns a whole record of writable fields
+	['salesInvoice', salesInvoice, { simplified: ['get', 'getAll'], whole: [] }],
 ];
 
 describe.each(['v1.0.0', 'v2.0.0'])('output schemas of node %s', (version) => {
@@ -45,6 +48,7 @@ describe.each(['v1.0.0', 'v2.0.0'])('output schemas of node %s', (version) => {
 			expect(required).toEqual(expect.arrayContaining(['@odata.etag', 'id']));
 		});
 
+		if (operations.whole.length === 0) return;
 		test.each(operations.whole)('%s (the whole record): every writable field, typed by its kind', (operation) => {
 			const { properties } = schema(version, resource, operation);
 			for (const [name, field] of Object.entries(entity.fields)) {

@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as customer from './actions/customer/Customer.resource';
 import * as customerPayment from './actions/customerPayment/CustomerPayment.resource';
+import * as salesInvoice from './actions/salesInvoice/SalesInvoice.resource';
 import { router } from './actions/router';
 import { LATEST_NODE_VERSION } from './helpers/nodeVersions';
 import { listSearch } from './methods';
@@ -60,11 +61,13 @@ export class BusinessCentral implements INodeType {
 				options: [
 					{ name: 'Customer', value: 'customer' },
 					{ name: 'Customer Payment', value: 'customerPayment' },
+					{ name: 'Sales Invoice', value: 'salesInvoice' },
 				],
 				default: 'customerPayment',
 			},
 			...customer.description,
 			...customerPayment.description,
+			...salesInvoice.description,
 		],
 	};
 

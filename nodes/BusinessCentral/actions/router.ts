@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import * as customer from './customer/Customer.resource';
 import * as customerPayment from './customerPayment/CustomerPayment.resource';
+import * as salesInvoice from './salesInvoice/SalesInvoice.resource';
 import type { BusinessCentralType } from './node.type';
 
 /** Dispatches to `actions/<resource>/<operation>.operation.ts`. */
@@ -19,6 +20,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			break;
 		case 'customerPayment':
 			returnData = await customerPayment[businessCentral.operation].execute.call(this, items);
+			break;
+		case 'salesInvoice':
+			returnData = await salesInvoice[businessCentral.operation].execute.call(this, items);
 			break;
 		default:
 			throw new NodeOperationError(

@@ -8,6 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { customer } from '../entities/customer';
 import { customerPayment } from '../entities/customerPayment';
+import { salesInvoice } from '../entities/salesInvoice';
 import { asText as text, collectionIn, type EntityDescriptor } from '../entities/entity';
 import { parseCompanyLocator } from '../helpers/locators';
 import { andAll, odataString } from '../helpers/odata';
@@ -292,5 +293,25 @@ export async function searchInvoices(
 			conditions: ["status eq 'Open'", invoiceCustomerFilter(this)],
 			search: searchFor(['number', 'customerName', 'customerNumber'], filter),
 		},
+	);
+}
+
+/** Every sales invoice of the company (any status), newest number last, for Sales Invoice → Get. */
+export async function searchSalesInvoices(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const company = await companyId.call(this);
+	return await listPage.call(
+		this,
+		`companies(${company})/${salesInvoice.entitySet}`,
+		{
+			$select: 'id,number,customerNumber,customerName,status,remainingAmount,dueDate',
+			$orderby: 'number',
+		},
+		paginationToken,
+		salesInvoice.pickerLabel,
+		{ search: searchFor([...salesInvoice.searchFields], filter) },
 	);
 }
