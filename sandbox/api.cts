@@ -20,9 +20,15 @@ import {
 	type QueryOptions,
 } from './odata.cjs';
 import { checkBody, newPayment, updatedPayment } from './payments.cjs';
+import { findBatch, postJournal } from './posting.cjs';
+import {
+	patchCustomer,
+	postCustomerPaymentJournal,
+	writeCustomerPaymentJournal,
+} from './records.cjs';
 import { type NavigationTarget, resolve, type ResourceTarget } from './routes.cjs';
 import { type CompanyData, etagFor, type Versioned } from './store.cjs';
-import type { CustomerPayment } from './types.cjs';
+import type { CustomerPayment, Journal } from './types.cjs';
 
 const MAX_PAGE = 20000;
 
@@ -58,19 +64,52 @@ function route(ctx: Context, req: ApiRequest): ApiResponse {
 		case 'navigation':
 			if (method !== 'GET') throw errors.methodNotAllowed(method, target.nav, 'Entity');
 			return getNavigation(ctx, req, target);
+		case 'action':
+			// APIV2Journals.Page.al `[ServiceEnabled] procedure post`; no other page of the
+			// sandbox has actions (the customerPaymentJournals page's `actions { }` is empty)
+			if (target.def.set !== 'journals' || target.action !== 'Microsoft.NAV.post')
+				throw errors.segmentNotFound(target.action);
+			if (method !== 'POST') throw errors.methodNotAllowed(method, target.action, 'Entity');
+			return postJournal(ctx, req, target.company, target.id);
 		case 'collection':
 			if (method === 'GET') return getCollection(ctx, req, target);
 			if (method === 'POST' && target.def.writable && target.company)
 				return postPayment(ctx, req, target.company, target);
+			if (method === 'POST' && target.company && target.def.set === 'customerPaymentJournals')
+				return postCustomerPaymentJournal(ctx, req, target.company, target.contextPath);
 			throw errors.methodNotAllowed(method, target.def.set, 'EntitySet');
 		case 'entity': {
 			if (method === 'GET') return getEntity(ctx, req, target);
 			if ((method === 'PATCH' || method === 'DELETE') && target.def.writable && target.company) {
 				return writePayment(ctx, req, method, target.company, target);
 			}
+			const check = (ifMatch: string | undefined, row: Versioned<{ id: string }>) =>
+				checkIfMatch(ctx, ifMatch, row, target.company as CompanyData);
+			if (method === 'PATCH' && target.company && target.def.set === 'customers')
+				return patchCustomer(ctx, req, target.company, target.id as string, target.contextPath, check);
+			if (
+				(method === 'PATCH' || method === 'DELETE') &&
+				target.company &&
+				target.def.set === 'customerPaymentJournals'
+			) {
+				return writeCustomerPaymentJournal(
+					ctx,
+					req,
+					method,
+					target.company,
+					target.id as string,
+					target.contextPath,
+					check,
+				);
+			}
 			throw errors.methodNotAllowed(method, target.def.set, 'Entity');
 		}
 	}
+}
+
+/** `journals` rows: the general template's batches, with templateDisplayName (the page's field). */
+function journalRows(company: CompanyData): Row[] {
+	return company.generalJournals;
 }
 
 // ---------------------------------------------------------------- reads
@@ -87,6 +126,8 @@ function rowsOf(ctx: Context, def: EntityDef, company?: CompanyData, journalId?:
 			return company.journals;
 		case 'contacts':
 			return company.contacts;
+		case 'journals':
+			return journalRows(company);
 		default:
 			return ctx.store.paymentList(company, journalId);
 	}
@@ -107,10 +148,18 @@ function findRow(
 	journalId?: string,
 ): Row {
 	// Payments are looked up by key (a Map), not by sorting the whole list: bulk runs stay linear.
-	const row =
-		def.set === 'customerPayments' && company
-			? matchingJournal(ctx.store.payment(company, id), journalId)
-			: rowsOf(ctx, def, company, journalId).find((r) => r.data.id === id);
+	let row: Row | undefined;
+	if (def.set === 'customerPayments' && company)
+		row = matchingJournal(ctx.store.payment(company, id), journalId);
+	else if (def.set === 'journals' && company) {
+		// APIV2Journals.Page.al OnFindRecord: `if IdFilter <> '' then exit(Rec.GetBySystemId(IdFilter))`
+		// — any template, so a customer payment journal's id works too
+		const found = findBatch(company, id);
+		if (found) {
+			const data: Journal = { ...found.row.data, templateDisplayName: found.template };
+			row = { data, version: found.row.version };
+		}
+	} else row = rowsOf(ctx, def, company, journalId).find((r) => r.data.id === id);
 	if (!row) throw errors.notFound(def.type, id);
 	return row;
 }
@@ -280,7 +329,7 @@ function postPayment(
 function checkIfMatch(
 	ctx: Context,
 	ifMatch: string | undefined,
-	row: Versioned<CustomerPayment>,
+	row: Versioned<{ id: string }>,
 	company: CompanyData,
 ): void {
 	if (ifMatch === undefined || ifMatch.trim() === '') throw errors.invalidToken();

@@ -18,6 +18,8 @@ export interface EntityDef {
 	versionOnly?: Record<string, ApiVersion[]>;
 	/** Writable through the API (POST/PATCH/DELETE); others answer 405. */
 	writable: boolean;
+	/** Methods allowed besides GET when not `writable` (e.g. customers: PATCH only in the sandbox). */
+	methods?: Array<'POST' | 'PATCH' | 'DELETE'>;
 }
 
 const payment: EntityDef = {
@@ -65,12 +67,15 @@ export const ENTITIES: Record<string, EntityDef> = {
 		type: 'customer',
 		set: 'customers',
 		writable: false,
+		methods: ['PATCH'],
 		fields: {
 			id: 'guid',
 			number: 'string',
 			displayName: 'string',
 			type: 'string',
+			phoneNumber: 'string',
 			email: 'string',
+			website: 'string',
 			currencyCode: 'string',
 			blocked: 'string',
 			balanceDue: 'number',
@@ -101,6 +106,7 @@ export const ENTITIES: Record<string, EntityDef> = {
 		type: 'customerPaymentJournal',
 		set: 'customerPaymentJournals',
 		writable: false,
+		methods: ['POST', 'PATCH', 'DELETE'],
 		fields: {
 			id: 'guid',
 			code: 'string',
@@ -108,6 +114,21 @@ export const ENTITIES: Record<string, EntityDef> = {
 			balancingAccountId: 'guid',
 			balancingAccountNumber: 'string',
 			lastModifiedDateTime: 'datetime',
+		},
+	},
+	// page 30016 "APIV2 - Journals" (APIV2Journals.Page.al): Gen. Journal Batch, field order of the page
+	journals: {
+		type: 'journal',
+		set: 'journals',
+		writable: false,
+		fields: {
+			id: 'guid',
+			code: 'string',
+			displayName: 'string',
+			templateDisplayName: 'string',
+			lastModifiedDateTime: 'datetime',
+			balancingAccountId: 'guid',
+			balancingAccountNumber: 'string',
 		},
 	},
 	contacts: {

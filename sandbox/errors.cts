@@ -63,7 +63,20 @@ export const MSG = {
 	 */
 	orDistinctFields: "The 'OR' operator is not supported on distinct fields on an OData filter.",
 	credentials: 'The server has rejected the client credentials.',
+	/** APIV2Journals.Page.al ThereIsNothingToPostErr (PostBatch: no line in the batch). */
+	nothingToPost: 'There is nothing to post.',
+	/** APIV2Customers.Page.al BlankCustomerNameErr (field displayName OnValidate). */
+	blankDisplayName: 'The blank "displayName" is not allowed.',
+	/** Table 232 "Gen. Journal Batch" BalAccountIdDoesNotMatchAGLAccountErr (field BalAccountId OnValidate). */
+	balAccountIdUnknown: 'The "balancingAccountNumber" does not match to a G/L Account.',
 };
+
+/** Primary key of a journal line as BC prints it in TestField / FieldError messages. */
+export interface LineKey {
+	template: string;
+	batch: string;
+	lineNo: number;
+}
 
 export const errors = {
 	notFound: (entity: string, id: string) =>
@@ -137,6 +150,60 @@ export const errors = {
 			400,
 			'Application_StringExceededLength',
 			`The length of the string is ${value.length}, but it must be less than or equal to ${max} characters. Value: ${value}. Property: ${prop}`,
+		),
+	/**
+	 * APIV2Journals.Page.al GetBatch(): `Error(CannotFindBatchErr, SystemId)`, label
+	 * 'The General Journal Batch with ID %1 cannot be found.' (%1 a GUID; AL Format of a Guid
+	 * prints it upper-case in braces).
+	 */
+	batchNotFound: (id: string) =>
+		new BcError(
+			400,
+			'Application_DialogException',
+			`The General Journal Batch with ID {${id.toUpperCase()}} cannot be found.`,
+		),
+	/**
+	 * A `Rec.TestField(Field)` that fails: NavTestFieldException → `Application_FieldValidationException`
+	 * (docs error table, example "Customer Posting Group must have a value in Customer:
+	 * No.=C00690. It cannot be zero or empty."). The key printed as `Name=Value, Name=Value` is
+	 * extrapolated from that one-field example (unverified for multi-field keys). Status 400 (notes).
+	 */
+	testField: (field: string, key: LineKey) =>
+		new BcError(
+			400,
+			'Application_FieldValidationException',
+			`${field} must have a value in Gen. Journal Line: Journal Template Name=${key.template}, Journal Batch Name=${key.batch}, Line No.=${key.lineNo}. It cannot be zero or empty.`,
+		),
+	/**
+	 * A `Rec.FieldError(Field, Text)`: "<Field> <Text> in <Table> <Key>." — shape of a published
+	 * capture ("Posting Date is not within your range of allowed posting dates in Purchase Header
+	 * Document Type='Order',No.='PO100120'."). FieldError raises an AL error → taken as
+	 * `Application_DialogException` (unverified: the exception class of FieldError is not in the
+	 * docs error table).
+	 */
+	fieldError: (field: string, text: string, key: LineKey) =>
+		new BcError(
+			400,
+			'Application_DialogException',
+			`${field} ${text} in Gen. Journal Line Journal Template Name='${key.template}',Journal Batch Name='${key.batch}',Line No.='${key.lineNo}'.`,
+		),
+	/**
+	 * A `FindFirst()` without `if` that finds nothing: NavCSideDataException →
+	 * `Internal_DataNotFoundFilter`, "There is no Cust. Ledger Entry within the filter." (docs error
+	 * table). The filter list follows Gen. Jnl.-Post Line PrepareTempCustLedgEntry's SetRange order
+	 * as recalled (unverified); status 400 (unverified).
+	 */
+	noOpenInvoiceEntry: (documentNo: string, customerNo: string) =>
+		new BcError(
+			400,
+			'Internal_DataNotFoundFilter',
+			`There is no Cust. Ledger Entry within the filter. Filters: Document No.: ${documentNo}, Document Type: Invoice, Customer No.: ${customerNo}, Open: Yes`,
+		),
+	duplicateKey: (table: string, fields: string) =>
+		new BcError(
+			400,
+			'Internal_EntityWithSameKeyExists',
+			`The ${table} already exists. Identification fields and values: ${fields}`,
 		),
 	unauthorized: (wwwAuthenticate: string) =>
 		new BcError(401, 'Authentication_InvalidCredentials', MSG.credentials, {

@@ -24,7 +24,7 @@ import { BcError, EMPTY_GUID, errors, MSG } from './errors.cjs';
 import { GUID_RE } from './entities.cjs';
 import { isValidDate } from './odata.cjs';
 import { nextDocNumber } from './seed.cjs';
-import type { CompanyData } from './store.cjs';
+import { bcNow, type CompanyData } from './store.cjs';
 import type { ApiVersion, Customer, CustomerPayment, SalesInvoice } from './types.cjs';
 
 type Kind = 'guid' | 'code' | 'text' | 'int' | 'decimal' | 'date';
@@ -134,7 +134,10 @@ interface Lookups {
 }
 
 function lookups(company: CompanyData): Lookups {
-	const posted = company.invoices.map((i) => i.data).filter((i) => i.status !== 'Draft');
+	// "In Review" is an unposted (draft) invoice awaiting approval, like Draft
+	const posted = company.invoices
+		.map((i) => i.data)
+		.filter((i) => i.status !== 'Draft' && i.status !== 'In Review');
 	return {
 		customerById: (id) => company.customers.find((c) => c.data.id === id)?.data,
 		customerByNumber: (no) => company.customers.find((c) => c.data.number === no)?.data,
@@ -323,8 +326,35 @@ export function updatedPayment(
 		throw errors.dialog(MSG.journalNameChange);
 	}
 	applyFields(company, line, body, current.customerNumber);
-	line.lastModifiedDateTime = new Date().toISOString();
+	line.lastModifiedDateTime = bcNow();
 	return line;
+}
+
+/**
+ * Table 81 SetUpNewLine() as far as the API shows it: a batch with a number series (every
+ * seeded batch) gives the series' next number; a batch without one (created through the API:
+ * its OnNewRecord sets only the template, so "No. Series" stays blank) repeats the last line's
+ * number incremented (IncStr), or '' for its first line — which posting then refuses
+ * ("Document No. must have a value", Gen. Jnl.-Check Line TestDocumentNo). Inferred from the
+ * BaseApp code paths named, not verified on a live tenant.
+ */
+function defaultDocumentNumber(
+	company: CompanyData,
+	journalId: string,
+	siblings: CustomerPayment[],
+): string {
+	const prefix = company.docPrefixes.get(journalId);
+	if (prefix !== undefined) return nextDocNumber(prefix, siblings.map((p) => p.documentNumber));
+	const last = [...siblings].sort((a, b) => a.lineNumber - b.lineNumber).at(-1);
+	return last ? incStr(last.documentNumber) : '';
+}
+
+/** AL IncStr: increments the last run of digits, keeping its width; '' when there is none. */
+export function incStr(text: string): string {
+	const m = /^(.*?)(\d+)(\D*)$/.exec(text);
+	if (!m) return '';
+	const next = String(Number(m[2]) + 1).padStart(m[2].length, '0');
+	return `${m[1]}${next}${m[3]}`;
 }
 
 /**
@@ -367,17 +397,14 @@ export function newPayment(
 		customerNumber: '',
 		contactId: '',
 		postingDate: new Date().toISOString().slice(0, 10),
-		documentNumber: nextDocNumber(
-			company.docPrefixes.get(journalId) ?? 'G02',
-			siblings.map((p) => p.documentNumber),
-		),
+		documentNumber: defaultDocumentNumber(company, journalId, siblings),
 		externalDocumentNumber: '',
 		amount: 0,
 		appliesToInvoiceId: EMPTY_GUID,
 		appliesToInvoiceNumber: '',
 		description: '',
 		comment: '',
-		lastModifiedDateTime: new Date().toISOString(),
+		lastModifiedDateTime: bcNow(),
 	};
 	applyFields(company, line, body, '');
 	// OnInsertRecord hands the line to GraphMgtCustomerPayments.SetCustomerPaymentsValues

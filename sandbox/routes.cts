@@ -41,7 +41,28 @@ export interface NavigationTarget {
 	contextPath: string;
 }
 
-export type Target = { kind: 'service' } | { kind: 'batch' } | ResourceTarget | NavigationTarget;
+/**
+ * A bound action on an entity, e.g. `journals({id})/Microsoft.NAV.post` (APIV2Journals.Page.al
+ * `[ServiceEnabled] procedure post`; BC's bound actions are addressed with the `Microsoft.NAV.`
+ * namespace: Microsoft's v2.0 reference, `api-reference/v2.0/resources/dynamics_journal`, "bound
+ * action called post", `POST …/companies({id})/journals({id})/Microsoft.NAV.post`, 204).
+ */
+export interface ActionTarget {
+	kind: 'action';
+	def: EntityDef;
+	company: CompanyData;
+	id: string;
+	/** Full segment, e.g. `Microsoft.NAV.post`. */
+	action: string;
+	contextPath: string;
+}
+
+export type Target =
+	| { kind: 'service' }
+	| { kind: 'batch' }
+	| ResourceTarget
+	| NavigationTarget
+	| ActionTarget;
 
 function parseSegments(path: string): Segment[] {
 	if (path === '') return [];
@@ -109,6 +130,16 @@ export function resolve(store: Store, path: string): Target {
 	}
 	if (tail.length === 0) {
 		return { kind: 'entity', def: currentDef, company, journalId, id: current.key, contextPath };
+	}
+	if (tail.length === 1 && tail[0].key === undefined && tail[0].name.startsWith('Microsoft.NAV.')) {
+		return {
+			kind: 'action',
+			def: currentDef,
+			company,
+			id: current.key,
+			action: tail[0].name,
+			contextPath: `${contextPath}(${current.key})/${tail[0].name}`,
+		};
 	}
 	const nav = NAVIGATION[currentDef.set]?.[tail[0].name];
 	if (!nav || nav.many || tail.length > 1 || tail[0].key !== undefined)

@@ -7,7 +7,7 @@
  */
 import { EMPTY_GUID } from './errors.cjs';
 import type { Rng } from './random.cjs';
-import type { CompanyData, Versioned } from './store.cjs';
+import { companyDefaults, type CompanyData, type Versioned } from './store.cjs';
 import type { Contact, Customer, CustomerPayment, Journal, SalesInvoice } from './types.cjs';
 
 export interface SeedSizes {
@@ -138,6 +138,7 @@ function seedCompany(rng: Rng, sizes: SeedSizes, index: number): CompanyData {
 		contacts: [],
 		payments: new Map(),
 		docPrefixes: new Map(),
+		...companyDefaults(),
 	};
 	seedCustomers(rng, data, sizes.customersPerCompany, index);
 	for (let j = 0; j < sizes.journalsPerCompany; j++) {
@@ -153,6 +154,11 @@ function seedCompany(rng: Rng, sizes: SeedSizes, index: number): CompanyData {
 		data.journals.push(v(journal));
 		data.docPrefixes.set(journal.id, j < 8 ? `G0${j + 2}` : `G${j + 2}`);
 		seedPayments(rng, data, journal.id, sizes.paymentsPerJournal);
+	}
+	// the balancing accounts named by the batches are the G/L accounts the sandbox knows
+	for (const j of data.journals) {
+		if (j.data.balancingAccountNumber)
+			data.glAccounts.set(j.data.balancingAccountId, j.data.balancingAccountNumber);
 	}
 	// BC lists batches by their key (template, name)
 	data.journals.sort((a, b) =>
@@ -173,10 +179,13 @@ function seedCustomers(rng: Rng, data: CompanyData, count: number, companyIndex:
 			number: String((i + 1) * 10000),
 			displayName,
 			type,
+			// not drawn from the seeded stream (added after it; keeps every other value as it was)
+			phoneNumber: `+1 425 555 ${String(1010 + ((i * 137) % 8900))}`,
 			email:
 				type === 'Person'
 					? `${slug(displayName)}@contoso.com`
 					: `accounts@${slug(displayName)}.com`,
+			website: type === 'Company' ? `www.${slug(displayName)}.com` : '',
 			currencyCode: rng.next() < 0.15 ? (companyIndex === 1 ? 'USD' : 'EUR') : '',
 			blocked: rng.next() < 0.05 ? 'Ship' : ' ',
 			balanceDue: 0,

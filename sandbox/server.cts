@@ -23,10 +23,15 @@ import { type Defect, drawDefect, drawFault, type Fault } from './faults.cjs';
 import { startForeignHost } from './foreign.cjs';
 import { ConcurrencyLimiter, RateWindow } from './limits.cjs';
 import { createRng } from './random.cjs';
-import { seedCompanies, seedPayments } from './seed.cjs';
-import { etagFor, Store } from './store.cjs';
+import { EMPTY_GUID } from './errors.cjs';
+import { GENERAL_TEMPLATE } from './posting.cjs';
+import { addDays, nextDocNumber, seedCompanies, seedPayments } from './seed.cjs';
+import { bcNow, type CompanyData, etagFor, Store, type Versioned } from './store.cjs';
 import type {
+	ApiCustomer,
+	ApiJournal,
 	ApiPayment,
+	ApiSalesInvoice,
 	ApiVersion,
 	CustomerPayment,
 	FaultEvent,
@@ -182,6 +187,23 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 			paymentsPerJournal: options.paymentsPerJournal ?? DEFAULT_OPTIONS.paymentsPerJournal,
 		}),
 	);
+	// the general journal template's default batch per company (what `journals` lists): its own
+	// seeded stream, so the seed data above is unchanged
+	const generalRng = createRng(seed, 'general-journals');
+	for (const company of store.companies) {
+		company.generalJournals.push({
+			data: {
+				id: generalRng.guid(),
+				code: 'DEFAULT',
+				displayName: 'Default Journal Batch',
+				templateDisplayName: GENERAL_TEMPLATE,
+				balancingAccountId: EMPTY_GUID,
+				balancingAccountNumber: '',
+				lastModifiedDateTime: addDays('2024-01-02', generalRng.int(0, 20)) + 'T09:00:00Z',
+			},
+			version: 1,
+		});
+	}
 	const stats = emptyStats();
 	const ctx: Context = {
 		store,
@@ -718,6 +740,53 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 	const port = (server.address() as { port: number }).port;
 	const url = `http://127.0.0.1:${port}`;
 
+	const findByIdOrNumber = <T extends { id: string; number: string }>(
+		rows: Versioned<T>[],
+		idOrNumber: string,
+	): Versioned<T> | undefined =>
+		rows.find((r) => r.data.id === idOrNumber.toLowerCase() || r.data.number === idOrNumber);
+	const withEtag = (row: Versioned<{ id: string }> | undefined, set: string) =>
+		row && { '@odata.etag': etagFor(row.data.id, row.version), ...project(ENTITIES[set], 'v2.0', row.data) };
+
+	/** Another user's line in the batch: stored raw (no validation), logged as EXTERNAL. */
+	const addForeignLine = (
+		company: CompanyData,
+		journalId: string,
+		fields: Partial<CustomerPayment>,
+	): CustomerPayment => {
+		const journal = company.journals.find((j) => j.data.id === journalId);
+		if (!journal) throw new Error(`Unknown customer payment journal ${journalId}`);
+		const siblings = store.paymentList(company, journalId).map((p) => p.data);
+		const customer = company.customers[company.customers.length - 1].data;
+		const line: CustomerPayment = {
+			id: ctx.ids.guid(),
+			journalId,
+			journalDisplayName: journal.data.code,
+			lineNumber: Math.max(0, ...siblings.map((p) => p.lineNumber)) + 10000,
+			customerId: customer.id,
+			customerNumber: customer.number,
+			contactId: '',
+			postingDate: new Date().toISOString().slice(0, 10),
+			documentNumber: nextDocNumber(
+				company.docPrefixes.get(journalId) ?? 'G99',
+				siblings.map((p) => p.documentNumber),
+			),
+			externalDocumentNumber: '',
+			amount: -100,
+			appliesToInvoiceId: EMPTY_GUID,
+			appliesToInvoiceNumber: '',
+			description: customer.displayName,
+			comment: 'entered by another user',
+			lastModifiedDateTime: bcNow(),
+			...fields,
+		};
+		line.id = line.id.toLowerCase();
+		const row = { data: line, version: 1 };
+		company.payments.set(line.id, row);
+		store.log(store.entry('EXTERNAL', company, null, row, null, null, false));
+		return { ...line };
+	};
+
 	const companyOf = (companyId: string) => {
 		const company = store.company(companyId);
 		if (!company) throw new Error(`Unknown company ${companyId}`);
@@ -766,6 +835,37 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 			store.externalChange(companyId, paymentId, patch);
 		},
 		forceConflictOnce: (paymentId, times = 1, patch) => store.forceConflict(paymentId, times, patch),
+		customer: (companyId, idOrNumber) =>
+			withEtag(findByIdOrNumber(companyOf(companyId).customers, idOrNumber), 'customers') as
+				| ApiCustomer
+				| undefined,
+		invoice: (companyId, idOrNumber) =>
+			withEtag(findByIdOrNumber(companyOf(companyId).invoices, idOrNumber), 'salesInvoices') as
+				| ApiSalesInvoice
+				| undefined,
+		journal: (companyId, journalId) => {
+			const company = companyOf(companyId);
+			const key = journalId.toLowerCase();
+			const row =
+				company.journals.find((j) => j.data.id === key) ??
+				company.generalJournals.find((j) => j.data.id === key);
+			if (!row) return undefined;
+			return { '@odata.etag': etagFor(row.data.id, row.version), ...row.data } as ApiJournal;
+		},
+		generalJournals: (companyId) => companyOf(companyId).generalJournals.map((j) => ({ ...j.data })),
+		ledgerEntries: (companyId, customerId) =>
+			companyOf(companyId)
+				.ledger.filter((e) => !customerId || e.customerId === customerId.toLowerCase())
+				.map((e) => ({ ...e })),
+		postings: store.postings,
+		setAllowedPostingDates: (from, to, companyId) => {
+			for (const company of companyId ? [companyOf(companyId)] : store.companies) {
+				company.allowPostingFrom = from ?? '';
+				company.allowPostingTo = to ?? '';
+			}
+		},
+		addForeignPaymentLine: (companyId, journalId, fields = {}) =>
+			addForeignLine(companyOf(companyId), journalId.toLowerCase(), fields),
 		close: async () => {
 			if (closed) return;
 			closed = true;

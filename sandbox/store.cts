@@ -10,12 +10,30 @@ import type {
 	Company,
 	Contact,
 	Customer,
+	CustomerLedgerEntry,
 	CustomerPayment,
 	Journal,
+	PostingRecord,
 	SalesInvoice,
 	WriteMethod,
 	WriteRecord,
 } from './types.cjs';
+
+/**
+ * Business Central's clock for SystemModifiedAt / lastModifiedDateTime. The column is a SQL
+ * Server `datetime`, which stores 1/300 s: milliseconds end in 0, 3 or 7 (SQL Server's
+ * "datetime (Transact-SQL)" accuracy; captures of live v2.0 answers show the same, e.g.
+ * `"lastModifiedDateTime": "2023-11-16T15:44:53.277Z"` and `"2023-07-30T18:11:59.58Z"` in
+ * tomasholiencik/BusinessCentralApiRead README.md, trailing zeros dropped). So records changed
+ * within the same ~3 ms get equal timestamps: a poller must use `ge` (or `gt` on the last value
+ * minus a margin) and de-duplicate, never `gt` alone.
+ */
+export function bcNow(ms: number = Date.now()): string {
+	const second = Math.floor(ms / 1000) * 1000;
+	const tick = Math.round(((ms - second) * 300) / 1000);
+	const rounded = second + Math.round((tick * 1000) / 300);
+	return new Date(rounded).toISOString().replace(/\.?0+Z$/, 'Z');
+}
 
 export interface Versioned<T> {
 	data: T;
@@ -32,6 +50,29 @@ export interface CompanyData {
 	payments: Map<string, Versioned<CustomerPayment>>;
 	/** Document number series prefix per journal id (BC's No. Series of the batch). */
 	docPrefixes: Map<string, string>;
+	/** Batches of the general journal template (what `journals` lists). */
+	generalJournals: Versioned<Journal>[];
+	/** Customer ledger entries written by posting. */
+	ledger: CustomerLedgerEntry[];
+	/** G/L accounts a journal's balancingAccountId may name (id → number). */
+	glAccounts: Map<string, string>;
+	/** General Ledger Setup "Allow Posting From" / "Allow Posting To" ('' = open). */
+	allowPostingFrom: string;
+	allowPostingTo: string;
+}
+
+/** Fields a new CompanyData needs besides the seeded records. */
+export function companyDefaults(): Pick<
+	CompanyData,
+	'generalJournals' | 'ledger' | 'glAccounts' | 'allowPostingFrom' | 'allowPostingTo'
+> {
+	return {
+		generalJournals: [],
+		ledger: [],
+		glAccounts: new Map(),
+		allowPostingFrom: '',
+		allowPostingTo: '',
+	};
 }
 
 /** Weak eTag of a record version: W/"base64('<n>;<digits>;00;')" like BC's. */
@@ -42,15 +83,32 @@ export function etagFor(id: string, version: number): string {
 	return `W/"${Buffer.from(inner, 'latin1').toString('base64')}"`;
 }
 
+interface CompanyRecords {
+	customers: Versioned<Customer>[];
+	invoices: Versioned<SalesInvoice>[];
+	journals: Versioned<Journal>[];
+	generalJournals: Versioned<Journal>[];
+	ledger: CustomerLedgerEntry[];
+	docPrefixes: Map<string, string>;
+}
+
 export interface StoreSnapshot {
 	payments: Map<string, Map<string, Versioned<CustomerPayment>>>;
+	/** Everything else a write may change (customers, invoices, journals, ledger), per company. */
+	records: Map<string, CompanyRecords>;
 	writesLength: number;
+	postingsLength: number;
 }
+
+const cloneRows = <T,>(rows: Versioned<T>[]): Versioned<T>[] =>
+	rows.map((r) => ({ data: { ...r.data }, version: r.version }));
 
 const clonePayment = (p: CustomerPayment): CustomerPayment => ({ ...p });
 
 export class Store {
 	readonly writes: WriteRecord[] = [];
+	/** Successful posting runs. */
+	readonly postings: PostingRecord[] = [];
 	private seq = 0;
 	private readonly forced = new Map<string, number>();
 	/** What "another user" writes when a forced conflict fires (default: nothing but a new version). */
@@ -117,7 +175,7 @@ export class Store {
 		const before = clonePayment(current.data);
 		const etagBefore = etagFor(current.data.id, current.version);
 		const { id: _ignored, ...rest } = patch;
-		current.data = { ...current.data, ...rest, lastModifiedDateTime: new Date().toISOString() };
+		current.data = { ...current.data, ...rest, lastModifiedDateTime: bcNow() };
 		current.version++;
 		this.log(this.entry('EXTERNAL', company, before, current, etagBefore, null, false));
 		return current;
@@ -173,7 +231,23 @@ export class Store {
 				copy.set(id, { data: clonePayment(v.data), version: v.version });
 			payments.set(c.company.data.id, copy);
 		}
-		return { payments, writesLength: this.writes.length };
+		const records = new Map<string, CompanyRecords>();
+		for (const c of this.companies) {
+			records.set(c.company.data.id, {
+				customers: cloneRows(c.customers),
+				invoices: cloneRows(c.invoices),
+				journals: cloneRows(c.journals),
+				generalJournals: cloneRows(c.generalJournals),
+				ledger: c.ledger.map((e) => ({ ...e })),
+				docPrefixes: new Map(c.docPrefixes),
+			});
+		}
+		return {
+			payments,
+			records,
+			writesLength: this.writes.length,
+			postingsLength: this.postings.length,
+		};
 	}
 
 	/**
@@ -185,7 +259,10 @@ export class Store {
 		for (const c of this.companies) {
 			const saved = snapshot.payments.get(c.company.data.id);
 			if (saved) c.payments = saved;
+			const records = snapshot.records.get(c.company.data.id);
+			if (records) Object.assign(c, records);
 		}
+		this.postings.splice(snapshot.postingsLength);
 		const removed = this.writes.splice(snapshot.writesLength);
 		for (const w of removed) {
 			const company = w.method === 'EXTERNAL' ? this.company(w.companyId) : undefined;

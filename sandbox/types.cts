@@ -18,13 +18,20 @@ export interface Company {
 	systemModifiedAt: string;
 }
 
-/** `customers` entity (subset of the v2.0 fields a payment UI needs). */
+/**
+ * `customers` entity (subset of the v2.0 fields a payment UI needs; page 30009
+ * "APIV2 - Customers", microsoft/ALAppExtensions `Apps/W1/APIV2/app/src/pages/APIV2Customers.Page.al`).
+ */
 export interface Customer {
 	id: string;
 	number: string;
 	displayName: string;
 	type: 'Company' | 'Person';
+	/** Customer."Phone No." (Text[30]). */
+	phoneNumber: string;
 	email: string;
+	/** Customer."Home Page" (Text[80]). */
+	website: string;
 	currencyCode: string;
 	/** BC's Blocked option: ' ' (not blocked), 'Ship', 'Invoice', 'All'. */
 	blocked: ' ' | 'Ship' | 'Invoice' | 'All';
@@ -32,7 +39,11 @@ export interface Customer {
 	lastModifiedDateTime: string;
 }
 
-export type SalesInvoiceStatus = 'Open' | 'Paid' | 'Draft' | 'Canceled' | 'Corrective';
+/**
+ * Status of the "Sales Invoice Entity Aggregate" (v2.0 reference `dynamics_salesinvoice.md`:
+ * Draft, In Review, Open, Paid, Canceled, Corrective). Draft and In Review are unposted.
+ */
+export type SalesInvoiceStatus = 'Open' | 'Paid' | 'Draft' | 'In Review' | 'Canceled' | 'Corrective';
 
 /** `salesInvoices` entity (subset). Drafts are unposted; the others are posted invoices. */
 export interface SalesInvoice {
@@ -59,6 +70,56 @@ export interface Journal {
 	balancingAccountId: string;
 	balancingAccountNumber: string;
 	lastModifiedDateTime: string;
+	/**
+	 * "Journal Template Name" of the batch (`CASHRCPT` for customer payment journals, `GENERAL`
+	 * for the general journal batches `journals` lists); the `journals` page's templateDisplayName.
+	 */
+	templateDisplayName?: string;
+}
+
+/**
+ * A customer ledger entry written by posting a payment line (table 21 "Cust. Ledger Entry").
+ * Business Central's standard API v2.0 has no customer ledger entry endpoint (only the
+ * `reportsFinance` beta API group, a separate route), so the sandbox keeps them internal:
+ * `Sandbox.ledgerEntries()`.
+ */
+export interface CustomerLedgerEntry {
+	entryNumber: number;
+	customerId: string;
+	customerNumber: string;
+	postingDate: string;
+	documentType: 'Payment';
+	documentNumber: string;
+	externalDocumentNumber: string;
+	description: string;
+	/** As posted: negative for a payment. */
+	amount: number;
+	/** What is left open after application (0 when fully applied). */
+	remainingAmount: number;
+	open: boolean;
+	/** The invoice the payment was applied to ('' / empty GUID when none). */
+	appliedToInvoiceNumber: string;
+	appliedToInvoiceId: string;
+	/** Positive amount taken off the invoice's remaining amount. */
+	appliedAmount: number;
+	/** The journal batch and line (SystemId of the line) it came from. */
+	journalId: string;
+	journalDisplayName: string;
+	paymentId: string;
+	lineNumber: number;
+	/** When it was posted (BC: SystemCreatedAt of the entry). */
+	postedAt: string;
+}
+
+/** A posting run of `Microsoft.NAV.post` (sandbox record, for tests and the demo). */
+export interface PostingRecord {
+	companyId: string;
+	journalId: string;
+	/** The lines posted, as they were in the journal. */
+	lines: CustomerPayment[];
+	entries: CustomerLedgerEntry[];
+	viaBatch: boolean;
+	at: string;
 }
 export type CustomerPaymentJournal = Journal;
 
@@ -217,6 +278,22 @@ export interface SandboxOptions {
 	 * `continue` (always answer every operation).
 	 */
 	batchOnError?: 'honourPrefer' | 'stop' | 'continue';
+	/**
+	 * What a posting run (`journals({id})/Microsoft.NAV.post`) marks as modified (new
+	 * `lastModifiedDateTime` and eTag): `all` (default) every customer and invoice whose
+	 * balance / remaining amount changed; `storedOnly` what Business Central stores: the
+	 * customer's balance is a FlowField and an invoice's remainingAmount is computed on read
+	 * (APIV2SalesInvoices.Page.al GetRemainingAmount()), so only invoices whose status changed
+	 * (stored in the Sales Invoice Entity Aggregate) are touched (inferred; see README).
+	 */
+	touchOnPost?: 'all' | 'storedOnly';
+	/**
+	 * What `POST journals({unknown id})/Microsoft.NAV.post` answers: `notFound` (default, 404
+	 * `BadRequest_NotFound`: the page's OnFindRecord finds no batch, so the platform never runs
+	 * the action) or `dialog` (400 `Application_DialogException` "The General Journal Batch with
+	 * ID … cannot be found.", the action's own GetBatch() error; both from APIV2Journals.Page.al).
+	 */
+	missingJournalOnPost?: 'notFound' | 'dialog';
 }
 
 export interface FaultStats {
@@ -288,7 +365,8 @@ export interface SandboxStats {
 	conflicts: number;
 }
 
-export type WriteMethod = 'PATCH' | 'POST' | 'DELETE' | 'EXTERNAL';
+/** `POSTED`: the line was posted by `Microsoft.NAV.post` and left the journal. */
+export type WriteMethod = 'PATCH' | 'POST' | 'DELETE' | 'EXTERNAL' | 'POSTED';
 
 /** One applied write, in order. Writes rolled back by an `Isolation: snapshot` batch are removed. */
 export interface WriteRecord {
@@ -309,6 +387,9 @@ export interface WriteRecord {
 }
 
 export type ApiPayment = CustomerPayment & { '@odata.etag': string };
+export type ApiCustomer = Customer & { '@odata.etag': string };
+export type ApiSalesInvoice = SalesInvoice & { '@odata.etag': string };
+export type ApiJournal = Journal & { '@odata.etag': string };
 
 export interface Sandbox {
 	url: string;
@@ -344,5 +425,33 @@ export interface Sandbox {
 	 * user" first: their change (`patch`, else only a new version) is applied, the write gets 409/412.
 	 */
 	forceConflictOnce(paymentId: string, times?: number, patch?: Partial<CustomerPayment>): void;
+	/** One customer by id or number, as the v2.0 API shows it (with `@odata.etag`). */
+	customer(companyId: string, idOrNumber: string): ApiCustomer | undefined;
+	/** One sales invoice by id or number, as the v2.0 API shows it (with `@odata.etag`). */
+	invoice(companyId: string, idOrNumber: string): ApiSalesInvoice | undefined;
+	/** One journal batch by id, any template (customer payment journals and general batches). */
+	journal(companyId: string, journalId: string): ApiJournal | undefined;
+	/** General journal batches (template GENERAL), what `GET companies(c)/journals` lists. */
+	generalJournals(companyId: string): Journal[];
+	/** Customer ledger entries written by posting, in entry order (optionally one customer's). */
+	ledgerEntries(companyId: string, customerId?: string): CustomerLedgerEntry[];
+	/** Every successful posting run, in order. */
+	postings: PostingRecord[];
+	/**
+	 * General Ledger Setup "Allow Posting From" / "Allow Posting To" (`YYYY-MM-DD`; null or ''
+	 * = open on that side), for one company or (no companyId) all. Default: open.
+	 */
+	setAllowedPostingDates(from: string | null, to: string | null, companyId?: string): void;
+	/**
+	 * "Another user" enters a payment line in a journal (not through this client): it lands in
+	 * the batch and is posted with everything else. Defaults: next line number, next document
+	 * number, today's posting date; `fields` are stored raw (no validation: a blank documentNumber
+	 * or a positive amount are allowed, to test posting errors). Logged as EXTERNAL.
+	 */
+	addForeignPaymentLine(
+		companyId: string,
+		journalId: string,
+		fields?: Partial<CustomerPayment>,
+	): CustomerPayment;
 	close(): Promise<void>;
 }
