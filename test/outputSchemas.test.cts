@@ -9,6 +9,7 @@ import path from 'node:path';
 
 import { customer } from '../nodes/BusinessCentral/entities/customer';
 import { customerPayment } from '../nodes/BusinessCentral/entities/customerPayment';
+import { customerPaymentJournal } from '../nodes/BusinessCentral/entities/customerPaymentJournal';
 import type { EntityDescriptor, FieldKind } from '../nodes/BusinessCentral/entities/entity';
 
 interface Schema {
@@ -35,6 +36,7 @@ const JSON_TYPE: Record<FieldKind, string> = {
 const RESOURCES: Array<[string, EntityDescriptor, { simplified: string[]; whole: string[] }]> = [
 	['customerPayment', customerPayment, { simplified: ['get', 'getAll'], whole: ['create', 'update'] }],
 	['customer', customer, { simplified: ['get', 'getAll'], whole: ['update'] }],
+	['customerPaymentJournal', customerPaymentJournal, { simplified: ['get', 'getAll'], whole: ['create'] }],
 ];
 
 describe.each(['v1.0.0', 'v2.0.0'])('output schemas of node %s', (version) => {
