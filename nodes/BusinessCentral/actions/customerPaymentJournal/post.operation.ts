@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { deepCopy } from 'n8n-workflow';
 
 import { customerPaymentJournal } from '../../entities/customerPaymentJournal';
 import type { ApiBase } from '../../helpers/apiBase';
@@ -199,6 +200,6 @@ async function postGroup(
 	}
 	// each item gets its own copy: later nodes may change one item's json
 	for (const { itemIndex } of group.items) {
-		report(itemIndex, outcome instanceof Error ? outcome : structuredClone(outcome));
+		report(itemIndex, outcome instanceof Error ? outcome : deepCopy(outcome));
 	}
 }
