@@ -385,4 +385,9 @@ describe('Customer Payment Journal → Post: input checked before any request (n
 		});
 		expect(result.error(NODE)!.message).toMatch(/belongs to company/);
 	});
+
+	test('ATTACK: a Timeout that is not a whole number → refused before any request', async () => {
+		const result = await run([{ id: PAYMENT }], { options: { timeout: '2m' } });
+		expect(result.error(NODE)!.message).toMatch(/Invalid Timeout: "2m" is not a whole number/);
+	});
 });

@@ -20,7 +20,7 @@ let journalCount = 0;
 const usedInvoices = new Set<string>();
 
 beforeAll(async () => {
-	sandbox = await startSandbox({ seed: 11, pageSize: 4 });
+	sandbox = await startSandbox({ seed: 11, pageSize: 4, customersPerCompany: 40 });
 	company = sandbox.companies()[0].id;
 });
 
@@ -78,7 +78,7 @@ async function newJournal(): Promise<string> {
 	return String(journal.id);
 }
 
-/** Open invoices not used by an earlier test, one per distinct customer. */
+/** Open invoices not used by an earlier test. */
 function openInvoices(count: number): Array<{ number: string; customerNumber: string; remainingAmount: number }> {
 	const picked: Array<{ number: string; customerNumber: string; remainingAmount: number }> = [];
 	for (const invoice of sandbox.invoices(company)) {
@@ -242,6 +242,35 @@ describe('Customer Payment Journal → Post with faults on the Post (sandbox)', 
 		const second = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId)]);
 
 		expect(outputOf(second, 'Post')[0]).toMatchObject({ posted: true, lineCount: 1 });
+		expect(postingsOf(journalId)).toHaveLength(1);
+	});
+
+	test('applied, then no answer until the Timeout → re-read: lines gone → posted, exactly one posting', async () => {
+		const { journalId, paymentIds } = await journalWithPayments(1);
+		sandbox.options.faults = { applyThenHangRate: 1 };
+
+		const result = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId, { options: { timeout: 1500 } })]);
+
+		expect(outputOf(result, 'Post')[0]).toMatchObject({ posted: true, lineCount: 1 });
+		expect(postingsOf(journalId)).toHaveLength(1);
+	});
+
+	test('a Post applied late, after the Timeout → reported not posted with the warning that it may still run; it lands once, a second run finds nothing to post', async () => {
+		const { journalId, paymentIds } = await journalWithPayments(1);
+		sandbox.options.faults = { slowWriteRate: 1, slowWriteMs: 2000 };
+
+		const first = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId, { options: { timeout: 500 } }, true)]);
+
+		const json = first.output('Post')[0].json;
+		expect(json.code).toBe('PostNotApplied');
+		expect(json.description).toMatch(/may belong to a Post still running/);
+		sandbox.options.faults = {};
+		await new Promise((resolve) => setTimeout(resolve, 2500));
+		expect(postingsOf(journalId)).toHaveLength(1);
+
+		const second = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId, {}, true)]);
+
+		expect(second.output('Post')[0].json.code).toBe('NothingToPost');
 		expect(postingsOf(journalId)).toHaveLength(1);
 	});
 });

@@ -6,18 +6,19 @@ import { asText } from '../../entities/entity';
 import type { ApiVersion } from '../../helpers/apiBase';
 import { listRecords } from '../../operations/listRecords';
 import { readRecord } from '../../operations/records';
-import { DEFAULT_RETRY_POLICY } from '../../transport/request';
+import type { RetryPolicy } from '../../transport/request';
 
 /**
  * What Post reads of a journal: the journal itself (its code) and its lines, every page,
  * and how amounts are compared (in cents, as Business Central stores them).
  */
 
-/** The journal a Post works on. */
+/** The journal a Post works on, and how persistent its requests are (Options → Timeout, Max Retries). */
 export interface JournalTarget {
 	companyId: string;
 	journalId: string;
 	version: ApiVersion;
+	policy: RetryPolicy;
 }
 
 /** One line of the journal as Post reports it; `eTag` tells a line changed since it was read. */
@@ -66,7 +67,7 @@ export async function readJournalLines(
 		customerPayment,
 		target.version,
 		{ companyId: target.companyId, parentId: target.journalId, conditions: [] },
-		{ itemIndex, policy: DEFAULT_RETRY_POLICY },
+		{ itemIndex, policy: target.policy },
 	);
 	return records.map(toLine);
 }
@@ -82,7 +83,7 @@ export async function readJournalCode(
 		customerPaymentJournal,
 		{ companyId: target.companyId, id: target.journalId },
 		itemIndex,
-		DEFAULT_RETRY_POLICY,
+		target.policy,
 	);
 	return asText(journal.code);
 }

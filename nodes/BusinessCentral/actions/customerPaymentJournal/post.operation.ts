@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { deepCopy } from 'n8n-workflow';
 
 import { customerPaymentJournal } from '../../entities/customerPaymentJournal';
@@ -6,7 +6,9 @@ import type { ApiBase } from '../../helpers/apiBase';
 import { withDisplayOptions } from '../../helpers/displayOptions';
 import { parseCompanyLocator, parseRecordLocator } from '../../helpers/locators';
 import { InputValidationError, validateAs, validateGuid } from '../../helpers/validation';
+import { retryPolicy } from '../../operations/updateRecords';
 import { getConnection } from '../../transport/connection';
+import type { RetryPolicy } from '../../transport/request';
 import { companyLocator } from '../common.descriptions';
 import { runItems, type CheckedItem, type ItemOutcome } from '../runItems';
 import { journalRecordLocator } from './journal.descriptions';
@@ -74,6 +76,34 @@ const properties: INodeProperties[] = [
 			'What the amounts of all lines must add up to, sign included (payments received are negative in a cash receipt journal, e.g. -2500.00); compared to 0.01 as Business Central stores amounts',
 		displayOptions: { show: { postWhen: ['countAndTotal'] } },
 	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		description: 'How persistent the requests of the Post are. Leave empty for 5 retries and 2 minutes per request.',
+		options: [
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 5,
+				description:
+					'How often to retry a request that Business Central throttled (429) or could not serve (503; for the reads also 408, 502, 504). The Post itself is never sent again after any other failure: the node re-reads the journal instead.',
+			},
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: 120000,
+				description:
+					'Time in ms each request may take in all, from connecting to the last byte of the answer. A Post without an answer in time is never sent again: the node re-reads the journal to see whether it was posted.',
+			},
+		],
+	},
 ];
 
 export const description: INodeProperties[] = withDisplayOptions(
@@ -86,6 +116,16 @@ interface PostItem {
 	companyId: string;
 	journalId: string;
 	guard: PostGuard;
+	policy: RetryPolicy;
+}
+
+/** Options → Max Retries and Timeout, checked (a mapped "2m" is refused, not ignored). */
+function checkPolicy(raw: IDataObject): RetryPolicy {
+	const maxRetries = raw.maxRetries === undefined ? undefined : Number(validateAs('Max Retries', 'integer', raw.maxRetries));
+	if (maxRetries !== undefined && maxRetries > 10) throw new InputValidationError('Max Retries', raw.maxRetries, 'is more than 10');
+	const timeout = raw.timeout === undefined ? undefined : Number(validateAs('Timeout', 'integer', raw.timeout));
+	if (timeout !== undefined && timeout < 1) throw new InputValidationError('Timeout', raw.timeout, 'must be at least 1 ms');
+	return retryPolicy({ maxRetries, timeout });
 }
 
 const POST_WHEN: readonly PostWhen[] = ['expectedPayments', 'countAndTotal', 'always'];
@@ -95,20 +135,21 @@ function checkPostInput(context: IExecuteFunctions, base: ApiBase, itemIndex: nu
 	const companyId = parseCompanyLocator(context.getNodeParameter('company', itemIndex), base);
 	const raw = context.getNodeParameter('journal', itemIndex);
 	const journalId = parseRecordLocator(raw, base, companyId, customerPaymentJournal).toLowerCase();
+	const policy = checkPolicy(context.getNodeParameter('options', itemIndex, {}) as IDataObject);
 	const postWhen = context.getNodeParameter('postWhen', itemIndex, 'expectedPayments') as PostWhen;
 	if (!POST_WHEN.includes(postWhen)) {
 		throw new InputValidationError('Post When', postWhen, `is not one of ${POST_WHEN.join(', ')}`);
 	}
-	if (postWhen === 'always') return { companyId, journalId, guard: { postWhen } };
+	if (postWhen === 'always') return { companyId, journalId, policy, guard: { postWhen } };
 	if (postWhen === 'expectedPayments') {
 		const id = validateGuid('Payment ID', String(context.getNodeParameter('paymentId', itemIndex, '')).trim());
-		return { companyId, journalId, guard: { postWhen, paymentIds: [id.toLowerCase()] } };
+		return { companyId, journalId, policy, guard: { postWhen, paymentIds: [id.toLowerCase()] } };
 	}
 	const rawCount = context.getNodeParameter('lineCount', itemIndex);
 	const lineCount = Number(validateAs('Line Count', 'integer', rawCount));
 	if (lineCount < 1) throw new InputValidationError('Line Count', rawCount, 'must be at least 1');
 	const totalAmount = Number(validateAs('Total Amount', 'decimal', context.getNodeParameter('totalAmount', itemIndex)));
-	return { companyId, journalId, guard: { postWhen, lineCount, totalAmount } };
+	return { companyId, journalId, policy, guard: { postWhen, lineCount, totalAmount } };
 }
 
 /** The items of one journal: posted once, each item gets the journal's result. */
@@ -191,7 +232,8 @@ async function postGroup(
 	report: (itemIndex: number, outcome: ItemOutcome) => void,
 ): Promise<void> {
 	const first = group.items[0];
-	const target = { companyId: first.request.companyId, journalId: first.request.journalId, version: base.version };
+	const { companyId, journalId, policy } = first.request;
+	const target = { companyId, journalId, policy, version: base.version };
 	let outcome: ItemOutcome;
 	try {
 		outcome = await postJournal(context, target, group.guard, first.itemIndex);

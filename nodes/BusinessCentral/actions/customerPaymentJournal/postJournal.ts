@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
 import { errorDetails, failureFrom, toNodeApiError, type BcErrorDetails } from '../../transport/errors';
-import { bcRequest, DEFAULT_RETRY_POLICY, type BcResponse } from '../../transport/request';
+import { bcRequest, type BcResponse } from '../../transport/request';
 import { isUnclearWriteAnswer } from '../../transport/unclear';
 import {
 	describeLine,
@@ -132,7 +132,7 @@ export async function postJournal(
 	const response = await bcRequest.call(
 		context,
 		{ method: 'POST', url: `companies(${target.companyId})/journals(${target.journalId})/Microsoft.NAV.post` },
-		DEFAULT_RETRY_POLICY,
+		target.policy,
 	);
 	const status = response.statusCode;
 	if (status === 204) return postedJournal(target, code, lines);
