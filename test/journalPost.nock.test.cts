@@ -172,6 +172,23 @@ describe('Customer Payment Journal → Post, Only the Payments Coming In (nock)'
 		expect(result.output(NODE)).toEqual([]);
 	});
 
+	test('ATTACK: another user\'s line on the second page of lines → refused (every page is read before posting)', async () => {
+		api().get(`${COMPANY_PATH}/customerPaymentJournals(${JOURNAL})`).reply(200, journalRecord());
+		api()
+			.get(`${COMPANY_PATH}/customerPayments`)
+			.query({ $filter: `journalId eq ${JOURNAL}` })
+			.reply(200, { value: [line1, line2], '@odata.nextLink': `${SAAS_BASE}/companies(${COMPANY})/customerPayments?$filter=journalId%20eq%20${JOURNAL}&$skiptoken=2` });
+		api()
+			.get(`${COMPANY_PATH}/customerPayments`)
+			.query({ $filter: `journalId eq ${JOURNAL}`, $skiptoken: '2' })
+			.reply(200, { value: [foreign] });
+
+		const result = await run([{ id: PAYMENT }, { id: PAYMENT_2 }], {}, true);
+
+		expect(result.output(NODE)[0].json).toMatchObject({ code: 'PostRefused', evidence: { missingPaymentIds: [] } });
+		expect(String(result.output(NODE)[0].json.error)).toContain(PAYMENT_3);
+	});
+
 	test('items of two journals: one Post per journal, each item paired to its own journal\'s result', async () => {
 		expectJournal([line1], JOURNAL, 'BANK');
 		expectPost(204, undefined, JOURNAL);
