@@ -48,7 +48,12 @@ function journalRecord(id: string, eTag: string, values: IDataObject = {}): IDat
 	};
 }
 
-async function run(items: IDataObject[], operation: string, parameters: IDataObject, continueOnFail = false) {
+async function run(
+	items: IDataObject[],
+	operation: string,
+	parameters: IDataObject,
+	continueOnFail = false,
+) {
 	const node: INode = {
 		id: 'bc-journal',
 		name: NODE,
@@ -118,15 +123,24 @@ describe('Customer Payment Journal: Get and Get Many (nock)', () => {
 	test('ATTACK: a Code longer than 10 characters → refused before any request', async () => {
 		const result = await run([{}], 'getAll', { returnAll: true, filters: { code: 'ELEVENCHARS' } });
 
-		expect(result.error(NODE)!.message).toMatch(/Invalid Code: "ELEVENCHARS" is longer than 10 characters/);
+		expect(result.error(NODE)!.message).toMatch(
+			/Invalid Code: "ELEVENCHARS" is longer than 10 characters/,
+		);
 	});
 });
 
 describe('Customer Payment Journal: Create (nock)', () => {
 	test('POST companies(c)/customerPaymentJournals with code upper-cased, display name and balancing account', async () => {
 		api()
-			.post(JOURNALS_PATH, { code: 'BANK2', displayName: 'Bank receipts', balancingAccountId: GL_ACCOUNT })
-			.reply(201, journalRecord(JOURNAL_2, ETAG_1, { code: 'BANK2', displayName: 'Bank receipts' }));
+			.post(JOURNALS_PATH, {
+				code: 'BANK2',
+				displayName: 'Bank receipts',
+				balancingAccountId: GL_ACCOUNT,
+			})
+			.reply(
+				201,
+				journalRecord(JOURNAL_2, ETAG_1, { code: 'BANK2', displayName: 'Bank receipts' }),
+			);
 
 		const result = await run([{}], 'create', {
 			code: ' bank2 ',
@@ -134,14 +148,23 @@ describe('Customer Payment Journal: Create (nock)', () => {
 		});
 
 		expect(result.error(NODE)).toBeUndefined();
-		expect(result.output(NODE)[0].json).toMatchObject({ id: JOURNAL_2, code: 'BANK2', '@odata.etag': ETAG_1 });
+		expect(result.output(NODE)[0].json).toMatchObject({
+			id: JOURNAL_2,
+			code: 'BANK2',
+			'@odata.etag': ETAG_1,
+		});
 	});
 
 	test('ATTACK: an empty code, or a balancing account that is not a GUID → refused before any request', async () => {
 		const empty = await run([{}], 'create', { code: '  ' });
 		expect(empty.error(NODE)!.message).toMatch(/Invalid Code: "  " is empty/);
-		const account = await run([{}], 'create', { code: 'BANK2', additionalFields: { balancingAccountId: '2910' } });
-		expect(account.error(NODE)!.message).toMatch(/Invalid Balancing Account ID: "2910" is not a GUID/);
+		const account = await run([{}], 'create', {
+			code: 'BANK2',
+			additionalFields: { balancingAccountId: '2910' },
+		});
+		expect(account.error(NODE)!.message).toMatch(
+			/Invalid Balancing Account ID: "2910" is not a GUID/,
+		);
 	});
 
 	test('ATTACK: 504 on the POST → "may or may not have been created", not sent again, how to check named', async () => {

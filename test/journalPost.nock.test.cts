@@ -60,7 +60,9 @@ function journalRecord(id = JOURNAL, code = 'CASH RCPT'): IDataObject {
 
 /** The journal's own GET and one read of its lines (all on one page). */
 function expectJournal(lines: IDataObject[], journalId = JOURNAL, code = 'CASH RCPT') {
-	api().get(`${COMPANY_PATH}/customerPaymentJournals(${journalId})`).reply(200, journalRecord(journalId, code));
+	api()
+		.get(`${COMPANY_PATH}/customerPaymentJournals(${journalId})`)
+		.reply(200, journalRecord(journalId, code));
 	expectLines(lines, journalId);
 }
 
@@ -72,12 +74,28 @@ function expectLines(lines: IDataObject[], journalId = JOURNAL) {
 }
 
 function expectPost(status: number, body?: IDataObject, journalId = JOURNAL) {
-	return api().post(`${COMPANY_PATH}/journals(${journalId})/Microsoft.NAV.post`).reply(status, body);
+	return api()
+		.post(`${COMPANY_PATH}/journals(${journalId})/Microsoft.NAV.post`)
+		.reply(status, body);
 }
 
-const line1 = paymentRecord(PAYMENT, ETAG_1, { documentNumber: 'G02001', amount: -1500, appliesToInvoiceNumber: '103001' });
-const line2 = paymentRecord(PAYMENT_2, ETAG_2, { documentNumber: 'G02002', customerNumber: '20000', amount: -250.5, lineNumber: 20000 });
-const foreign = paymentRecord(PAYMENT_3, ETAG_3, { documentNumber: 'G09999', customerNumber: '30000', amount: -99.99, lineNumber: 30000 });
+const line1 = paymentRecord(PAYMENT, ETAG_1, {
+	documentNumber: 'G02001',
+	amount: -1500,
+	appliesToInvoiceNumber: '103001',
+});
+const line2 = paymentRecord(PAYMENT_2, ETAG_2, {
+	documentNumber: 'G02002',
+	customerNumber: '20000',
+	amount: -250.5,
+	lineNumber: 20000,
+});
+const foreign = paymentRecord(PAYMENT_3, ETAG_3, {
+	documentNumber: 'G09999',
+	customerNumber: '30000',
+	amount: -99.99,
+	lineNumber: 30000,
+});
 
 function postNode(parameters: IDataObject, continueOnFail = false): INode {
 	return {
@@ -109,8 +127,20 @@ async function run(items: IDataObject[], parameters: IDataObject = {}, continueO
 }
 
 const postedLines = [
-	{ id: PAYMENT, documentNumber: 'G02001', customerNumber: '10000', amount: -1500, appliesToInvoiceNumber: '103001' },
-	{ id: PAYMENT_2, documentNumber: 'G02002', customerNumber: '20000', amount: -250.5, appliesToInvoiceNumber: '' },
+	{
+		id: PAYMENT,
+		documentNumber: 'G02001',
+		customerNumber: '10000',
+		amount: -1500,
+		appliesToInvoiceNumber: '103001',
+	},
+	{
+		id: PAYMENT_2,
+		documentNumber: 'G02002',
+		customerNumber: '20000',
+		amount: -250.5,
+		appliesToInvoiceNumber: '',
+	},
 ];
 
 describe('Customer Payment Journal → Post, Only the Payments Coming In (nock)', () => {
@@ -135,14 +165,21 @@ describe('Customer Payment Journal → Post, Only the Payments Coming In (nock)'
 		}
 		// the output schema n8n shows before the first run names exactly these properties
 		for (const version of ['v1.0.0', 'v2.0.0']) {
-			const file = path.resolve(__dirname, `../nodes/BusinessCentral/__schema__/${version}/customerPaymentJournal/post.json`);
-			const schema = JSON.parse(readFileSync(file, 'utf8')) as { properties: Record<string, { items?: { properties: object } }> };
+			const file = path.resolve(
+				__dirname,
+				`../nodes/BusinessCentral/__schema__/${version}/customerPaymentJournal/post.json`,
+			);
+			const schema = JSON.parse(readFileSync(file, 'utf8')) as {
+				properties: Record<string, { items?: { properties: object } }>;
+			};
 			expect(Object.keys(schema.properties)).toEqual(Object.keys(output[0].json));
-			expect(Object.keys(schema.properties.lines.items!.properties)).toEqual(Object.keys(postedLines[0]));
+			expect(Object.keys(schema.properties.lines.items!.properties)).toEqual(
+				Object.keys(postedLines[0]),
+			);
 		}
 	});
 
-	test('ATTACK: another user\'s line in the journal and an expected payment missing → refused naming both, no POST sent', async () => {
+	test("ATTACK: another user's line in the journal and an expected payment missing → refused naming both, no POST sent", async () => {
 		expectJournal([line1, foreign]);
 		// no POST interceptor: a Post would be an unmatched request and fail the test
 
@@ -156,7 +193,15 @@ describe('Customer Payment Journal → Post, Only the Payments Coming In (nock)'
 			expect(json.error).toContain(`not in the journal: ${PAYMENT_4}`);
 			expect(json.description).toMatch(/Nothing was posted/);
 			expect(json.evidence).toEqual({
-				foreignLines: [{ id: PAYMENT_3, documentNumber: 'G09999', customerNumber: '30000', amount: -99.99, appliesToInvoiceNumber: '' }],
+				foreignLines: [
+					{
+						id: PAYMENT_3,
+						documentNumber: 'G09999',
+						customerNumber: '30000',
+						amount: -99.99,
+						appliesToInvoiceNumber: '',
+					},
+				],
 				missingPaymentIds: [PAYMENT_4],
 			});
 		}
@@ -168,16 +213,21 @@ describe('Customer Payment Journal → Post, Only the Payments Coming In (nock)'
 		const result = await run([{ id: PAYMENT }, { id: PAYMENT_2 }]);
 
 		const error = result.error(NODE)!;
-		expect(error.message).toMatch(/does not hold exactly the expected payments: 1 line\(s\) the input items do not name: G09999/);
+		expect(error.message).toMatch(
+			/does not hold exactly the expected payments: 1 line\(s\) the input items do not name: G09999/,
+		);
 		expect(result.output(NODE)).toEqual([]);
 	});
 
-	test('ATTACK: another user\'s line on the second page of lines → refused (every page is read before posting)', async () => {
+	test("ATTACK: another user's line on the second page of lines → refused (every page is read before posting)", async () => {
 		api().get(`${COMPANY_PATH}/customerPaymentJournals(${JOURNAL})`).reply(200, journalRecord());
 		api()
 			.get(`${COMPANY_PATH}/customerPayments`)
 			.query({ $filter: `journalId eq ${JOURNAL}` })
-			.reply(200, { value: [line1, line2], '@odata.nextLink': `${SAAS_BASE}/companies(${COMPANY})/customerPayments?$filter=journalId%20eq%20${JOURNAL}&$skiptoken=2` });
+			.reply(200, {
+				value: [line1, line2],
+				'@odata.nextLink': `${SAAS_BASE}/companies(${COMPANY})/customerPayments?$filter=journalId%20eq%20${JOURNAL}&$skiptoken=2`,
+			});
 		api()
 			.get(`${COMPANY_PATH}/customerPayments`)
 			.query({ $filter: `journalId eq ${JOURNAL}`, $skiptoken: '2' })
@@ -185,24 +235,32 @@ describe('Customer Payment Journal → Post, Only the Payments Coming In (nock)'
 
 		const result = await run([{ id: PAYMENT }, { id: PAYMENT_2 }], {}, true);
 
-		expect(result.output(NODE)[0].json).toMatchObject({ code: 'PostRefused', evidence: { missingPaymentIds: [] } });
+		expect(result.output(NODE)[0].json).toMatchObject({
+			code: 'PostRefused',
+			evidence: { missingPaymentIds: [] },
+		});
 		expect(String(result.output(NODE)[0].json.error)).toContain(PAYMENT_3);
 	});
 
-	test('items of two journals: one Post per journal, each item paired to its own journal\'s result', async () => {
+	test("items of two journals: one Post per journal, each item paired to its own journal's result", async () => {
 		expectJournal([line1], JOURNAL, 'BANK');
 		expectPost(204, undefined, JOURNAL);
 		expectJournal([{ ...line2, journalId: JOURNAL_2 }], JOURNAL_2, 'GIRO');
 		expectPost(204, undefined, JOURNAL_2);
 
 		const result = await run(
-			[{ id: PAYMENT, journal: JOURNAL }, { id: PAYMENT_2, journal: JOURNAL_2 }],
+			[
+				{ id: PAYMENT, journal: JOURNAL },
+				{ id: PAYMENT_2, journal: JOURNAL_2 },
+			],
 			{ journal: locator('={{ $json.journal }}') },
 		);
 
 		expect(result.error(NODE)).toBeUndefined();
 		const output = result.output(NODE);
-		expect(output.map((item) => [item.pairedItem, item.json.journalCode, item.json.lineCount])).toEqual([
+		expect(
+			output.map((item) => [item.pairedItem, item.json.journalCode, item.json.lineCount]),
+		).toEqual([
 			[{ item: 0 }, 'BANK', 1],
 			[{ item: 1 }, 'GIRO', 1],
 		]);
@@ -214,31 +272,49 @@ describe('Customer Payment Journal → Post, other modes (nock)', () => {
 		expectJournal([line1, line2]);
 		expectPost(204);
 
-		const result = await run([{}], { postWhen: 'countAndTotal', lineCount: 2, totalAmount: -1750.504 });
+		const result = await run([{}], {
+			postWhen: 'countAndTotal',
+			lineCount: 2,
+			totalAmount: -1750.504,
+		});
 
 		expect(result.error(NODE)).toBeUndefined();
-		expect(result.output(NODE)[0].json).toMatchObject({ posted: true, lineCount: 2, totalAmount: -1750.5 });
+		expect(result.output(NODE)[0].json).toMatchObject({
+			posted: true,
+			lineCount: 2,
+			totalAmount: -1750.5,
+		});
 	});
 
 	test('ATTACK: Only a Stated Count and Total with a third line in the journal → refused, no POST sent', async () => {
 		expectJournal([line1, line2, foreign]);
 
-		const result = await run([{}], { postWhen: 'countAndTotal', lineCount: 2, totalAmount: -1750.5 }, true);
+		const result = await run(
+			[{}],
+			{ postWhen: 'countAndTotal', lineCount: 2, totalAmount: -1750.5 },
+			true,
+		);
 
 		const json = result.output(NODE)[0].json;
 		expect(json.code).toBe('PostRefused');
-		expect(json.error).toContain('holds 3 line(s) totalling -1850.49, not the 2 line(s) totalling -1750.5 stated');
+		expect(json.error).toContain(
+			'holds 3 line(s) totalling -1850.49, not the 2 line(s) totalling -1750.5 stated',
+		);
 	});
 
 	test('ATTACK: same count, total off by a cent → refused', async () => {
 		expectJournal([line1, line2]);
 
-		const result = await run([{}], { postWhen: 'countAndTotal', lineCount: 2, totalAmount: -1750.51 }, true);
+		const result = await run(
+			[{}],
+			{ postWhen: 'countAndTotal', lineCount: 2, totalAmount: -1750.51 },
+			true,
+		);
 
 		expect(result.output(NODE)[0].json.code).toBe('PostRefused');
 	});
 
-	test('Everything in the Journal: posts another user\'s line too, and reports it', async () => {
+	test("Everything in the Journal: posts another user's line too, and reports it", async () => {
 		expectJournal([line1, foreign]);
 		expectPost(204);
 
@@ -247,7 +323,10 @@ describe('Customer Payment Journal → Post, other modes (nock)', () => {
 		expect(result.error(NODE)).toBeUndefined();
 		const json = result.output(NODE)[0].json;
 		expect(json.lineCount).toBe(2);
-		expect((json.lines as IDataObject[]).map((line) => line.documentNumber)).toEqual(['G02001', 'G09999']);
+		expect((json.lines as IDataObject[]).map((line) => line.documentNumber)).toEqual([
+			'G02001',
+			'G09999',
+		]);
 	});
 });
 
@@ -260,10 +339,14 @@ describe('Customer Payment Journal → Post after an unclear answer (nock)', () 
 		const result = await run([{ id: PAYMENT }, { id: PAYMENT_2 }]);
 
 		expect(result.error(NODE)).toBeUndefined();
-		expect(result.output(NODE)[1].json).toMatchObject({ posted: true, lineCount: 2, lines: postedLines });
+		expect(result.output(NODE)[1].json).toMatchObject({
+			posted: true,
+			lineCount: 2,
+			lines: postedLines,
+		});
 	});
 
-	test('no answer at all (connection reset), then lines gone, another user\'s new line there → posted', async () => {
+	test("no answer at all (connection reset), then lines gone, another user's new line there → posted", async () => {
 		expectJournal([line1]);
 		api()
 			.post(`${COMPANY_PATH}/journals(${JOURNAL})/Microsoft.NAV.post`)
@@ -296,7 +379,9 @@ describe('Customer Payment Journal → Post after an unclear answer (nock)', () 
 
 		for (const item of result.output(NODE)) {
 			expect(item.json.code).toBe('PostNotApplied');
-			expect(item.json.error).toMatch(/HTTP 504.*all 2 line\(s\) still in the journal, unchanged: it was not posted/);
+			expect(item.json.error).toMatch(
+				/HTTP 504.*all 2 line\(s\) still in the journal, unchanged: it was not posted/,
+			);
 			expect(item.json.description).toMatch(/not sent again/);
 		}
 	});
@@ -313,14 +398,32 @@ describe('Customer Payment Journal → Post after an unclear answer (nock)', () 
 		expect(json.code).toBe('PostOutcomeUnknown');
 		expect(json.error).toMatch(/1 of 2 line\(s\) gone/);
 		const evidence = json.evidence as { linesBefore: IDataObject[]; linesNow: IDataObject[] };
-		expect(evidence.linesBefore.map((line) => [line.id, line.eTag])).toEqual([[PAYMENT, ETAG_1], [PAYMENT_2, ETAG_2]]);
-		expect(evidence.linesNow).toEqual([{ id: PAYMENT_2, documentNumber: 'G02002', customerNumber: '20000', amount: -200, appliesToInvoiceNumber: '', eTag: ETAG_3 }]);
+		expect(evidence.linesBefore.map((line) => [line.id, line.eTag])).toEqual([
+			[PAYMENT, ETAG_1],
+			[PAYMENT_2, ETAG_2],
+		]);
+		expect(evidence.linesNow).toEqual([
+			{
+				id: PAYMENT_2,
+				documentNumber: 'G02002',
+				customerNumber: '20000',
+				amount: -200,
+				appliesToInvoiceNumber: '',
+				eTag: ETAG_3,
+			},
+		]);
 	});
 
 	test('ATTACK: 504, and the re-read fails too → PostOutcomeUnknown, not "not posted"', async () => {
 		expectJournal([line1]);
 		expectPost(504);
-		api().get(`${COMPANY_PATH}/customerPayments`).query(true).reply(401, bcError('Authentication_InvalidCredentials', 'The credentials provided are incorrect'));
+		api()
+			.get(`${COMPANY_PATH}/customerPayments`)
+			.query(true)
+			.reply(
+				401,
+				bcError('Authentication_InvalidCredentials', 'The credentials provided are incorrect'),
+			);
 
 		const result = await run([{ id: PAYMENT }], {}, true);
 
@@ -330,7 +433,7 @@ describe('Customer Payment Journal → Post after an unclear answer (nock)', () 
 	});
 });
 
-describe('Customer Payment Journal → Post: empty journals and Business Central\'s posting errors (nock)', () => {
+describe("Customer Payment Journal → Post: empty journals and Business Central's posting errors (nock)", () => {
 	test('ATTACK: an empty journal → a clear error before posting, no POST sent', async () => {
 		expectJournal([]);
 
@@ -338,7 +441,9 @@ describe('Customer Payment Journal → Post: empty journals and Business Central
 
 		const json = result.output(NODE)[0].json;
 		expect(json.code).toBe('NothingToPost');
-		expect(json.error).toMatch(/Posting journal CASH RCPT .* holds no lines: there is nothing to post/);
+		expect(json.error).toMatch(
+			/Posting journal CASH RCPT .* holds no lines: there is nothing to post/,
+		);
 	});
 
 	test('Business Central\'s own "There is nothing to post." (emptied between read and Post) → an error with a hint', async () => {
@@ -354,21 +459,39 @@ describe('Customer Payment Journal → Post: empty journals and Business Central
 	});
 
 	test.each([
-		['out of balance', 'Document No. G02001 is out of balance by -1,500. Please check that Posting Date, Document Type, Document No. and Amount are correct for each line.', 'Application_DialogException', /balancing account/],
-		['posting date', "Posting Date is not within your range of allowed posting dates in Gen. Journal Line Journal Template Name='CASHRCPT',Journal Batch Name='CASH RCPT',Line No.='10000'.", 'Application_DialogException', /allowed posting dates/],
-		['missing document no.', 'Document No. must have a value in Gen. Journal Line: Journal Template Name=CASHRCPT, Journal Batch Name=CASH RCPT, Line No.=10000. It cannot be zero or empty.', 'Application_FieldValidationException', /lacks a value/],
-	])('Business Central refuses to post (%s) → the item error keeps its message, with a hint, nothing posted', async (_, message, code, hint) => {
-		expectJournal([line1]);
-		expectPost(400, bcError(code, message));
+		[
+			'out of balance',
+			'Document No. G02001 is out of balance by -1,500. Please check that Posting Date, Document Type, Document No. and Amount are correct for each line.',
+			'Application_DialogException',
+			/balancing account/,
+		],
+		[
+			'posting date',
+			"Posting Date is not within your range of allowed posting dates in Gen. Journal Line Journal Template Name='CASHRCPT',Journal Batch Name='CASH RCPT',Line No.='10000'.",
+			'Application_DialogException',
+			/allowed posting dates/,
+		],
+		[
+			'missing document no.',
+			'Document No. must have a value in Gen. Journal Line: Journal Template Name=CASHRCPT, Journal Batch Name=CASH RCPT, Line No.=10000. It cannot be zero or empty.',
+			'Application_FieldValidationException',
+			/lacks a value/,
+		],
+	])(
+		'Business Central refuses to post (%s) → the item error keeps its message, with a hint, nothing posted',
+		async (_, message, code, hint) => {
+			expectJournal([line1]);
+			expectPost(400, bcError(code, message));
 
-		const result = await run([{ id: PAYMENT }], {}, true);
+			const result = await run([{ id: PAYMENT }], {}, true);
 
-		const json = result.output(NODE)[0].json;
-		expect(json.code).toBe(code);
-		expect(json.error).toContain(message.slice(0, 40));
-		expect(json.description).toMatch(hint);
-		expect(json.description).toMatch(/Nothing was posted/);
-	});
+			const json = result.output(NODE)[0].json;
+			expect(json.code).toBe(code);
+			expect(json.error).toContain(message.slice(0, 40));
+			expect(json.description).toMatch(hint);
+			expect(json.description).toMatch(/Nothing was posted/);
+		},
+	);
 });
 
 describe('Customer Payment Journal → Post: input checked before any request (nock)', () => {
@@ -376,12 +499,17 @@ describe('Customer Payment Journal → Post: input checked before any request (n
 		const result = await run([{ id: PAYMENT }, { id: 'x)/customers(' }]);
 
 		const error = result.error(NODE)!;
-		expect(error.message).toMatch(/Invalid Payment ID: "x\)\/customers\(" is not a GUID .*\(item 1\)/);
+		expect(error.message).toMatch(
+			/Invalid Payment ID: "x\)\/customers\(" is not a GUID .*\(item 1\)/,
+		);
 	});
 
 	test('ATTACK: items of one journal with different Post When → refused before any request', async () => {
 		const result = await run(
-			[{ id: PAYMENT, mode: 'expectedPayments' }, { id: PAYMENT_2, mode: 'always' }],
+			[
+				{ id: PAYMENT, mode: 'expectedPayments' },
+				{ id: PAYMENT_2, mode: 'always' },
+			],
 			{ postWhen: '={{ $json.mode }}' },
 		);
 
@@ -391,14 +519,21 @@ describe('Customer Payment Journal → Post: input checked before any request (n
 	test('ATTACK: Line Count 0 or a Total Amount that is not a number → refused', async () => {
 		const zero = await run([{}], { postWhen: 'countAndTotal', lineCount: 0, totalAmount: -1 });
 		expect(zero.error(NODE)!.message).toMatch(/Invalid Line Count: 0 must be at least 1/);
-		const nan = await run([{ total: '12abc' }], { postWhen: 'countAndTotal', lineCount: 1, totalAmount: '={{ $json.total }}' });
+		const nan = await run([{ total: '12abc' }], {
+			postWhen: 'countAndTotal',
+			lineCount: 1,
+			totalAmount: '={{ $json.total }}',
+		});
 		expect(nan.error(NODE)!.message).toMatch(/Invalid Total Amount/);
 	});
 
 	test('ATTACK: a journal URL of another company → refused', async () => {
 		const other = '6f1fe3d1-4b7c-ef11-8a6b-6045bde9c5a1';
 		const result = await run([{ id: PAYMENT }], {
-			journal: locator(`${SAAS_BASE}/companies(${other})/customerPaymentJournals(${JOURNAL})`, 'url'),
+			journal: locator(
+				`${SAAS_BASE}/companies(${other})/customerPaymentJournals(${JOURNAL})`,
+				'url',
+			),
 		});
 		expect(result.error(NODE)!.message).toMatch(/belongs to company/);
 	});

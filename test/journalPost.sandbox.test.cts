@@ -39,7 +39,11 @@ function bcNode(name: string, x: number, parameters: IDataObject, continueOnFail
 		type: NODE_TYPE,
 		typeVersion: 2,
 		position: [x, 0],
-		parameters: { authentication: 'bearerToken', company: locator(company), ...parameters } as INode['parameters'],
+		parameters: {
+			authentication: 'bearerToken',
+			company: locator(company),
+			...parameters,
+		} as INode['parameters'],
 		credentials: { businessCentralApi: { id: '1', name: 'Business Central token' } },
 		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
@@ -50,9 +54,14 @@ async function runChain(items: IDataObject[], nodes: INode[]): Promise<RunResult
 	const chain = [itemsNode(items), ...nodes];
 	const connections: WorkflowJson['connections'] = {};
 	for (let index = 0; index + 1 < chain.length; index++) {
-		connections[chain[index].name] = { main: [[{ node: chain[index + 1].name, type: 'main' as never, index: 0 }]] };
+		connections[chain[index].name] = {
+			main: [[{ node: chain[index + 1].name, type: 'main' as never, index: 0 }]],
+		};
 	}
-	return await runWorkflow({ nodes: chain, connections }, { credentials: sandboxBearerCredentials(sandbox) });
+	return await runWorkflow(
+		{ nodes: chain, connections },
+		{ credentials: sandboxBearerCredentials(sandbox) },
+	);
 }
 
 function outputOf(result: RunResult, node: string): IDataObject[] {
@@ -65,25 +74,35 @@ function outputOf(result: RunResult, node: string): IDataObject[] {
 async function newJournal(): Promise<string> {
 	const balancingAccountId = sandbox.journals(company)[0].balancingAccountId;
 	const code = `POST${++journalCount}`;
-	const result = await runChain([{}], [
-		bcNode('Create Journal', 200, {
-			resource: 'customerPaymentJournal',
-			operation: 'create',
-			code: code.toLowerCase(),
-			additionalFields: { displayName: `Post test ${journalCount}`, balancingAccountId },
-		}),
-	]);
+	const result = await runChain(
+		[{}],
+		[
+			bcNode('Create Journal', 200, {
+				resource: 'customerPaymentJournal',
+				operation: 'create',
+				code: code.toLowerCase(),
+				additionalFields: { displayName: `Post test ${journalCount}`, balancingAccountId },
+			}),
+		],
+	);
 	const [journal] = outputOf(result, 'Create Journal');
 	expect(journal).toMatchObject({ code, balancingAccountId });
 	return String(journal.id);
 }
 
 /** Open invoices not used by an earlier test. */
-function openInvoices(count: number): Array<{ number: string; customerNumber: string; remainingAmount: number }> {
+function openInvoices(
+	count: number,
+): Array<{ number: string; customerNumber: string; remainingAmount: number }> {
 	const picked: Array<{ number: string; customerNumber: string; remainingAmount: number }> = [];
 	for (const invoice of sandbox.invoices(company)) {
 		if (picked.length === count) break;
-		if (invoice.status !== 'Open' || invoice.remainingAmount <= 0 || usedInvoices.has(invoice.number)) continue;
+		if (
+			invoice.status !== 'Open' ||
+			invoice.remainingAmount <= 0 ||
+			usedInvoices.has(invoice.number)
+		)
+			continue;
 		if (sandbox.customer(company, invoice.customerNumber)?.blocked === 'All') continue;
 		usedInvoices.add(invoice.number);
 		picked.push(invoice);
@@ -106,17 +125,37 @@ function createPayments(journalId: string): INode {
 }
 
 function postNode(journalId: string, parameters: IDataObject = {}, continueOnFail = false): INode {
-	return bcNode('Post', 400, { resource: 'customerPaymentJournal', operation: 'post', journal: locator(journalId), ...parameters }, continueOnFail);
+	return bcNode(
+		'Post',
+		400,
+		{
+			resource: 'customerPaymentJournal',
+			operation: 'post',
+			journal: locator(journalId),
+			...parameters,
+		},
+		continueOnFail,
+	);
 }
 
-const postingsOf = (journalId: string) => sandbox.postings.filter((posting) => posting.journalId === journalId);
+const postingsOf = (journalId: string) =>
+	sandbox.postings.filter((posting) => posting.journalId === journalId);
 
 /** Payments applied to `count` open invoices in a new journal; their ids. */
-async function journalWithPayments(count: number): Promise<{ journalId: string; paymentIds: string[]; invoices: string[] }> {
+async function journalWithPayments(
+	count: number,
+): Promise<{ journalId: string; paymentIds: string[]; invoices: string[] }> {
 	const journalId = await newJournal();
 	const invoices = openInvoices(count);
-	const created = outputOf(await runChain(invoices, [createPayments(journalId)]), 'Create Payments');
-	return { journalId, paymentIds: created.map((payment) => String(payment.id)), invoices: invoices.map((i) => i.number) };
+	const created = outputOf(
+		await runChain(invoices, [createPayments(journalId)]),
+		'Create Payments',
+	);
+	return {
+		journalId,
+		paymentIds: created.map((payment) => String(payment.id)),
+		invoices: invoices.map((i) => i.number),
+	};
 }
 
 describe('Customer Payment Journal → Post against the sandbox', () => {
@@ -130,23 +169,43 @@ describe('Customer Payment Journal → Post against the sandbox', () => {
 		expect(output).toHaveLength(2);
 		const created = outputOf(result, 'Create Payments');
 		for (const item of output) {
-			expect(item).toMatchObject({ journalId, journalCode: `POST${journalCount}`, posted: true, lineCount: 2 });
-			expect((item.lines as IDataObject[]).map((line) => line.id).sort()).toEqual(created.map((p) => String(p.id).toLowerCase()).sort());
+			expect(item).toMatchObject({
+				journalId,
+				journalCode: `POST${journalCount}`,
+				posted: true,
+				lineCount: 2,
+			});
+			expect((item.lines as IDataObject[]).map((line) => line.id).sort()).toEqual(
+				created.map((p) => String(p.id).toLowerCase()).sort(),
+			);
 		}
-		const expectedTotal = -Math.round(invoices.reduce((sum, i) => sum + i.remainingAmount, 0) * 100) / 100;
+		const expectedTotal =
+			-Math.round(invoices.reduce((sum, i) => sum + i.remainingAmount, 0) * 100) / 100;
 		expect(output[0].totalAmount).toBeCloseTo(expectedTotal, 2);
-		for (const invoice of invoices) expect(sandbox.invoice(company, invoice.number)).toMatchObject({ status: 'Paid', remainingAmount: 0 });
+		for (const invoice of invoices)
+			expect(sandbox.invoice(company, invoice.number)).toMatchObject({
+				status: 'Paid',
+				remainingAmount: 0,
+			});
 		expect(sandbox.payments(company, journalId)).toEqual([]);
 		const entries = sandbox.ledgerEntries(company).filter((entry) => entry.journalId === journalId);
-		expect(entries.map((entry) => entry.appliedToInvoiceNumber).sort()).toEqual(invoices.map((i) => i.number).sort());
+		expect(entries.map((entry) => entry.appliedToInvoiceNumber).sort()).toEqual(
+			invoices.map((i) => i.number).sort(),
+		);
 		expect(postingsOf(journalId)).toHaveLength(1);
 	});
 
 	test('ATTACK: another user\'s line in the journal → refused, nothing posted; then "Everything in the Journal" posts it too', async () => {
 		const { journalId, paymentIds, invoices } = await journalWithPayments(1);
-		const theirs = sandbox.addForeignPaymentLine(company, journalId, { documentNumber: 'THEIRS1', amount: -42.5 });
+		const theirs = sandbox.addForeignPaymentLine(company, journalId, {
+			documentNumber: 'THEIRS1',
+			amount: -42.5,
+		});
 
-		const refused = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId, {}, true)]);
+		const refused = await runChain(
+			paymentIds.map((id) => ({ id })),
+			[postNode(journalId, {}, true)],
+		);
 
 		const [error] = refused.output('Post').map((item) => item.json);
 		expect(error.code).toBe('PostRefused');
@@ -169,7 +228,10 @@ describe('Customer Payment Journal → Post against the sandbox', () => {
 		const lines = sandbox.payments(company, journalId);
 		const total = lines.reduce((sum, line) => sum + line.amount, 0);
 
-		const result = await runChain([{}], [postNode(journalId, { postWhen: 'countAndTotal', lineCount: 2, totalAmount: total })]);
+		const result = await runChain(
+			[{}],
+			[postNode(journalId, { postWhen: 'countAndTotal', lineCount: 2, totalAmount: total })],
+		);
 
 		expect(outputOf(result, 'Post')[0]).toMatchObject({ posted: true, lineCount: 2 });
 		expect(postingsOf(journalId)).toHaveLength(1);
@@ -184,11 +246,14 @@ describe('Customer Payment Journal → Post against the sandbox', () => {
 		expect(postingsOf(journalId)).toHaveLength(0);
 	});
 
-	test('Business Central\'s posting error (posting date outside the allowed range) → a clear item error, nothing posted', async () => {
+	test("Business Central's posting error (posting date outside the allowed range) → a clear item error, nothing posted", async () => {
 		const { journalId, paymentIds } = await journalWithPayments(1);
 		sandbox.setAllowedPostingDates('2000-01-01', '2000-12-31', company);
 		try {
-			const result = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId, {}, true)]);
+			const result = await runChain(
+				paymentIds.map((id) => ({ id })),
+				[postNode(journalId, {}, true)],
+			);
 
 			const json = result.output('Post')[0].json;
 			expect(json.code).toBe('Application_DialogException');
@@ -205,7 +270,11 @@ describe('Customer Payment Journal → Post with faults on the Post (sandbox)', 
 	test.each([
 		['applied, then the connection dropped', { applyThenDropRate: 1 }, 'applyThenDrop'],
 		['applied, then 500', { applyThen500Rate: 1 }, 'applyThen500'],
-		['applied, then a cut or malformed answer', { applyThenMalformedRate: 1 }, 'applyThenMalformed'],
+		[
+			'applied, then a cut or malformed answer',
+			{ applyThenMalformedRate: 1 },
+			'applyThenMalformed',
+		],
 		['applied, then an empty 200', { applyThenEmpty200Rate: 1 }, 'applyThenEmpty200'],
 	] as const)('%s → reported posted, exactly one posting', async (_, faults, counter) => {
 		const { journalId, paymentIds, invoices } = await journalWithPayments(2);
@@ -213,11 +282,17 @@ describe('Customer Payment Journal → Post with faults on the Post (sandbox)', 
 		sandbox.options.faults = faults;
 		const faultsBefore = sandbox.stats.faults[counter];
 
-		const result = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId)]);
+		const result = await runChain(
+			paymentIds.map((id) => ({ id })),
+			[postNode(journalId)],
+		);
 
 		const output = outputOf(result, 'Post');
 		expect(sandbox.stats.faults[counter]).toBe(faultsBefore + 1);
-		expect(output.map((item) => [item.posted, item.lineCount])).toEqual([[true, 2], [true, 2]]);
+		expect(output.map((item) => [item.posted, item.lineCount])).toEqual([
+			[true, 2],
+			[true, 2],
+		]);
 		expect(postingsOf(journalId)).toHaveLength(1);
 		for (const invoice of invoices) expect(sandbox.invoice(company, invoice)!.status).toBe('Paid');
 	});
@@ -233,13 +308,19 @@ describe('Customer Payment Journal → Post with faults on the Post (sandbox)', 
 			});
 		});
 
-		const first = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId, {}, true)]);
+		const first = await runChain(
+			paymentIds.map((id) => ({ id })),
+			[postNode(journalId, {}, true)],
+		);
 
 		expect(first.output('Post')[0].json).toMatchObject({ code: 'PostNotApplied' });
 		expect(posts).toBe(1);
 		expect(postingsOf(journalId)).toHaveLength(0);
 
-		const second = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId)]);
+		const second = await runChain(
+			paymentIds.map((id) => ({ id })),
+			[postNode(journalId)],
+		);
 
 		expect(outputOf(second, 'Post')[0]).toMatchObject({ posted: true, lineCount: 1 });
 		expect(postingsOf(journalId)).toHaveLength(1);
@@ -249,7 +330,10 @@ describe('Customer Payment Journal → Post with faults on the Post (sandbox)', 
 		const { journalId, paymentIds } = await journalWithPayments(1);
 		sandbox.options.faults = { applyThenHangRate: 1 };
 
-		const result = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId, { options: { timeout: 1500 } })]);
+		const result = await runChain(
+			paymentIds.map((id) => ({ id })),
+			[postNode(journalId, { options: { timeout: 1500 } })],
+		);
 
 		expect(outputOf(result, 'Post')[0]).toMatchObject({ posted: true, lineCount: 1 });
 		expect(postingsOf(journalId)).toHaveLength(1);
@@ -259,7 +343,10 @@ describe('Customer Payment Journal → Post with faults on the Post (sandbox)', 
 		const { journalId, paymentIds } = await journalWithPayments(1);
 		sandbox.options.faults = { slowWriteRate: 1, slowWriteMs: 2000 };
 
-		const first = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId, { options: { timeout: 500 } }, true)]);
+		const first = await runChain(
+			paymentIds.map((id) => ({ id })),
+			[postNode(journalId, { options: { timeout: 500 } }, true)],
+		);
 
 		const json = first.output('Post')[0].json;
 		expect(json.code).toBe('PostNotApplied');
@@ -268,7 +355,10 @@ describe('Customer Payment Journal → Post with faults on the Post (sandbox)', 
 		await new Promise((resolve) => setTimeout(resolve, 2500));
 		expect(postingsOf(journalId)).toHaveLength(1);
 
-		const second = await runChain(paymentIds.map((id) => ({ id })), [postNode(journalId, {}, true)]);
+		const second = await runChain(
+			paymentIds.map((id) => ({ id })),
+			[postNode(journalId, {}, true)],
+		);
 
 		expect(second.output('Post')[0].json.code).toBe('NothingToPost');
 		expect(postingsOf(journalId)).toHaveLength(1);

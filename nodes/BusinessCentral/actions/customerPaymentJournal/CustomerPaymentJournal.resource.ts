@@ -37,7 +37,7 @@ export const description: INodeProperties[] = [
 				name: 'Post',
 				value: 'post',
 				description:
-					'Post the journal\'s payment lines to the customer ledger, only when it holds exactly the expected lines (unless told to post everything)',
+					"Post the journal's payment lines to the customer ledger, only when it holds exactly the expected lines (unless told to post everything)",
 				action: 'Post a customer payment journal',
 			},
 		],

@@ -33,12 +33,13 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		description: 'Optional properties of the new journal. Left out or empty: Business Central leaves them blank.',
+		description:
+			'Optional properties of the new journal. Left out or empty: Business Central leaves them blank.',
 		options: [
 			fieldProperty(
 				customerPaymentJournal,
 				'balancingAccountId',
-				'ID (GUID) of the G/L account (e.g. a bank account\'s G/L account) every payment line is balanced against. Business Central fills in balancingAccountNumber from it. Without one, the lines of each document must balance among themselves to be posted.',
+				"ID (GUID) of the G/L account (e.g. a bank account's G/L account) every payment line is balanced against. Business Central fills in balancingAccountNumber from it. Without one, the lines of each document must balance among themselves to be posted.",
 			),
 			fieldProperty(customerPaymentJournal, 'displayName', 'Description of the journal'),
 		],
@@ -53,10 +54,17 @@ export const description: INodeProperties[] = withDisplayOptions(
 /** The POST body: code required (upper-cased), the additional fields that have a value; checked before any request. */
 function journalBody(code: unknown, additional: IDataObject, version: ApiVersion): IDataObject {
 	const body: IDataObject = { code: validateField(customerPaymentJournal, 'code', code, version) };
-	if (body.code === '') throw new InputValidationError('Code', code, 'is empty: a journal needs a code');
+	if (body.code === '')
+		throw new InputValidationError('Code', code, 'is empty: a journal needs a code');
 	for (const name of ['displayName', 'balancingAccountId'] as const) {
 		const value = additional[name];
-		if (!isBlank(value)) body[name] = validateField(customerPaymentJournal, name, typeof value === 'string' ? value.trim() : value, version);
+		if (!isBlank(value))
+			body[name] = validateField(
+				customerPaymentJournal,
+				name,
+				typeof value === 'string' ? value.trim() : value,
+				version,
+			);
 	}
 	return body;
 }
@@ -85,7 +93,13 @@ export async function execute(
 			};
 		},
 		run: async (request, itemIndex) => {
-			const record = await createRecord(this, customerPaymentJournal, base.version, request, itemIndex);
+			const record = await createRecord(
+				this,
+				customerPaymentJournal,
+				base.version,
+				request,
+				itemIndex,
+			);
 			return recordOutput(customerPaymentJournal, record, false);
 		},
 	});

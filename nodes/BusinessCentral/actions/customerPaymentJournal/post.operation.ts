@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { deepCopy } from 'n8n-workflow';
 
 import { customerPaymentJournal } from '../../entities/customerPaymentJournal';
@@ -82,7 +87,8 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		description: 'How persistent the requests of the Post are. Leave empty for 5 retries and 2 minutes per request.',
+		description:
+			'How persistent the requests of the Post are. Leave empty for 5 retries and 2 minutes per request.',
 		options: [
 			{
 				displayName: 'Max Retries',
@@ -121,10 +127,16 @@ interface PostItem {
 
 /** Options → Max Retries and Timeout, checked (a mapped "2m" is refused, not ignored). */
 function checkPolicy(raw: IDataObject): RetryPolicy {
-	const maxRetries = raw.maxRetries === undefined ? undefined : Number(validateAs('Max Retries', 'integer', raw.maxRetries));
-	if (maxRetries !== undefined && maxRetries > 10) throw new InputValidationError('Max Retries', raw.maxRetries, 'is more than 10');
-	const timeout = raw.timeout === undefined ? undefined : Number(validateAs('Timeout', 'integer', raw.timeout));
-	if (timeout !== undefined && timeout < 1) throw new InputValidationError('Timeout', raw.timeout, 'must be at least 1 ms');
+	const maxRetries =
+		raw.maxRetries === undefined
+			? undefined
+			: Number(validateAs('Max Retries', 'integer', raw.maxRetries));
+	if (maxRetries !== undefined && maxRetries > 10)
+		throw new InputValidationError('Max Retries', raw.maxRetries, 'is more than 10');
+	const timeout =
+		raw.timeout === undefined ? undefined : Number(validateAs('Timeout', 'integer', raw.timeout));
+	if (timeout !== undefined && timeout < 1)
+		throw new InputValidationError('Timeout', raw.timeout, 'must be at least 1 ms');
 	return retryPolicy({ maxRetries, timeout });
 }
 
@@ -142,13 +154,18 @@ function checkPostInput(context: IExecuteFunctions, base: ApiBase, itemIndex: nu
 	}
 	if (postWhen === 'always') return { companyId, journalId, policy, guard: { postWhen } };
 	if (postWhen === 'expectedPayments') {
-		const id = validateGuid('Payment ID', String(context.getNodeParameter('paymentId', itemIndex, '')).trim());
+		const id = validateGuid(
+			'Payment ID',
+			String(context.getNodeParameter('paymentId', itemIndex, '')).trim(),
+		);
 		return { companyId, journalId, policy, guard: { postWhen, paymentIds: [id.toLowerCase()] } };
 	}
 	const rawCount = context.getNodeParameter('lineCount', itemIndex);
 	const lineCount = Number(validateAs('Line Count', 'integer', rawCount));
 	if (lineCount < 1) throw new InputValidationError('Line Count', rawCount, 'must be at least 1');
-	const totalAmount = Number(validateAs('Total Amount', 'decimal', context.getNodeParameter('totalAmount', itemIndex)));
+	const totalAmount = Number(
+		validateAs('Total Amount', 'decimal', context.getNodeParameter('totalAmount', itemIndex)),
+	);
 	return { companyId, journalId, policy, guard: { postWhen, lineCount, totalAmount } };
 }
 
@@ -166,8 +183,11 @@ function disagreement(items: Array<CheckedItem<PostItem>>): string | undefined {
 		if (guard.postWhen !== first.postWhen) {
 			return `item ${itemIndex} says Post When "${guard.postWhen}", item ${items[0].itemIndex} "${first.postWhen}"`;
 		}
-		if (guard.postWhen === 'countAndTotal' && first.postWhen === 'countAndTotal' &&
-			(guard.lineCount !== first.lineCount || guard.totalAmount !== first.totalAmount)) {
+		if (
+			guard.postWhen === 'countAndTotal' &&
+			first.postWhen === 'countAndTotal' &&
+			(guard.lineCount !== first.lineCount || guard.totalAmount !== first.totalAmount)
+		) {
 			return `item ${itemIndex} states ${guard.lineCount} line(s) totalling ${guard.totalAmount}, item ${items[0].itemIndex} ${first.lineCount} totalling ${first.totalAmount}`;
 		}
 	}
@@ -212,7 +232,11 @@ export async function execute(
 			for (const group of groups) {
 				const problem = disagreement(group.items);
 				if (!problem) continue;
-				const error = new InputValidationError('Post When', group.items[0].request.guard.postWhen, `differs between the items of journal ${group.items[0].request.journalId}: ${problem}; one journal is posted once, under one rule`);
+				const error = new InputValidationError(
+					'Post When',
+					group.items[0].request.guard.postWhen,
+					`differs between the items of journal ${group.items[0].request.journalId}: ${problem}; one journal is posted once, under one rule`,
+				);
 				for (const { itemIndex } of group.items) report(itemIndex, error);
 				group.items = [];
 			}

@@ -25,7 +25,10 @@ export interface GuardProblem {
 
 const NOTHING_SENT = 'Nothing was posted.';
 
-function expectedPaymentsProblem(paymentIds: string[], lines: JournalLine[]): GuardProblem | undefined {
+function expectedPaymentsProblem(
+	paymentIds: string[],
+	lines: JournalLine[],
+): GuardProblem | undefined {
 	const expected = new Set(paymentIds.map((id) => id.toLowerCase()));
 	const present = new Set(lines.map((line) => line.id));
 	const foreign = lines.filter((line) => !expected.has(line.id));

@@ -1,6 +1,11 @@
 import type { IDataObject, IExecuteFunctions, NodeApiError } from 'n8n-workflow';
 
-import { errorDetails, failureFrom, toNodeApiError, type BcErrorDetails } from '../../transport/errors';
+import {
+	errorDetails,
+	failureFrom,
+	toNodeApiError,
+	type BcErrorDetails,
+} from '../../transport/errors';
 import { bcRequest, type BcResponse } from '../../transport/request';
 import { isUnclearWriteAnswer } from '../../transport/unclear';
 import {
@@ -83,7 +88,11 @@ function postingHint(details: BcErrorDetails): string | undefined {
 	if (details.httpStatus === 404 || /cannot be found/i.test(message)) {
 		return 'The journal was not found: it may have been deleted, or the ID is not a journal of this company. Nothing was posted.';
 	}
-	if (details.httpStatus >= 400 && details.httpStatus < 500 && details.code.startsWith('Application_')) {
+	if (
+		details.httpStatus >= 400 &&
+		details.httpStatus < 500 &&
+		details.code.startsWith('Application_')
+	) {
 		return `Business Central refused to post the journal: fix what the message names, then post again. ${ALL_OR_NOTHING}`;
 	}
 	return undefined;
@@ -102,8 +111,16 @@ async function linesToPost(
 	if (lines.length === 0) {
 		throw postError(
 			context,
-			{ httpStatus: 0, code: 'NothingToPost', message: 'the journal holds no lines: there is nothing to post' },
-			{ action, itemIndex, hint: 'Nothing was sent. Add the payment lines first (Customer Payment → Create), or check whether another run already posted them.' },
+			{
+				httpStatus: 0,
+				code: 'NothingToPost',
+				message: 'the journal holds no lines: there is nothing to post',
+			},
+			{
+				action,
+				itemIndex,
+				hint: 'Nothing was sent. Add the payment lines first (Customer Payment → Create), or check whether another run already posted them.',
+			},
 		);
 	}
 	const problem = guardProblem(guard, lines);
@@ -131,7 +148,10 @@ export async function postJournal(
 	const action = `Posting journal ${code} (${target.journalId})`;
 	const response = await bcRequest.call(
 		context,
-		{ method: 'POST', url: `companies(${target.companyId})/journals(${target.journalId})/Microsoft.NAV.post` },
+		{
+			method: 'POST',
+			url: `companies(${target.companyId})/journals(${target.journalId})/Microsoft.NAV.post`,
+		},
 		target.policy,
 	);
 	const status = response.statusCode;
@@ -178,8 +198,17 @@ async function settleUnclearPost(
 	} catch (error) {
 		throw postError(
 			context,
-			{ httpStatus: answer.httpStatus, code: 'PostOutcomeUnknown', message: `no clear answer (${said}), and re-reading the journal failed too (${(error as Error).message}): it may or may not have been posted` },
-			{ action: post.action, itemIndex, hint: 'It was not sent again. Check the journal (Customer Payment → Get Many) and the customer ledger before running this item again.', evidence: { linesBefore: before } },
+			{
+				httpStatus: answer.httpStatus,
+				code: 'PostOutcomeUnknown',
+				message: `no clear answer (${said}), and re-reading the journal failed too (${(error as Error).message}): it may or may not have been posted`,
+			},
+			{
+				action: post.action,
+				itemIndex,
+				hint: 'It was not sent again. Check the journal (Customer Payment → Get Many) and the customer ledger before running this item again.',
+				evidence: { linesBefore: before },
+			},
 		);
 	}
 	const ids = new Set(now.map((line) => line.id));
@@ -189,14 +218,32 @@ async function settleUnclearPost(
 	if (unchanged(post.lines, now)) {
 		throw postError(
 			context,
-			{ httpStatus: answer.httpStatus, code: 'PostNotApplied', message: `no clear answer (${said}); re-reading shows all ${post.lines.length} line(s) still in the journal, unchanged: it was not posted` },
-			{ action: post.action, itemIndex, hint: 'The Post was not sent again (an answer that never came may belong to a Post still running). Check the journal, then run this item again to post it.', evidence: { linesBefore: before, linesNow: linesEvidence(now) } },
+			{
+				httpStatus: answer.httpStatus,
+				code: 'PostNotApplied',
+				message: `no clear answer (${said}); re-reading shows all ${post.lines.length} line(s) still in the journal, unchanged: it was not posted`,
+			},
+			{
+				action: post.action,
+				itemIndex,
+				hint: 'The Post was not sent again (an answer that never came may belong to a Post still running). Check the journal, then run this item again to post it.',
+				evidence: { linesBefore: before, linesNow: linesEvidence(now) },
+			},
 		);
 	}
 	const gone = post.lines.filter((line) => !ids.has(line.id)).map(describeLine);
 	throw postError(
 		context,
-		{ httpStatus: answer.httpStatus, code: 'PostOutcomeUnknown', message: `no clear answer (${said}), and the journal's lines changed in a way a Post does not explain (${gone.length} of ${post.lines.length} line(s) gone, others still there or changed): it may or may not have been posted` },
-		{ action: post.action, itemIndex, hint: 'It was not sent again. Compare "linesBefore" and "linesNow" with the customer ledger before running this item again.', evidence: { linesBefore: before, linesNow: linesEvidence(now) } },
+		{
+			httpStatus: answer.httpStatus,
+			code: 'PostOutcomeUnknown',
+			message: `no clear answer (${said}), and the journal's lines changed in a way a Post does not explain (${gone.length} of ${post.lines.length} line(s) gone, others still there or changed): it may or may not have been posted`,
+		},
+		{
+			action: post.action,
+			itemIndex,
+			hint: 'It was not sent again. Compare "linesBefore" and "linesNow" with the customer ledger before running this item again.',
+			evidence: { linesBefore: before, linesNow: linesEvidence(now) },
+		},
 	);
 }
