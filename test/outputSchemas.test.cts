@@ -9,6 +9,7 @@ import path from 'node:path';
 
 import { customer } from '../nodes/BusinessCentral/entities/customer';
 import { customerPayment } from '../nodes/BusinessCentral/entities/customerPayment';
+import { customerPaymentJournal } from '../nodes/BusinessCentral/entities/customerPaymentJournal';
 import type { EntityDescriptor, FieldKind } from '../nodes/BusinessCentral/entities/entity';
 import { salesInvoice } from '../nodes/BusinessCentral/entities/salesInvoice';
 
@@ -38,6 +39,7 @@ const RESOURCES: Array<[string, EntityDescriptor, { simplified: string[]; whole:
 	['customer', customer, { simplified: ['get', 'getAll'], whole: ['update'] }],
 	// read-only: no operation returns a whole record of writable fields
 	['salesInvoice', salesInvoice, { simplified: ['get', 'getAll'], whole: [] }],
+	['customerPaymentJournal', customerPaymentJournal, { simplified: ['get', 'getAll'], whole: ['create'] }],
 ];
 
 describe.each(['v1.0.0', 'v2.0.0'])('output schemas of node %s', (version) => {

@@ -30,7 +30,7 @@ test('every parameter of every operation has a description for AI agents', async
 	expect(description.usableAsTool).toBe(true);
 
 	const resources = (description.properties.find((property) => property.name === 'resource')!.options ?? []) as INodePropertyOptions[];
-	expect(resources.map((resource) => resource.value)).toEqual(expect.arrayContaining(['customer', 'customerPayment', 'salesInvoice']));
+	expect(resources.map((resource) => resource.value)).toEqual(['customer', 'customerPayment', 'customerPaymentJournal', 'salesInvoice']);
 	for (const resource of resources) {
 		const ofResource = description.properties.filter((property) =>
 			(property.displayOptions?.show?.resource as string[] | undefined)?.includes(String(resource.value)),

@@ -9,6 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as customer from './actions/customer/Customer.resource';
 import * as customerPayment from './actions/customerPayment/CustomerPayment.resource';
 import * as salesInvoice from './actions/salesInvoice/SalesInvoice.resource';
+import * as customerPaymentJournal from './actions/customerPaymentJournal/CustomerPaymentJournal.resource';
 import { router } from './actions/router';
 import { LATEST_NODE_VERSION } from './helpers/nodeVersions';
 import { listSearch } from './methods';
@@ -25,7 +26,7 @@ export class BusinessCentral implements INodeType {
 		defaultVersion: LATEST_NODE_VERSION,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Create, get, list, update and delete customer payments, and get, list and update customers, in Microsoft Dynamics 365 Business Central, with eTag concurrency control',
+			'Create, get, list, update and delete customer payments, get, list and update customers, and create, list and safely post customer payment journals, in Microsoft Dynamics 365 Business Central, with eTag concurrency control',
 		defaults: { name: 'Business Central' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -61,6 +62,7 @@ export class BusinessCentral implements INodeType {
 				options: [
 					{ name: 'Customer', value: 'customer' },
 					{ name: 'Customer Payment', value: 'customerPayment' },
+					{ name: 'Customer Payment Journal', value: 'customerPaymentJournal' },
 					{ name: 'Sales Invoice', value: 'salesInvoice' },
 				],
 				default: 'customerPayment',
@@ -68,6 +70,7 @@ export class BusinessCentral implements INodeType {
 			...customer.description,
 			...customerPayment.description,
 			...salesInvoice.description,
+			...customerPaymentJournal.description,
 		],
 	};
 

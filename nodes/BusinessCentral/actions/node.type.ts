@@ -4,6 +4,7 @@ type NodeMap = {
 	customer: 'get' | 'getAll' | 'update';
 	customerPayment: 'create' | 'delete' | 'get' | 'getAll' | 'update';
 	salesInvoice: 'get' | 'getAll';
+	customerPaymentJournal: 'create' | 'get' | 'getAll' | 'post';
 };
 
 export type BusinessCentralType = AllEntities<NodeMap>;

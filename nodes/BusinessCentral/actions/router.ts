@@ -4,6 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as customer from './customer/Customer.resource';
 import * as customerPayment from './customerPayment/CustomerPayment.resource';
 import * as salesInvoice from './salesInvoice/SalesInvoice.resource';
+			break;
+import * as customerPaymentJournal from './customerPaymentJournal/CustomerPaymentJournal.resource';
 import type { BusinessCentralType } from './node.type';
 
 /** Dispatches to `actions/<resource>/<operation>.operation.ts`. */
@@ -23,6 +25,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			break;
 		case 'salesInvoice':
 			returnData = await salesInvoice[businessCentral.operation].execute.call(this, items);
+			break;
+		case 'customerPaymentJournal':
+			returnData = await customerPaymentJournal[businessCentral.operation].execute.call(this, items);
 			break;
 		default:
 			throw new NodeOperationError(
