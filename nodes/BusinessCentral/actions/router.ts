@@ -4,7 +4,6 @@ import { NodeOperationError } from 'n8n-workflow';
 import * as customer from './customer/Customer.resource';
 import * as customerPayment from './customerPayment/CustomerPayment.resource';
 import * as salesInvoice from './salesInvoice/SalesInvoice.resource';
-			break;
 import * as customerPaymentJournal from './customerPaymentJournal/CustomerPaymentJournal.resource';
 import type { BusinessCentralType } from './node.type';
 
