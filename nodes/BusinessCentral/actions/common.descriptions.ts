@@ -305,3 +305,16 @@ export function getAllOptions(entity: EntityDescriptor, example: string): INodeP
 		],
 	};
 }
+
+/** The "Filters" collection of a Get Many: each filter added becomes an OData condition, all ANDed. */
+export function filtersCollection(what: string, options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		description: `Only ${what} matching every filter added here are returned`,
+		options,
+	};
+}

@@ -11,63 +11,52 @@ import {
 	getAllOptions,
 	returnAllProperties,
 	simplifyProperty,
+	filtersCollection,
 } from '../common.descriptions';
 import { getAllExecute } from '../recordOperations';
 
 /** "Filters": each one becomes an OData condition; all of them are ANDed. */
-const filters: INodeProperties = {
-	displayName: 'Filters',
-	name: 'filters',
-	type: 'collection',
-	placeholder: 'Add Filter',
-	default: {},
-	description: 'Only customers matching every filter added here are returned',
-	options: [
-		{
-			...fieldProperty(
-				customer,
-				'blocked',
-				'Only customers with this Blocked value (blocked eq …)',
-			),
-			default: ' ',
-		},
-		{
-			displayName: 'Custom Filter',
-			name: 'odataFilter',
-			type: 'string',
-			default: '',
-			placeholder: "e.g. balanceDue gt 0 and city eq 'Atlanta'",
-			description:
-				"An OData $filter expression over customer properties, ANDed with the other filters inside parentheses, so its parentheses must balance (outside text literals). Text in single quotes with a quote inside written twice ('O''BRIEN'). Business Central refuses `or` between different properties.",
-		},
-		{
-			displayName: 'Email',
-			name: 'email',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. accounts@adatum.com',
-			description: 'Only customers with exactly this email address (email eq …, max 80 characters)',
-		},
-		{
-			displayName: 'Name Contains',
-			name: 'nameContains',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. Adatum',
-			description:
-				"Only customers whose name contains this text (contains(displayName,'…'), max 100 characters)",
-		},
-		{
-			displayName: 'Number',
-			name: 'number',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. 10000',
-			description:
-				'Only the customer with this number (exact match, max 20 characters; upper-cased as Business Central stores it)',
-		},
-	],
-};
+const filters: INodeProperties = filtersCollection('customers', [
+	{
+		...fieldProperty(customer, 'blocked', 'Only customers with this Blocked value (blocked eq …)'),
+		default: ' ',
+	},
+	{
+		displayName: 'Custom Filter',
+		name: 'odataFilter',
+		type: 'string',
+		default: '',
+		placeholder: "e.g. balanceDue gt 0 and city eq 'Atlanta'",
+		description:
+			"An OData $filter expression over customer properties, ANDed with the other filters inside parentheses, so its parentheses must balance (outside text literals). Text in single quotes with a quote inside written twice ('O''BRIEN'). Business Central refuses `or` between different properties.",
+	},
+	{
+		displayName: 'Email',
+		name: 'email',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. accounts@adatum.com',
+		description: 'Only customers with exactly this email address (email eq …, max 80 characters)',
+	},
+	{
+		displayName: 'Name Contains',
+		name: 'nameContains',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Adatum',
+		description:
+			"Only customers whose name contains this text (contains(displayName,'…'), max 100 characters)",
+	},
+	{
+		displayName: 'Number',
+		name: 'number',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 10000',
+		description:
+			'Only the customer with this number (exact match, max 20 characters; upper-cased as Business Central stores it)',
+	},
+]);
 
 const properties: INodeProperties[] = [
 	companyLocator,

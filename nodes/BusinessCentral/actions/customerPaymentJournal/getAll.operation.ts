@@ -10,39 +10,32 @@ import {
 	getAllOptions,
 	returnAllProperties,
 	simplifyProperty,
+	filtersCollection,
 } from '../common.descriptions';
 import { getAllExecute } from '../recordOperations';
 import { JOURNAL_SIMPLIFY_NOTE } from './journal.descriptions';
 
 /** "Filters": each one becomes an OData condition; all of them are ANDed. */
-const filters: INodeProperties = {
-	displayName: 'Filters',
-	name: 'filters',
-	type: 'collection',
-	placeholder: 'Add Filter',
-	default: {},
-	description: 'Only journals matching every filter added here are returned',
-	options: [
-		{
-			displayName: 'Code',
-			name: 'code',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. BANK',
-			description:
-				'Only the journal with this code (exact match, max 10 characters; upper-cased as Business Central stores it)',
-		},
-		{
-			displayName: 'Display Name Contains',
-			name: 'displayNameContains',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. Bank',
-			description:
-				"Only journals whose display name contains this text (contains(displayName,'…'), max 100 characters)",
-		},
-	],
-};
+const filters: INodeProperties = filtersCollection('journals', [
+	{
+		displayName: 'Code',
+		name: 'code',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. BANK',
+		description:
+			'Only the journal with this code (exact match, max 10 characters; upper-cased as Business Central stores it)',
+	},
+	{
+		displayName: 'Display Name Contains',
+		name: 'displayNameContains',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. Bank',
+		description:
+			"Only journals whose display name contains this text (contains(displayName,'…'), max 100 characters)",
+	},
+]);
 
 const properties: INodeProperties[] = [
 	companyLocator,
