@@ -1,0 +1,168 @@
+/**
+ * Review 11: attacks on Customer Payment Journal → Post that broke its claims, through
+ * n8n's engine (node loaded from dist/), strict nock (an undeclared request fails, so "no
+ * POST sent" is checked by not declaring one).
+ */
+import nock from 'nock';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { NODE_TYPE, runWorkflow, type WorkflowJson } from '../dev/engine.cjs';
+import {
+	bearerCredentials,
+	COMPANY,
+	ETAG_1,
+	ETAG_2,
+	itemsNode,
+	JOURNAL,
+	locator,
+	PAYMENT,
+	PAYMENT_2,
+	paymentRecord,
+	SAAS_BASE,
+	SAAS_ORIGIN,
+	SAAS_PATH,
+	TOKEN,
+	useNock,
+} from './fixtures.cjs';
+
+useNock(nock);
+
+const NODE = 'Business Central';
+const COMPANY_PATH = `${SAAS_PATH}/companies(${COMPANY})`;
+
+function api() {
+	return nock(SAAS_ORIGIN, { reqheaders: { authorization: `Bearer ${TOKEN}` } });
+}
+
+function expectJournalRecord() {
+	api()
+		.get(`${COMPANY_PATH}/customerPaymentJournals(${JOURNAL})`)
+		.reply(200, { '@odata.etag': ETAG_1, id: JOURNAL, code: 'CASH RCPT' });
+}
+
+function expectLines(lines: IDataObject[]) {
+	api()
+		.get(`${COMPANY_PATH}/customerPayments`)
+		.query({ $filter: `journalId eq ${JOURNAL}` })
+		.reply(200, { value: lines });
+}
+
+/** The lines on two pages, the second repeating line1 under a fresh $skiptoken (a lying nextLink). */
+function expectLinesRepeated(firstPage: IDataObject[], secondPage: IDataObject[]) {
+	api()
+		.get(`${COMPANY_PATH}/customerPayments`)
+		.query({ $filter: `journalId eq ${JOURNAL}` })
+		.reply(200, {
+			value: firstPage,
+			'@odata.nextLink': `${SAAS_BASE}/companies(${COMPANY})/customerPayments?$filter=journalId%20eq%20${JOURNAL}&$skiptoken=9`,
+		});
+	api()
+		.get(`${COMPANY_PATH}/customerPayments`)
+		.query({ $filter: `journalId eq ${JOURNAL}`, $skiptoken: '9' })
+		.reply(200, { value: secondPage });
+}
+
+function expectPost(status: number, body?: IDataObject) {
+	return api().post(`${COMPANY_PATH}/journals(${JOURNAL})/Microsoft.NAV.post`).reply(status, body);
+}
+
+const line1 = paymentRecord(PAYMENT, ETAG_1, { amount: -1500 });
+const line2 = paymentRecord(PAYMENT_2, ETAG_2, {
+	documentNumber: 'G02002',
+	amount: -250.5,
+	lineNumber: 20000,
+});
+
+function postNode(parameters: IDataObject, continueOnFail: boolean): INode {
+	return {
+		id: 'bc-post',
+		name: NODE,
+		type: NODE_TYPE,
+		typeVersion: 2,
+		position: [220, 0],
+		parameters: {
+			authentication: 'bearerToken',
+			resource: 'customerPaymentJournal',
+			operation: 'post',
+			company: locator(COMPANY),
+			journal: locator(JOURNAL),
+			...parameters,
+		} as INode['parameters'],
+		credentials: { businessCentralApi: { id: '1', name: 'Business Central token' } },
+		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+}
+
+async function run(items: IDataObject[], parameters: IDataObject = {}, continueOnFail = true) {
+	const workflow: WorkflowJson = {
+		name: 'post journal (review 11)',
+		nodes: [itemsNode(items), postNode(parameters, continueOnFail)],
+		connections: { Items: { main: [[{ node: NODE, type: 'main' as never, index: 0 }]] } },
+	};
+	return await runWorkflow(workflow, { credentials: bearerCredentials() });
+}
+
+describe('review 11: the journal read before posting must be a reliable reading', () => {
+	test('ATTACK: the same line listed twice (a nextLink with a new $skiptoken repeats it) → refused, no POST sent (not "posted 3 lines")', async () => {
+		expectJournalRecord();
+		expectLinesRepeated([line1, line2], [line1]);
+		// no POST interceptor: a Post would be an unmatched request
+
+		const result = await run([{ id: PAYMENT }, { id: PAYMENT_2 }]);
+
+		const json = result.output(NODE)[0].json;
+		expect(json.posted).toBeUndefined();
+		expect(String(json.error)).toContain(PAYMENT);
+		expect(String(json.error)).toMatch(/twice|more than once/);
+	});
+
+	test('ATTACK: Only a Stated Count and Total, one line of -1500 listed twice, stated 2 lines of -3000 → refused, no POST sent', async () => {
+		expectJournalRecord();
+		expectLinesRepeated([line1], [line1]);
+
+		const result = await run([{}], {
+			postWhen: 'countAndTotal',
+			lineCount: 2,
+			totalAmount: -3000,
+		});
+
+		const json = result.output(NODE)[0].json;
+		expect(json.posted).toBeUndefined();
+		expect(String(json.error)).toMatch(/twice|more than once/);
+	});
+});
+
+describe('review 11: items of one journal agreeing on Count and Total', () => {
+	test('ATTACK: one item states 0.1 + 0.2, the other 0.3 (the same amount to 0.01) → one Post, not "differs between the items"', async () => {
+		const small = paymentRecord(PAYMENT, ETAG_1, { amount: 0.3 });
+		expectJournalRecord();
+		expectLines([small]);
+		expectPost(204);
+
+		const result = await run([{ total: 0.1 + 0.2 }, { total: 0.3 }], {
+			postWhen: 'countAndTotal',
+			lineCount: 1,
+			totalAmount: '={{ $json.total }}',
+		});
+
+		const output = result.output(NODE);
+		expect(output.map((item) => item.json.error)).toEqual([undefined, undefined]);
+		expect(output.map((item) => item.json.posted)).toEqual([true, true]);
+	});
+});
+
+describe('review 11: 202 Accepted to the Post', () => {
+	test('ATTACK: 202 (accepted, may still run), lines unchanged on re-read → outcome unknown, not "it was not posted, run it again"', async () => {
+		expectJournalRecord();
+		expectLines([line1]);
+		expectPost(202);
+		expectLines([line1]);
+
+		const result = await run([{ id: PAYMENT }]);
+
+		const json = result.output(NODE)[0].json;
+		expect(json.posted).toBeUndefined();
+		expect(json.code).toBe('PostOutcomeUnknown');
+		expect(String(json.error)).not.toMatch(/it was not posted/);
+	});
+});
