@@ -10,6 +10,7 @@ import { NODE_TYPE, runWorkflow, type WorkflowJson } from '../dev/engine.cjs';
 import {
 	bearerCredentials,
 	COMPANY,
+	CUSTOMER,
 	ETAG_1,
 	ETAG_2,
 	itemsNode,
@@ -164,5 +165,40 @@ describe('review 11: 202 Accepted to the Post', () => {
 		expect(json.posted).toBeUndefined();
 		expect(json.code).toBe('PostOutcomeUnknown');
 		expect(String(json.error)).not.toMatch(/it was not posted/);
+	});
+});
+
+describe('review 11: Customer Update refuses an On eTag Conflict it does not know, before any request', () => {
+	test('ATTACK: On eTag Conflict mapped to "Overwrite Regardless" (the label, not the value) → refused, no GET or PATCH sent', async () => {
+		const workflow: WorkflowJson = {
+			name: 'customer update (review 11)',
+			nodes: [
+				itemsNode([{ id: CUSTOMER }]),
+				{
+					id: 'bc-customer',
+					name: NODE,
+					type: NODE_TYPE,
+					typeVersion: 2,
+					position: [220, 0],
+					parameters: {
+						authentication: 'bearerToken',
+						resource: 'customer',
+						operation: 'update',
+						company: locator(COMPANY),
+						customer: locator('={{ $json.id }}'),
+						updateFields: { displayName: 'Adatum Ltd.' },
+						options: { onConflict: '={{ "Overwrite Regardless" }}' },
+					} as INode['parameters'],
+					credentials: { businessCentralApi: { id: '1', name: 'Business Central token' } },
+				},
+			],
+			connections: { Items: { main: [[{ node: NODE, type: 'main' as never, index: 0 }]] } },
+		};
+		// no interceptor: any request is unmatched and fails the test
+
+		const result = await runWorkflow(workflow, { credentials: bearerCredentials() });
+
+		expect(result.error(NODE)?.message).toMatch(/On eTag Conflict/);
+		expect(result.error(NODE)?.message).toMatch(/Overwrite Regardless/);
 	});
 });
