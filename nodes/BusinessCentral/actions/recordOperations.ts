@@ -6,7 +6,13 @@ import { parseLimit, parseSelect } from '../helpers/listInput';
 import { parseCompanyLocator, parseRecordLocator } from '../helpers/locators';
 import { refusesEmptyFields } from '../helpers/nodeVersions';
 import { buildPatch } from '../helpers/updateFields';
-import { isBlank, locatorValue, validateETag, validateGuid } from '../helpers/validation';
+import {
+	isBlank,
+	locatorValue,
+	validateConflictPolicy,
+	validateETag,
+	validateGuid,
+} from '../helpers/validation';
 import { listRecords } from '../operations/listRecords';
 import { readRecord, recordOutput } from '../operations/records';
 import type { ItemUpdate } from '../operations/concurrency';
@@ -143,7 +149,7 @@ function checkUpdateInput(
 			refuseEmpty,
 		}),
 		eTag,
-		onConflict: options.onConflict ?? 'fail',
+		onConflict: validateConflictPolicy(options.onConflict),
 		includePreviousValues: options.includePreviousValues === true,
 	};
 }
