@@ -202,3 +202,53 @@ describe('review 11: Customer Update refuses an On eTag Conflict it does not kno
 		expect(result.error(NODE)?.message).toMatch(/Overwrite Regardless/);
 	});
 });
+
+describe('review 11: claims that held', () => {
+	test('a Post answered 500, the re-read refused with 401: outcome unknown, the token nowhere in the items', async () => {
+		expectJournalRecord();
+		expectLines([line1]);
+		expectPost(500, { error: { code: 'Internal_ServerError', message: 'Something went wrong.' } });
+		api()
+			.get(`${COMPANY_PATH}/customerPayments`)
+			.query({ $filter: `journalId eq ${JOURNAL}` })
+			.reply(401, {
+				error: { code: 'Unauthorized', message: 'The credentials provided are incorrect' },
+			});
+
+		const result = await run([{ id: PAYMENT }]);
+
+		const json = result.output(NODE)[0].json;
+		expect(json.code).toBe('PostOutcomeUnknown');
+		expect(JSON.stringify(result.output(NODE))).not.toContain(TOKEN);
+	});
+
+	test('the same payment id in two items (one upper-cased), the journal holding it once: one Post, both items posted', async () => {
+		expectJournalRecord();
+		expectLines([line1]);
+		expectPost(204);
+
+		const result = await run([{ id: PAYMENT }, { id: PAYMENT.toUpperCase() }]);
+
+		expect(result.output(NODE).map((item) => [item.json.posted, item.json.lineCount])).toEqual([
+			[true, 1],
+			[true, 1],
+		]);
+	});
+
+	test('Count and Total of -0 against a journal of +0.004 and -0.004 lines: both round to 0 cents, posted', async () => {
+		expectJournalRecord();
+		expectLines([
+			paymentRecord(PAYMENT, ETAG_1, { amount: 0.004 }),
+			paymentRecord(PAYMENT_2, ETAG_2, { amount: -0.004 }),
+		]);
+		expectPost(204);
+
+		const result = await run([{}], {
+			postWhen: 'countAndTotal',
+			lineCount: 2,
+			totalAmount: '={{ -0 }}',
+		});
+
+		expect(result.output(NODE)[0].json).toMatchObject({ posted: true, lineCount: 2 });
+	});
+});
