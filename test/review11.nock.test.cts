@@ -15,6 +15,7 @@ import {
 	ETAG_2,
 	itemsNode,
 	JOURNAL,
+	JOURNAL_2,
 	locator,
 	PAYMENT,
 	PAYMENT_2,
@@ -250,5 +251,36 @@ describe('review 11: claims that held', () => {
 		});
 
 		expect(result.output(NODE)[0].json).toMatchObject({ posted: true, lineCount: 2 });
+	});
+
+	test("Continue On Fail, items of two journals interleaved, the first journal refused: each item paired to its own journal's result", async () => {
+		const other = paymentRecord(PAYMENT_2, ETAG_2, { journalId: JOURNAL_2, amount: -10 });
+		expectJournalRecord();
+		expectLines([line1, paymentRecord('c03c0a52-4b7c-ef11-8a6b-6045bde9c5a4', ETAG_2)]);
+		api()
+			.get(`${COMPANY_PATH}/customerPaymentJournals(${JOURNAL_2})`)
+			.reply(200, { '@odata.etag': ETAG_1, id: JOURNAL_2, code: 'GIRO' });
+		api()
+			.get(`${COMPANY_PATH}/customerPayments`)
+			.query({ $filter: `journalId eq ${JOURNAL_2}` })
+			.reply(200, { value: [other] });
+		api().post(`${COMPANY_PATH}/journals(${JOURNAL_2})/Microsoft.NAV.post`).reply(204);
+
+		const result = await run(
+			[
+				{ id: PAYMENT, journal: JOURNAL },
+				{ id: PAYMENT_2, journal: JOURNAL_2 },
+				{ id: PAYMENT, journal: JOURNAL },
+			],
+			{ journal: locator('={{ $json.journal }}') },
+		);
+
+		expect(
+			result.output(NODE).map((item) => [item.pairedItem, item.json.code ?? item.json.journalCode]),
+		).toEqual([
+			[{ item: 0 }, 'PostRefused'],
+			[{ item: 1 }, 'GIRO'],
+			[{ item: 2 }, 'PostRefused'],
+		]);
 	});
 });
