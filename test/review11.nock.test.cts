@@ -284,3 +284,16 @@ describe('review 11: claims that held', () => {
 		]);
 	});
 });
+
+describe('review 11: lines of another journal in the answer', () => {
+	test('ATTACK: the lines answer (journalId filter ignored) includes a line of another journal; Count and Total match only with it → refused, no POST sent', async () => {
+		expectJournalRecord();
+		expectLines([line1, paymentRecord(PAYMENT_2, ETAG_2, { journalId: JOURNAL_2, amount: -10 })]);
+
+		const result = await run([{}], { postWhen: 'countAndTotal', lineCount: 2, totalAmount: -1510 });
+
+		const json = result.output(NODE)[0].json;
+		expect(json.posted).toBeUndefined();
+		expect(String(json.error)).toContain(JOURNAL_2);
+	});
+});
