@@ -72,6 +72,21 @@ export async function readJournalLines(
 	const lines = records.map(toLine);
 	// A line listed twice (a next link that repeats rows under a new $skiptoken) would pass
 	// "exactly the expected payments" and miscount Count and Total: such a reading is no guard.
+	const other = records.find(
+		(record) =>
+			record.journalId !== undefined &&
+			asText(record.journalId).toLowerCase() !== target.journalId.toLowerCase(),
+	);
+	if (other) {
+		// an answer that ignored the journal filter: counting its lines would guard another journal
+		throw unexpectedAnswer(context.getNode(), {
+			message: `Reading the lines of journal ${target.journalId} failed: Business Central answered with line ${asText(other.id)} of journal ${asText(other.journalId)}`,
+			problem: 'a line of another journal',
+			itemIndex,
+			description:
+				"The answer does not hold only this journal's lines, so it cannot tell what the journal holds. Nothing was posted on the strength of it.",
+		});
+	}
 	const seen = new Set<string>();
 	for (const line of lines) {
 		if (seen.has(line.id)) {
