@@ -297,3 +297,44 @@ describe('review 11: lines of another journal in the answer', () => {
 		expect(String(json.error)).toContain(JOURNAL_2);
 	});
 });
+
+describe('review 11: Customer Update refuses Options it would silently replace, before any request', () => {
+	test.each([
+		[{ timeout: '2m' }, /Timeout/],
+		[{ maxRetries: 'three' }, /Max Retries/],
+		[{ maxRetries: 50 }, /Max Retries/],
+		[{ batchSize: 1.5 }, /Batch Size/],
+	])(
+		'ATTACK: Options %j → refused naming the option, no GET or PATCH sent',
+		async (options, named) => {
+			const workflow: WorkflowJson = {
+				name: 'customer update options (review 11)',
+				nodes: [
+					itemsNode([{ id: CUSTOMER }]),
+					{
+						id: 'bc-customer',
+						name: NODE,
+						type: NODE_TYPE,
+						typeVersion: 2,
+						position: [220, 0],
+						parameters: {
+							authentication: 'bearerToken',
+							resource: 'customer',
+							operation: 'update',
+							company: locator(COMPANY),
+							customer: locator('={{ $json.id }}'),
+							updateFields: { displayName: 'Adatum Ltd.' },
+							options,
+						} as INode['parameters'],
+						credentials: { businessCentralApi: { id: '1', name: 'Business Central token' } },
+					},
+				],
+				connections: { Items: { main: [[{ node: NODE, type: 'main' as never, index: 0 }]] } },
+			};
+
+			const result = await runWorkflow(workflow, { credentials: bearerCredentials() });
+
+			expect(result.error(NODE)?.message).toMatch(named);
+		},
+	);
+});
