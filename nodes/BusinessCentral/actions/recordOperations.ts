@@ -6,7 +6,15 @@ import { parseLimit, parseSelect } from '../helpers/listInput';
 import { parseCompanyLocator, parseRecordLocator } from '../helpers/locators';
 import { refusesEmptyFields } from '../helpers/nodeVersions';
 import { buildPatch } from '../helpers/updateFields';
-import { isBlank, locatorValue, validateETag, validateGuid } from '../helpers/validation';
+import {
+	InputValidationError,
+	isBlank,
+	locatorValue,
+	validateAs,
+	validateConflictPolicy,
+	validateETag,
+	validateGuid,
+} from '../helpers/validation';
 import { listRecords } from '../operations/listRecords';
 import { readRecord, recordOutput } from '../operations/records';
 import type { ItemUpdate } from '../operations/concurrency';
@@ -115,6 +123,26 @@ export function updateExecute(
 	};
 }
 
+/** Update's whole-number Options with their ranges, as the UI offers them. */
+const WHOLE_OPTIONS: Array<[keyof UpdateRequestOptions, string, number, number]> = [
+	['maxRetries', 'Max Retries', 0, 10],
+	['timeout', 'Timeout', 1, 3_600_000],
+	['batchSize', 'Batch Size', 1, 100],
+	['maxConcurrency', 'Max Concurrent Requests', 1, 5],
+];
+
+/** Refuses a mapped "2m" or 50 rather than silently sending with the default or a clamped value. */
+function checkWholeOptions(options: UpdateRequestOptions): void {
+	for (const [name, label, min, max] of WHOLE_OPTIONS) {
+		const raw = options[name];
+		if (raw === undefined) continue;
+		const value = Number(validateAs(label, 'integer', raw));
+		if (value < min || value > max) {
+			throw new InputValidationError(label, raw, `is not between ${min} and ${max}`);
+		}
+	}
+}
+
 /** Reads and checks one item's Update parameters (before any request): the record, the PATCH body, the eTag rules. */
 function checkUpdateInput(
 	context: IExecuteFunctions,
@@ -133,6 +161,7 @@ function checkUpdateInput(
 	const fields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const options = context.getNodeParameter('options', itemIndex, {}) as UpdateRequestOptions;
 	const refuseEmpty = rules.refuseEmpty ?? refusesEmptyFields(context.getNode().typeVersion);
+	checkWholeOptions(options);
 	const eTag = validateETag(options.eTag);
 	return {
 		itemIndex,
@@ -143,7 +172,7 @@ function checkUpdateInput(
 			refuseEmpty,
 		}),
 		eTag,
-		onConflict: options.onConflict ?? 'fail',
+		onConflict: validateConflictPolicy(options.onConflict),
 		includePreviousValues: options.includePreviousValues === true,
 	};
 }

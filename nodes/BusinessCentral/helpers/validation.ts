@@ -312,6 +312,20 @@ export function validateField(
 	return result.data as string | number | boolean;
 }
 
+/** "On eTag Conflict" of Update and Delete, checked: a mapped label or typo is refused, not taken as "Fail". */
+const CONFLICT_POLICIES = ['fail', 'retryOnce', 'overwrite'] as const;
+
+export function validateConflictPolicy(value: unknown): (typeof CONFLICT_POLICIES)[number] {
+	if (value === undefined || value === null || value === '') return 'fail';
+	if (!CONFLICT_POLICIES.includes(value as (typeof CONFLICT_POLICIES)[number])) {
+		throw new InputValidationError(
+			'On eTag Conflict',
+			value,
+			`is not one of ${CONFLICT_POLICIES.join(', ')}`,
+		);
+	}
+	return value as (typeof CONFLICT_POLICIES)[number];
+}
 /** How an operation treats `*` in its eTag option. */
 export interface ETagRules {
 	/** Whether `*` (no concurrency check) may be given: only where the user chose to write regardless. */

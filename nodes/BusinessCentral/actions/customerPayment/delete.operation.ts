@@ -8,7 +8,7 @@ import type {
 import { customerPayment } from '../../entities/customerPayment';
 import { withDisplayOptions } from '../../helpers/displayOptions';
 import { parseCompanyLocator, parseRecordLocator } from '../../helpers/locators';
-import { validateETag, type ETagRules } from '../../helpers/validation';
+import { validateConflictPolicy, validateETag, type ETagRules } from '../../helpers/validation';
 import type { ConflictPolicy } from '../../operations/concurrency';
 import { deleteRecord, type ItemDelete } from '../../operations/deleteRecord';
 import { getConnection } from '../../transport/connection';
@@ -96,7 +96,7 @@ export async function execute(
 		check: (itemIndex) => {
 			const companyId = parseCompanyLocator(this.getNodeParameter('company', itemIndex), base);
 			const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-			const onConflict = (options.onConflict as ConflictPolicy | undefined) ?? 'fail';
+			const onConflict = validateConflictPolicy(options.onConflict);
 			const raw = this.getNodeParameter('customerPayment', itemIndex);
 			return {
 				companyId,

@@ -5,7 +5,7 @@ import { customerPaymentJournal } from '../../entities/customerPaymentJournal';
 import { asText } from '../../entities/entity';
 import type { ApiVersion } from '../../helpers/apiBase';
 import { listRecords } from '../../operations/listRecords';
-import { readRecord } from '../../operations/records';
+import { readRecord, unexpectedAnswer } from '../../operations/records';
 import type { RetryPolicy } from '../../transport/request';
 
 /**
@@ -69,7 +69,38 @@ export async function readJournalLines(
 		{ companyId: target.companyId, parentId: target.journalId, conditions: [] },
 		{ itemIndex, policy: target.policy },
 	);
-	return records.map(toLine);
+	const lines = records.map(toLine);
+	// A line listed twice (a next link that repeats rows under a new $skiptoken) would pass
+	// "exactly the expected payments" and miscount Count and Total: such a reading is no guard.
+	const other = records.find(
+		(record) =>
+			record.journalId !== undefined &&
+			asText(record.journalId).toLowerCase() !== target.journalId.toLowerCase(),
+	);
+	if (other) {
+		// an answer that ignored the journal filter: counting its lines would guard another journal
+		throw unexpectedAnswer(context.getNode(), {
+			message: `Reading the lines of journal ${target.journalId} failed: Business Central answered with line ${asText(other.id)} of journal ${asText(other.journalId)}`,
+			problem: 'a line of another journal',
+			itemIndex,
+			description:
+				"The answer does not hold only this journal's lines, so it cannot tell what the journal holds. Nothing was posted on the strength of it.",
+		});
+	}
+	const seen = new Set<string>();
+	for (const line of lines) {
+		if (seen.has(line.id)) {
+			throw unexpectedAnswer(context.getNode(), {
+				message: `Reading the lines of journal ${target.journalId} failed: Business Central listed line ${line.id} more than once`,
+				problem: 'a journal line listed twice',
+				itemIndex,
+				description:
+					'The pages of the journal repeat a line, so this reading cannot tell what the journal holds. Nothing was posted on the strength of it; try again later.',
+			});
+		}
+		seen.add(line.id);
+	}
+	return lines;
 }
 
 /** The journal's code; a journal that is not a customer payment journal (or none) fails here, before any write. */

@@ -18,6 +18,7 @@ import { companyLocator } from '../common.descriptions';
 import { runItems, type CheckedItem, type ItemOutcome } from '../runItems';
 import { journalRecordLocator } from './journal.descriptions';
 import type { PostGuard, PostWhen } from './postGuard';
+import { toCents } from './journalLines';
 import { postJournal } from './postJournal';
 
 const properties: INodeProperties[] = [
@@ -186,7 +187,8 @@ function disagreement(items: Array<CheckedItem<PostItem>>): string | undefined {
 		if (
 			guard.postWhen === 'countAndTotal' &&
 			first.postWhen === 'countAndTotal' &&
-			(guard.lineCount !== first.lineCount || guard.totalAmount !== first.totalAmount)
+			(guard.lineCount !== first.lineCount ||
+				toCents(guard.totalAmount) !== toCents(first.totalAmount))
 		) {
 			return `item ${itemIndex} states ${guard.lineCount} line(s) totalling ${guard.totalAmount}, item ${items[0].itemIndex} ${first.lineCount} totalling ${first.totalAmount}`;
 		}

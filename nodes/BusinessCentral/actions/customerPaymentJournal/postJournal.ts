@@ -215,6 +215,23 @@ async function settleUnclearPost(
 	if (post.lines.every((line) => !ids.has(line.id))) {
 		return postedJournal(post.target, post.code, post.lines);
 	}
+	if (unchanged(post.lines, now) && post.response.statusCode === 202) {
+		// 202 Accepted: Business Central took the Post to run later; unchanged lines say nothing yet.
+		throw postError(
+			context,
+			{
+				httpStatus: answer.httpStatus,
+				code: 'PostOutcomeUnknown',
+				message: `Business Central accepted the Post for later (HTTP 202); re-reading shows all ${post.lines.length} line(s) still in the journal: it may still be posted`,
+			},
+			{
+				action: post.action,
+				itemIndex,
+				hint: 'It was not sent again. Wait, then check the journal (Customer Payment → Get Many) and the customer ledger before running this item again: running it now could post the lines twice.',
+				evidence: { linesBefore: before, linesNow: linesEvidence(now) },
+			},
+		);
+	}
 	if (unchanged(post.lines, now)) {
 		throw postError(
 			context,
