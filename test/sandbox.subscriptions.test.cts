@@ -236,6 +236,39 @@ describe('notifications', () => {
 		expect(rx.notifications()[1].value).toEqual([expect.objectContaining({ changeType: 'deleted' })]);
 	});
 
+	it('posting a journal notifies the invoice it paid (salesInvoices subscription)', async () => {
+		const sub = await json(await subscribe({ resource: `/api/v2.0/companies(${cid})/salesInvoices` }));
+		const cash = sb.journals(cid).find((j) => j.code === 'CASH RCPT')!;
+		const journal = await json(
+			await call(`companies(${cid})/customerPaymentJournals`, {
+				method: 'POST',
+				body: JSON.stringify({ code: 'HOOKPOST', balancingAccountId: cash.balancingAccountId }),
+			}),
+		);
+		const invoice = sb.invoices(cid).find((i) => i.status === 'Open' && i.remainingAmount === i.totalAmountIncludingTax)!;
+		const line = await call(`companies(${cid})/customerPaymentJournals(${journal.id})/customerPayments`, {
+			method: 'POST',
+			body: JSON.stringify({ documentNumber: 'HOOK1', customerId: invoice.customerId, appliesToInvoiceId: invoice.id, amount: -invoice.remainingAmount }),
+		});
+		expect(line.status).toBe(201);
+		const res = await call(`companies(${cid})/journals(${journal.id})/Microsoft.NAV.post`, { method: 'POST' });
+		expect(res.status).toBe(204);
+		await sb.flushNotifications();
+		const [payload] = rx.notifications();
+		const paid = sb.invoice(cid, invoice.id)!;
+		expect(paid.status).toBe('Paid');
+		expect(payload.value).toEqual([
+			{
+				subscriptionId: sub.subscriptionId,
+				clientState: 'secret-1',
+				expirationDateTime: sub.expirationDateTime,
+				resource: `api/v2.0/companies(${cid})/salesInvoices(${invoice.id})`,
+				changeType: 'updated',
+				lastModifiedDateTime: paid.lastModifiedDateTime,
+			},
+		]);
+	});
+
 	it('other entity sets and other companies do not notify', async () => {
 		await subscribe();
 		const other = sb.companies()[1].id;
@@ -361,5 +394,29 @@ describe('renewal, delete, expiry', () => {
 		await sb.flushNotifications();
 		expect(sb.notificationsSent).toHaveLength(0);
 		expect(sb.subscriptions()).toHaveLength(0);
+	});
+});
+
+describe('lastModifiedDateTime for polling (the entities without webhooks)', () => {
+	it('a new payment line has a server timestamp that ge / gt filters (with the journal filter) find', async () => {
+		const journal = sb.journals(cid)[0];
+		const customer = sb.customers(cid)[0];
+		const res = await call(`companies(${cid})/customerPaymentJournals(${journal.id})/customerPayments`, {
+			method: 'POST',
+			body: JSON.stringify({ customerId: customer.id, amount: -5 }),
+		});
+		expect(res.status).toBe(201);
+		const line = await json(res);
+		expect(line.lastModifiedDateTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/);
+		const ids = async (op: string) =>
+			(
+				await json(
+					await call(
+						`companies(${cid})/customerPayments?$filter=journalId eq ${journal.id} and lastModifiedDateTime ${op} ${line.lastModifiedDateTime}`,
+					),
+				)
+			).value.map((p: Json) => p.id);
+		expect(await ids('ge')).toContain(line.id);
+		expect(await ids('gt')).not.toContain(line.id);
 	});
 });
