@@ -82,7 +82,10 @@ export const WEBHOOK_ENTITIES = [
 ];
 
 /** Of those, the ones the sandbox stores (and so can notify about). */
-const SERVED: Record<string, (c: CompanyData) => Versioned<{ id: string; lastModifiedDateTime?: string }>[]> = {
+const SERVED: Record<
+	string,
+	(c: CompanyData) => Versioned<{ id: string; lastModifiedDateTime?: string }>[]
+> = {
 	customers: (c) => c.customers,
 	salesInvoices: (c) => c.invoices,
 	customerPaymentJournals: (c) => c.journals,
@@ -124,7 +127,10 @@ const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$
 export class SubscriptionEngine {
 	private readonly subs = new Map<string, Stored>();
 	/** Per `companyId/entitySet` with at least one subscription: id → version, modified. */
-	private readonly baselines = new Map<string, Map<string, { version: number; modified: string }>>();
+	private readonly baselines = new Map<
+		string,
+		Map<string, { version: number; modified: string }>
+	>();
 	/** Pending changes per subscription id (deduplicated per record). */
 	private readonly pending = new Map<string, Map<string, Change>>();
 	private readonly batchTimers = new Map<string, NodeJS.Timeout>();
@@ -145,7 +151,9 @@ export class SubscriptionEngine {
 		return Date.now() + this.clockOffsetMs;
 	}
 
-	private opt<K extends keyof typeof SUBSCRIPTION_DEFAULTS>(key: K): (typeof SUBSCRIPTION_DEFAULTS)[K] {
+	private opt<K extends keyof typeof SUBSCRIPTION_DEFAULTS>(
+		key: K,
+	): (typeof SUBSCRIPTION_DEFAULTS)[K] {
 		const value = (this.ctx.options as Record<string, unknown>)[key];
 		return (value ?? SUBSCRIPTION_DEFAULTS[key]) as (typeof SUBSCRIPTION_DEFAULTS)[K];
 	}
@@ -235,12 +243,14 @@ export class SubscriptionEngine {
 	private async renew(req: ApiRequest, stored: Stored): Promise<ApiResponse> {
 		this.checkIfMatch(req, stored);
 		const body = this.body(req, false);
-		const notificationUrl = (body.notificationUrl as string | undefined) ?? stored.data.notificationUrl;
+		const notificationUrl =
+			(body.notificationUrl as string | undefined) ?? stored.data.notificationUrl;
 		const target =
 			body.resource !== undefined ? this.parseResource(body.resource as string) : undefined;
 		// [webhooks] "PATCH requests a handshake, just like POST requests"
 		await this.handshake(notificationUrl, 'renew');
-		if (!this.subs.has(stored.data.subscriptionId)) throw errors.notFound('subscription', stored.data.subscriptionId);
+		if (!this.subs.has(stored.data.subscriptionId))
+			throw errors.notFound('subscription', stored.data.subscriptionId);
 		const nowMs = this.now();
 		const at = bcNow(nowMs);
 		stored.data = {
@@ -286,7 +296,9 @@ export class SubscriptionEngine {
 				throw errors.unknownProperty(k, 'Microsoft.NAV.subscriptions');
 			}
 			if (typeof v !== 'string')
-				throw errors.badBody(`Cannot convert the literal '${JSON.stringify(v)}' to the expected type 'Edm.String' (property '${k}').`);
+				throw errors.badBody(
+					`Cannot convert the literal '${JSON.stringify(v)}' to the expected type 'Edm.String' (property '${k}').`,
+				);
 			out[k] = v;
 		}
 		if (creating && (out.notificationUrl === undefined || out.notificationUrl === ''))
@@ -314,7 +326,11 @@ export class SubscriptionEngine {
 	 * [webhooks] `/api/v2.0/companies({id})/customers`; [subres] "relative and absolute URL";
 	 * [kauffmann] `companies({id})/customers`. Stored as sent.
 	 */
-	private parseResource(resource: string): { companyId: string; entitySet: string; resource: string } {
+	private parseResource(resource: string): {
+		companyId: string;
+		entitySet: string;
+		resource: string;
+	} {
 		const path = resource.replace(/^https?:\/\/[^/]+/i, '').split('?')[0];
 		const m = /(?:^|\/)companies\(([^)]*)\)\/([A-Za-z]+)\/?$/.exec(path);
 		if (!m) {
@@ -324,7 +340,10 @@ export class SubscriptionEngine {
 				`The resource '${resource}' is not valid: expected '/api/v2.0/companies({id})/{entitySet}'.`,
 			);
 		}
-		const companyId = m[1].replace(/^id\s*=\s*/, '').replace(/'/g, '').toLowerCase();
+		const companyId = m[1]
+			.replace(/^id\s*=\s*/, '')
+			.replace(/'/g, '')
+			.toLowerCase();
 		if (!GUID_RE.test(companyId)) throw errors.querySyntax();
 		if (!this.ctx.store.company(companyId)) throw errors.companyNotFound(companyId);
 		const entitySet = m[2];
@@ -344,7 +363,13 @@ export class SubscriptionEngine {
 	private async handshake(notificationUrl: string, purpose: 'create' | 'renew'): Promise<void> {
 		const token = this.rng.hex(32);
 		const target = handshakeUrl(notificationUrl, token);
-		const answer = await send(target, 'POST', undefined, this.opt('handshakeTimeoutMs'), this.active);
+		const answer = await send(
+			target,
+			'POST',
+			undefined,
+			this.opt('handshakeTimeoutMs'),
+			this.active,
+		);
 		const accepted = answer.status === 200 && answer.body.trim() === token;
 		this.handshakes.push({
 			url: target,
@@ -437,12 +462,22 @@ export class SubscriptionEngine {
 			const changes: Change[] = [];
 			for (const [id, now] of after) {
 				const old = before.get(id);
-				if (!old) changes.push({ id, changeType: 'created', lastModifiedDateTime: now.modified || bcNow(this.now()) });
+				if (!old)
+					changes.push({
+						id,
+						changeType: 'created',
+						lastModifiedDateTime: now.modified || bcNow(this.now()),
+					});
 				else if (now.version !== old.version)
-					changes.push({ id, changeType: 'updated', lastModifiedDateTime: now.modified || bcNow(this.now()) });
+					changes.push({
+						id,
+						changeType: 'updated',
+						lastModifiedDateTime: now.modified || bcNow(this.now()),
+					});
 			}
 			for (const id of before.keys()) {
-				if (!after.has(id)) changes.push({ id, changeType: 'deleted', lastModifiedDateTime: bcNow(this.now()) });
+				if (!after.has(id))
+					changes.push({ id, changeType: 'deleted', lastModifiedDateTime: bcNow(this.now()) });
 			}
 			this.baselines.set(key, after);
 			if (changes.length === 0) continue;
@@ -454,7 +489,8 @@ export class SubscriptionEngine {
 					const prev = queue.get(c.id);
 					// [webhooks] one notification per record within the delay; a record created and then
 					// changed is still "created"
-					const changeType = prev?.changeType === 'created' && c.changeType === 'updated' ? 'created' : c.changeType;
+					const changeType =
+						prev?.changeType === 'created' && c.changeType === 'updated' ? 'created' : c.changeType;
 					queue.set(c.id, { ...c, changeType });
 				}
 				this.armBatch(s.data.notificationUrl);
@@ -481,9 +517,13 @@ export class SubscriptionEngine {
 	private takeBatch(url: string): { entries: NotificationEntry[]; ids: string[] } {
 		this.removeExpired();
 		const subs = [...this.subs.values()].filter(
-			(s) => s.data.notificationUrl === url && (this.pending.get(s.data.subscriptionId)?.size ?? 0) > 0,
+			(s) =>
+				s.data.notificationUrl === url && (this.pending.get(s.data.subscriptionId)?.size ?? 0) > 0,
 		);
-		const total = subs.reduce((n, s) => n + (this.pending.get(s.data.subscriptionId)?.size ?? 0), 0);
+		const total = subs.reduce(
+			(n, s) => n + (this.pending.get(s.data.subscriptionId)?.size ?? 0),
+			0,
+		);
 		const collection = total > this.opt('collectionThreshold');
 		const entries: NotificationEntry[] = [];
 		for (const s of subs) {
@@ -502,7 +542,10 @@ export class SubscriptionEngine {
 				// earliest change). Deleted records are not found by it.
 				const earliest = Math.min(...changes.map((c) => Date.parse(c.lastModifiedDateTime)));
 				const since = isoSeconds(Math.floor(earliest / 1000) * 1000 - 1000);
-				const latest = changes.map((c) => c.lastModifiedDateTime).sort().at(-1) as string;
+				const latest = changes
+					.map((c) => c.lastModifiedDateTime)
+					.sort()
+					.at(-1) as string;
 				entries.push({
 					...common,
 					resource: `${base}?$filter=lastModifiedDateTime%20gt%20${since}`,
@@ -535,7 +578,12 @@ export class SubscriptionEngine {
 		await this.deliver(url, entries, ids, 1);
 	}
 
-	private async deliver(url: string, entries: NotificationEntry[], ids: string[], attempt: number): Promise<void> {
+	private async deliver(
+		url: string,
+		entries: NotificationEntry[],
+		ids: string[],
+		attempt: number,
+	): Promise<void> {
 		if (this.closed) return;
 		// expired in the meantime: nothing is sent for them
 		const live = entries.filter((e) => {
@@ -545,7 +593,13 @@ export class SubscriptionEngine {
 		this.removeExpired();
 		if (live.length === 0) return;
 		const body = JSON.stringify({ value: live });
-		const answer: OutgoingAnswer = await send(url, 'POST', body, this.opt('notificationTimeoutMs'), this.active);
+		const answer: OutgoingAnswer = await send(
+			url,
+			'POST',
+			body,
+			this.opt('notificationTimeoutMs'),
+			this.active,
+		);
 		const kind = answerKind(answer);
 		const record: NotificationRecord = {
 			url,
@@ -568,11 +622,14 @@ export class SubscriptionEngine {
 			record.outcome = 'gaveUp';
 			return;
 		}
-		const t = setTimeout(() => {
-			this.retryTimers.delete(t);
-			this.retries.delete(retry);
-			this.track(retry.run());
-		}, delays[attempt - 1]);
+		const t = setTimeout(
+			() => {
+				this.retryTimers.delete(t);
+				this.retries.delete(retry);
+				this.track(retry.run());
+			},
+			delays[attempt - 1],
+		);
 		const retry = { timer: t, run: () => this.deliver(url, live, ids, attempt + 1) };
 		this.retries.add(retry);
 		this.retryTimers.add(t);

@@ -34,7 +34,8 @@ class Receiver {
 					if (this.handshake === 'silent') return; // never answers
 					if (this.handshake === 'status404') return void res.writeHead(404).end(token);
 					if (this.handshake === 'wrong') return void res.writeHead(200).end('not-the-token');
-					if (this.handshake === 'quoted') return void res.writeHead(200).end(JSON.stringify(token));
+					if (this.handshake === 'quoted')
+						return void res.writeHead(200).end(JSON.stringify(token));
 					res.writeHead(200, { 'content-type': 'text/plain' }).end(token);
 					return;
 				}
@@ -46,7 +47,9 @@ class Receiver {
 		return this;
 	}
 	notifications(): Json[] {
-		return this.received.filter((r) => !r.url.includes('validationToken')).map((r) => JSON.parse(r.body));
+		return this.received
+			.filter((r) => !r.url.includes('validationToken'))
+			.map((r) => JSON.parse(r.body));
 	}
 	close(): Promise<void> {
 		this.server.closeAllConnections();
@@ -60,7 +63,12 @@ let base: string;
 let cid: string;
 
 beforeEach(async () => {
-	sb = await startSandbox({ seed: 12, notificationDelayMs: 50, handshakeTimeoutMs: 500, notificationRetryDelaysMs: [30, 30] });
+	sb = await startSandbox({
+		seed: 12,
+		notificationDelayMs: 50,
+		handshakeTimeoutMs: 500,
+		notificationRetryDelaysMs: [30, 30],
+	});
 	rx = await new Receiver().start();
 	base = sb.baseUrl();
 	cid = sb.companies()[0].id;
@@ -88,7 +96,12 @@ const customersResource = () => `/api/v2.0/companies(${cid})/customers`;
 async function subscribe(body: Json = {}): Promise<Response> {
 	return call('subscriptions', {
 		method: 'POST',
-		body: JSON.stringify({ notificationUrl: rx.url, resource: customersResource(), clientState: 'secret-1', ...body }),
+		body: JSON.stringify({
+			notificationUrl: rx.url,
+			resource: customersResource(),
+			clientState: 'secret-1',
+			...body,
+		}),
 	});
 }
 async function patchCustomer(idOrNumber: string, fields: Json): Promise<void> {
@@ -135,15 +148,18 @@ describe('create: the handshake', () => {
 		expect(list.value).toHaveLength(1);
 	});
 
-	it.each(['wrong', 'status404', 'silent', 'quoted'] as const)('%s → refused, nothing stored', async (mode) => {
-		rx.handshake = mode;
-		const res = await subscribe();
-		expect(res.status).toBe(400);
-		const body = await json(res);
-		expect(body.error.message).toMatch(/handshake/);
-		expect(sb.subscriptions()).toHaveLength(0);
-		expect(sb.handshakes[0].accepted).toBe(false);
-	});
+	it.each(['wrong', 'status404', 'silent', 'quoted'] as const)(
+		'%s → refused, nothing stored',
+		async (mode) => {
+			rx.handshake = mode;
+			const res = await subscribe();
+			expect(res.status).toBe(400);
+			const body = await json(res);
+			expect(body.error.message).toMatch(/handshake/);
+			expect(sb.subscriptions()).toHaveLength(0);
+			expect(sb.handshakes[0].accepted).toBe(false);
+		},
+	);
 
 	it('relative resource `companies(c)/customers` works too', async () => {
 		const res = await subscribe({ resource: `companies(${cid})/customers` });
@@ -156,7 +172,9 @@ describe('create: the handshake', () => {
 			expect(res.status).toBe(400);
 			expect((await json(res)).error.message).toMatch(/does not support webhook/);
 		}
-		const unknown = await subscribe({ resource: '/api/v2.0/companies(11111111-2222-3333-4444-555555555555)/customers' });
+		const unknown = await subscribe({
+			resource: '/api/v2.0/companies(11111111-2222-3333-4444-555555555555)/customers',
+		});
 		expect(unknown.status).toBe(404);
 		expect(rx.received).toHaveLength(0); // refused before any handshake
 	});
@@ -175,7 +193,11 @@ describe('create: the handshake', () => {
 		const beta = await fetch(`${sb.baseUrl('beta')}/subscriptions`, {
 			method: 'POST',
 			headers: { Authorization: `Bearer ${sb.token}`, 'Content-Type': 'application/json' },
-			body: JSON.stringify({ notificationUrl: rx.url, resource: `/api/beta/companies(${cid})/customers`, clientState: 'x'.repeat(251) }),
+			body: JSON.stringify({
+				notificationUrl: rx.url,
+				resource: `/api/beta/companies(${cid})/customers`,
+				clientState: 'x'.repeat(251),
+			}),
 		});
 		expect(beta.status).toBe(400);
 	});
@@ -212,32 +234,54 @@ describe('notifications', () => {
 					changeType: 'updated',
 					lastModifiedDateTime: c1.lastModifiedDateTime,
 				},
-				expect.objectContaining({ resource: `api/v2.0/companies(${cid})/customers(${c2.id})`, changeType: 'updated', lastModifiedDateTime: c2.lastModifiedDateTime }),
+				expect.objectContaining({
+					resource: `api/v2.0/companies(${cid})/customers(${c2.id})`,
+					changeType: 'updated',
+					lastModifiedDateTime: c2.lastModifiedDateTime,
+				}),
 			]),
 		);
 		expect(payload.value).toHaveLength(2);
 		// the timestamp in the notification finds the record with the documented ge filter
 		const found = await json(
-			await call(`companies(${cid})/customers?$filter=lastModifiedDateTime ge ${c1.lastModifiedDateTime}`),
+			await call(
+				`companies(${cid})/customers?$filter=lastModifiedDateTime ge ${c1.lastModifiedDateTime}`,
+			),
 		);
 		expect(found.value.map((c: Json) => c.id)).toContain(c1.id);
 	});
 
 	it('created and deleted (customer payment journals)', async () => {
 		await subscribe({ resource: `/api/v2.0/companies(${cid})/customerPaymentJournals` });
-		const created = await json(await call(`companies(${cid})/customerPaymentJournals`, { method: 'POST', body: JSON.stringify({ code: 'HOOK' }) }));
+		const created = await json(
+			await call(`companies(${cid})/customerPaymentJournals`, {
+				method: 'POST',
+				body: JSON.stringify({ code: 'HOOK' }),
+			}),
+		);
 		await sb.flushNotifications();
 		expect(rx.notifications()[0].value).toEqual([
-			expect.objectContaining({ changeType: 'created', resource: `api/v2.0/companies(${cid})/customerPaymentJournals(${created.id})`, lastModifiedDateTime: created.lastModifiedDateTime }),
+			expect.objectContaining({
+				changeType: 'created',
+				resource: `api/v2.0/companies(${cid})/customerPaymentJournals(${created.id})`,
+				lastModifiedDateTime: created.lastModifiedDateTime,
+			}),
 		]);
-		const del = await call(`companies(${cid})/customerPaymentJournals(${created.id})`, { method: 'DELETE', headers: { 'If-Match': created['@odata.etag'] } });
+		const del = await call(`companies(${cid})/customerPaymentJournals(${created.id})`, {
+			method: 'DELETE',
+			headers: { 'If-Match': created['@odata.etag'] },
+		});
 		expect(del.status).toBe(204);
 		await sb.flushNotifications();
-		expect(rx.notifications()[1].value).toEqual([expect.objectContaining({ changeType: 'deleted' })]);
+		expect(rx.notifications()[1].value).toEqual([
+			expect.objectContaining({ changeType: 'deleted' }),
+		]);
 	});
 
 	it('posting a journal notifies the invoice it paid (salesInvoices subscription)', async () => {
-		const sub = await json(await subscribe({ resource: `/api/v2.0/companies(${cid})/salesInvoices` }));
+		const sub = await json(
+			await subscribe({ resource: `/api/v2.0/companies(${cid})/salesInvoices` }),
+		);
 		const cash = sb.journals(cid).find((j) => j.code === 'CASH RCPT')!;
 		const journal = await json(
 			await call(`companies(${cid})/customerPaymentJournals`, {
@@ -245,13 +289,25 @@ describe('notifications', () => {
 				body: JSON.stringify({ code: 'HOOKPOST', balancingAccountId: cash.balancingAccountId }),
 			}),
 		);
-		const invoice = sb.invoices(cid).find((i) => i.status === 'Open' && i.remainingAmount === i.totalAmountIncludingTax)!;
-		const line = await call(`companies(${cid})/customerPaymentJournals(${journal.id})/customerPayments`, {
-			method: 'POST',
-			body: JSON.stringify({ documentNumber: 'HOOK1', customerId: invoice.customerId, appliesToInvoiceId: invoice.id, amount: -invoice.remainingAmount }),
-		});
+		const invoice = sb
+			.invoices(cid)
+			.find((i) => i.status === 'Open' && i.remainingAmount === i.totalAmountIncludingTax)!;
+		const line = await call(
+			`companies(${cid})/customerPaymentJournals(${journal.id})/customerPayments`,
+			{
+				method: 'POST',
+				body: JSON.stringify({
+					documentNumber: 'HOOK1',
+					customerId: invoice.customerId,
+					appliesToInvoiceId: invoice.id,
+					amount: -invoice.remainingAmount,
+				}),
+			},
+		);
 		expect(line.status).toBe(201);
-		const res = await call(`companies(${cid})/journals(${journal.id})/Microsoft.NAV.post`, { method: 'POST' });
+		const res = await call(`companies(${cid})/journals(${journal.id})/Microsoft.NAV.post`, {
+			method: 'POST',
+		});
 		expect(res.status).toBe(204);
 		await sb.flushNotifications();
 		const [payload] = rx.notifications();
@@ -274,7 +330,11 @@ describe('notifications', () => {
 		const other = sb.companies()[1].id;
 		const c = sb.customers(other)[0];
 		const row = sb.customer(other, c.id)!;
-		await call(`companies(${other})/customers(${c.id})`, { method: 'PATCH', headers: { 'If-Match': row['@odata.etag'] }, body: JSON.stringify({ phoneNumber: '9' }) });
+		await call(`companies(${other})/customers(${c.id})`, {
+			method: 'PATCH',
+			headers: { 'If-Match': row['@odata.etag'] },
+			body: JSON.stringify({ phoneNumber: '9' }),
+		});
 		await sb.flushNotifications();
 		expect(sb.notificationsSent).toHaveLength(0);
 	});
@@ -282,15 +342,25 @@ describe('notifications', () => {
 	it('more than collectionThreshold changes → one collection entry', async () => {
 		sb.options.collectionThreshold = 3;
 		const sub = await json(await subscribe());
-		for (const n of ['10000', '20000', '30000', '40000']) await patchCustomer(n, { phoneNumber: n });
+		for (const n of ['10000', '20000', '30000', '40000'])
+			await patchCustomer(n, { phoneNumber: n });
 		await sb.flushNotifications();
 		const [payload] = rx.notifications();
 		expect(payload.value).toHaveLength(1);
-		expect(payload.value[0]).toMatchObject({ subscriptionId: sub.subscriptionId, changeType: 'collection', clientState: 'secret-1' });
-		const m = /^api\/v2\.0\/companies\(([^)]+)\)\/customers\?\$filter=lastModifiedDateTime%20gt%20(\S+)$/.exec(payload.value[0].resource);
+		expect(payload.value[0]).toMatchObject({
+			subscriptionId: sub.subscriptionId,
+			changeType: 'collection',
+			clientState: 'secret-1',
+		});
+		const m =
+			/^api\/v2\.0\/companies\(([^)]+)\)\/customers\?\$filter=lastModifiedDateTime%20gt%20(\S+)$/.exec(
+				payload.value[0].resource,
+			);
 		expect(m).not.toBeNull();
 		// the filter finds the four changed customers
-		const found = await json(await call(`companies(${cid})/customers?$filter=lastModifiedDateTime gt ${m![2]}`));
+		const found = await json(
+			await call(`companies(${cid})/customers?$filter=lastModifiedDateTime gt ${m![2]}`),
+		);
 		expect(found.value.length).toBeGreaterThanOrEqual(4);
 	});
 
@@ -306,19 +376,22 @@ describe('notifications', () => {
 		expect(rx.notifications()).toHaveLength(1);
 	});
 
-	it.each([503, 429, 408])('%s is retried with the same payload, then delivered', async (status) => {
-		await subscribe();
-		rx.statuses = [status];
-		await patchCustomer('10000', { phoneNumber: '1' });
-		await sb.flushNotifications();
-		await waitFor(() => sb.notificationsSent.length === 2);
-		expect(sb.notificationsSent.map((n) => [n.status, n.outcome, n.attempt])).toEqual([
-			[status, 'retry', 1],
-			[200, 'delivered', 2],
-		]);
-		expect(rx.notifications()[1]).toEqual(rx.notifications()[0]);
-		expect(sb.subscriptions()).toHaveLength(1);
-	});
+	it.each([503, 429, 408])(
+		'%s is retried with the same payload, then delivered',
+		async (status) => {
+			await subscribe();
+			rx.statuses = [status];
+			await patchCustomer('10000', { phoneNumber: '1' });
+			await sb.flushNotifications();
+			await waitFor(() => sb.notificationsSent.length === 2);
+			expect(sb.notificationsSent.map((n) => [n.status, n.outcome, n.attempt])).toEqual([
+				[status, 'retry', 1],
+				[200, 'delivered', 2],
+			]);
+			expect(rx.notifications()[1]).toEqual(rx.notifications()[0]);
+			expect(sb.subscriptions()).toHaveLength(1);
+		},
+	);
 
 	it('retries end after the schedule (gaveUp); the subscription stays', async () => {
 		await subscribe();
@@ -351,19 +424,35 @@ describe('renewal, delete, expiry', () => {
 		const sub = await json(await subscribe());
 		const key = `subscriptions('${sub.subscriptionId}')`;
 		expect((await call(key, { method: 'PATCH', body: '{}' })).status).toBe(400); // no If-Match
-		expect((await call(key, { method: 'PATCH', headers: { 'If-Match': 'W/"stale"' }, body: '{}' })).status).toBe(409);
+		expect(
+			(await call(key, { method: 'PATCH', headers: { 'If-Match': 'W/"stale"' }, body: '{}' }))
+				.status,
+		).toBe(409);
 		sb.advanceClock(2 * 86400_000);
-		const res = await call(key, { method: 'PATCH', headers: { 'If-Match': sub['@odata.etag'] }, body: JSON.stringify({ clientState: 'secret-2' }) });
+		const res = await call(key, {
+			method: 'PATCH',
+			headers: { 'If-Match': sub['@odata.etag'] },
+			body: JSON.stringify({ clientState: 'secret-2' }),
+		});
 		expect(res.status).toBe(200);
 		const renewed = await json(res);
 		expect(renewed.clientState).toBe('secret-2');
-		expect(Date.parse(renewed.expirationDateTime)).toBeGreaterThan(Date.parse(sub.expirationDateTime) + 86400_000);
+		expect(Date.parse(renewed.expirationDateTime)).toBeGreaterThan(
+			Date.parse(sub.expirationDateTime) + 86400_000,
+		);
 		expect(renewed['@odata.etag']).not.toBe(sub['@odata.etag']);
 		expect(renewed['@odata.etag']).toBe(etagFor(sub.subscriptionId, 2));
-		expect(sb.handshakes.map((h) => [h.purpose, h.accepted])).toEqual([['create', true], ['renew', true]]);
+		expect(sb.handshakes.map((h) => [h.purpose, h.accepted])).toEqual([
+			['create', true],
+			['renew', true],
+		]);
 		// a failed renewal handshake leaves the subscription as it was
 		rx.handshake = 'wrong';
-		const failed = await call(key, { method: 'PATCH', headers: { 'If-Match': renewed['@odata.etag'] }, body: '{}' });
+		const failed = await call(key, {
+			method: 'PATCH',
+			headers: { 'If-Match': renewed['@odata.etag'] },
+			body: '{}',
+		});
 		expect(failed.status).toBe(400);
 		expect(sb.subscriptions()[0].expirationDateTime).toBe(renewed.expirationDateTime);
 	});
@@ -372,7 +461,9 @@ describe('renewal, delete, expiry', () => {
 		const sub = await json(await subscribe());
 		const key = `subscriptions('${sub.subscriptionId}')`;
 		expect((await call(key, { method: 'DELETE' })).status).toBe(400);
-		expect((await call(key, { method: 'DELETE', headers: { 'If-Match': sub['@odata.etag'] } })).status).toBe(204);
+		expect(
+			(await call(key, { method: 'DELETE', headers: { 'If-Match': sub['@odata.etag'] } })).status,
+		).toBe(204);
 		expect((await call(key)).status).toBe(404);
 		await patchCustomer('10000', { phoneNumber: '1' });
 		await sb.flushNotifications();
@@ -401,10 +492,13 @@ describe('lastModifiedDateTime for polling (the entities without webhooks)', () 
 	it('a new payment line has a server timestamp that ge / gt filters (with the journal filter) find', async () => {
 		const journal = sb.journals(cid)[0];
 		const customer = sb.customers(cid)[0];
-		const res = await call(`companies(${cid})/customerPaymentJournals(${journal.id})/customerPayments`, {
-			method: 'POST',
-			body: JSON.stringify({ customerId: customer.id, amount: -5 }),
-		});
+		const res = await call(
+			`companies(${cid})/customerPaymentJournals(${journal.id})/customerPayments`,
+			{
+				method: 'POST',
+				body: JSON.stringify({ customerId: customer.id, amount: -5 }),
+			},
+		);
 		expect(res.status).toBe(201);
 		const line = await json(res);
 		expect(line.lastModifiedDateTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/);
