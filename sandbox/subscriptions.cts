@@ -269,6 +269,9 @@ export class SubscriptionEngine {
 			this.ensureBaseline(target.companyId, target.entitySet);
 		}
 		stored.version++;
+		// changes still waiting go to the (possibly new) URL
+		if ((this.pending.get(stored.data.subscriptionId)?.size ?? 0) > 0)
+			this.armBatch(notificationUrl);
 		return this.answer(req, stored, 200);
 	}
 
