@@ -29,6 +29,8 @@ Usage: npx tsx sandbox/cli.cts [options]
   --slow-write-rate P         probability of handling a write late (applied even if the client gave up)
   --slow-write-ms N           how late (default 1000)
   --companies N  --customers N  --journals N  --payments N   seed sizes
+  --notification-delay-ms N   webhook notifications go out N ms after the first change (default 200)
+  --collection-threshold N    more changed records than N → one 'collection' notification (default 1000)
   -h, --help                  this text
 `;
 
@@ -142,6 +144,12 @@ export function parseArgs(argv: string[]): SandboxOptions | 'help' {
 				break;
 			case '--payments':
 				options.paymentsPerJournal = int(flag, value());
+				break;
+			case '--notification-delay-ms':
+				options.notificationDelayMs = int(flag, value());
+				break;
+			case '--collection-threshold':
+				options.collectionThreshold = int(flag, value());
 				break;
 			default:
 				throw new UsageError(`unknown option '${arg}'`);

@@ -12,3 +12,5 @@ export { MAX_BATCH_OPERATIONS } from './batch.cjs';
 export { createRng, type Rng } from './random.cjs';
 export { parseFilter, evaluate, parseQuery, type FilterNode, type QueryOptions } from './odata.cjs';
 export { ENTITIES, fieldsOf, type EntityDef, type FieldType } from './entities.cjs';
+export { SUBSCRIPTION_DEFAULTS, WEBHOOK_ENTITIES } from './subscriptions.cjs';
+export { isLoopbackUrl } from './notifier.cjs';

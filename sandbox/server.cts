@@ -27,6 +27,7 @@ import { EMPTY_GUID } from './errors.cjs';
 import { GENERAL_TEMPLATE } from './posting.cjs';
 import { addDays, nextDocNumber, seedCompanies, seedPayments } from './seed.cjs';
 import { bcNow, type CompanyData, etagFor, Store, type Versioned } from './store.cjs';
+import { SubscriptionEngine } from './subscriptions.cjs';
 import type {
 	ApiCustomer,
 	ApiJournal,
@@ -212,6 +213,8 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		ids: createRng(seed, 'ids'),
 		batchRng: createRng(seed, 'batch'),
 	};
+	// own seeded stream: subscription ids and validation tokens never shift the records' GUIDs
+	const subscriptionEngine = new SubscriptionEngine(ctx, createRng(seed, 'subscriptions'));
 	const credentialRng = createRng(seed, 'credentials');
 	const clientId = credentialRng.guid();
 	const clientSecret = `sbx8Q~${credentialRng.hex(34)}`;
@@ -345,7 +348,7 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 				// the same change lands a second time: a new version, a second PATCH in the audit log
 				const before: CustomerPayment = { ...row.data };
 				const etagBefore = etagFor(row.data.id, row.version);
-				row.data = { ...row.data, lastModifiedDateTime: new Date().toISOString() };
+				row.data = { ...row.data, lastModifiedDateTime: bcNow() };
 				row.version++;
 				store.log(store.entry('PATCH', company, before, row, etagBefore, etagBefore, w.viaBatch));
 			}
@@ -626,7 +629,19 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 				if (!(err instanceof BcError)) throw err;
 				response = fail(ctx, err);
 			}
+		} else if (SubscriptionEngine.matches(root.rest)) {
+			// webhook subscriptions (subscriptions.cts): async, the handshake calls the notification URL
+			try {
+				response = await subscriptionEngine.handle(apiReq);
+			} catch (err) {
+				if (!(err instanceof BcError)) throw err;
+				response = fail(ctx, err);
+			}
+			if (closed) return;
 		} else response = handleApi(ctx, apiReq);
+		// change events for webhook subscriptions: after this request's writes and the faults below
+		// that change records synchronously (apply-then-other-user)
+		queueMicrotask(() => subscriptionEngine.scan());
 		const written = store.writes.slice(writesBefore);
 		// planted defects (self-tests only)
 		if (snapshot) store.restore(snapshot);
@@ -866,9 +881,19 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		},
 		addForeignPaymentLine: (companyId, journalId, fields = {}) =>
 			addForeignLine(companyOf(companyId), journalId.toLowerCase(), fields),
+		subscriptions: () => subscriptionEngine.list(),
+		expireSubscription: (id) => subscriptionEngine.expire(id),
+		advanceClock: (ms) => {
+			subscriptionEngine.clockOffsetMs += ms;
+		},
+		now: () => new Date(subscriptionEngine.now()),
+		flushNotifications: () => subscriptionEngine.flush(),
+		notificationsSent: subscriptionEngine.notificationsSent,
+		handshakes: subscriptionEngine.handshakes,
 		close: async () => {
 			if (closed) return;
 			closed = true;
+			subscriptionEngine.close();
 			for (const t of timers) clearTimeout(t);
 			timers.clear();
 			await new Promise<void>((resolve) => {

@@ -294,6 +294,80 @@ export interface SandboxOptions {
 	 * ID … cannot be found.", the action's own GetBatch() error; both from APIV2Journals.Page.al).
 	 */
 	missingJournalOnPost?: 'notFound' | 'dialog';
+	/**
+	 * Webhooks (see subscriptions.cts, README "Webhook subscriptions"). How long after the first
+	 * change of a batch its notification goes out (Business Central: about 30 s; default 200 ms).
+	 */
+	notificationDelayMs?: number;
+	/** More changed records than this for one notification URL within the delay → one `collection` entry (BC 1,000; default 1000). */
+	collectionThreshold?: number;
+	/** Waits before the 2nd, 3rd, … attempt after 408 / 429 / 5xx / no answer (BC: retries over 36 hours; default [100, 200, 400]); then it gives up. */
+	notificationRetryDelaysMs?: number[];
+	/** The handshake must be answered within this (default 5000, as reported for BC). */
+	handshakeTimeoutMs?: number;
+	/** A notification POST not answered within this counts as no answer (retried; default 5000). */
+	notificationTimeoutMs?: number;
+	/** Subscriptions per environment (BC 200). */
+	maxSubscriptions?: number;
+	/** Lifetime of a subscription from creation / renewal (BC three days). */
+	subscriptionLifetimeMs?: number;
+}
+
+/** A webhook subscription as stored (properties of MicrosoftDocs `resources/dynamics_subscriptions.md`). */
+export interface SubscriptionRecord {
+	subscriptionId: string;
+	notificationUrl: string;
+	resource: string;
+	timestamp: number;
+	userId: string;
+	lastModifiedDateTime: string;
+	clientState: string;
+	expirationDateTime: string;
+	systemCreatedAt: string;
+	systemCreatedBy: string;
+	systemModifiedAt: string;
+	systemModifiedBy: string;
+}
+
+export type ApiSubscription = SubscriptionRecord & { '@odata.etag': string };
+
+/** One entry of a notification payload's `value` (MicrosoftDocs `dynamics-subscriptions.md`). */
+export interface NotificationEntry {
+	subscriptionId: string;
+	clientState: string;
+	expirationDateTime: string;
+	/** `api/v2.0/companies(c)/customers(id)`, or for `collection` `api/v2.0/companies(c)/customers?$filter=lastModifiedDateTime%20gt%20…`. */
+	resource: string;
+	changeType: 'created' | 'updated' | 'deleted' | 'collection';
+	lastModifiedDateTime: string;
+}
+
+/** One notification POST the sandbox made (every attempt). */
+export interface NotificationRecord {
+	url: string;
+	/** 1 for the first attempt. */
+	attempt: number;
+	body: { value: NotificationEntry[] };
+	/** 0 when no answer came. */
+	status: number;
+	error?: string;
+	/** `retry` (408/429/5xx/no answer, another attempt scheduled), `gaveUp` (the last of them). */
+	outcome: 'delivered' | 'retry' | 'gaveUp' | 'subscriptionDeleted';
+	/** Sandbox clock (with the clock offset). */
+	at: string;
+}
+
+/** One handshake the sandbox made (subscription create or renewal). */
+export interface HandshakeRecord {
+	/** The URL called: notificationUrl with `validationToken=…`. */
+	url: string;
+	purpose: 'create' | 'renew';
+	validationToken: string;
+	status: number;
+	body: string;
+	error?: string;
+	accepted: boolean;
+	at: string;
 }
 
 export interface FaultStats {
@@ -453,5 +527,19 @@ export interface Sandbox {
 		journalId: string,
 		fields?: Partial<CustomerPayment>,
 	): CustomerPayment;
+	/** Live webhook subscriptions (expired ones are removed first), with `@odata.etag`. */
+	subscriptions(): ApiSubscription[];
+	/** Makes a subscription expire now (it sends nothing more and disappears). Throws on an unknown id. */
+	expireSubscription(subscriptionId: string): void;
+	/** Moves the sandbox's subscription clock forward (expiry, `expirationDateTime` of new/renewed ones); record timestamps keep the real clock. */
+	advanceClock(ms: number): void;
+	/** The subscription clock: Date.now() + the offset of `advanceClock`. */
+	now(): Date;
+	/** Detects changes now, sends every pending notification batch and scheduled retry now, and waits for their answers. */
+	flushNotifications(): Promise<void>;
+	/** Every notification POST (each attempt), in order. */
+	notificationsSent: NotificationRecord[];
+	/** Every handshake, in order. */
+	handshakes: HandshakeRecord[];
 	close(): Promise<void>;
 }
