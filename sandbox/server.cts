@@ -265,6 +265,20 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 	};
 	const sendError = (res: http.ServerResponse, err: BcError) => send(res, fail(ctx, err));
 
+	/**
+	 * A write whose client closed the connection before the whole answer was sent, with no
+	 * fault drawn: the client's own Timeout cut it (a starved CPU, a slow disk). For the client
+	 * that is an unclear answer like any drawn fault, so the fault log records it
+	 * (`clientGaveUp`) and the soak does not take the client's "outcome unknown" for unprompted.
+	 */
+	const logClientGiveUp = (res: http.ServerResponse, method: string, batch: boolean, paymentIds: string[]) => {
+		res.on('close', () => {
+			if (!res.writableFinished && faultLog.length < 100_000) {
+				faultLog.push({ fault: 'clientGaveUp', method, batch, paymentIds });
+			}
+		});
+	};
+
 	/** The answer, its body `trickleBytes` at a time every `trickleMs` (fault `trickle`). */
 	const trickle = (res: http.ServerResponse, r: ApiResponse, event?: FaultEvent) => {
 		if (res.destroyed || res.writableEnded) return;
@@ -558,6 +572,7 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 			: undefined;
 		// bounded, for long-running sandboxes (`npm run sandbox` with faults)
 		if (event && faultLog.length < 100_000) faultLog.push(event);
+		if (opsWrite && !event) logClientGiveUp(res, method, isBatch, writtenPaymentIds(isBatch, method, root.rest, body));
 		if (fault === 'drop') {
 			stats.faults.drop++;
 			req.socket.destroy();

@@ -379,7 +379,10 @@ export async function runSoak(config: SoakConfig): Promise<SoakReport> {
 		const unclearFor = new Set<string>();
 		const redirectedFor = new Set<string>();
 		for (const event of sandbox.faultLog) {
-			if (UNCLEAR_FAULTS.has(event.fault as Fault)) for (const id of event.paymentIds) unclearFor.add(id);
+			// a drawn fault that hides the outcome, or the client's own Timeout cutting a write (clientGaveUp)
+			if (UNCLEAR_FAULTS.has(event.fault as Fault) || event.fault === 'clientGaveUp') {
+				for (const id of event.paymentIds) unclearFor.add(id);
+			}
 			if (event.fault === 'redirect') for (const id of [...event.paymentIds, ...(event.readPaymentIds ?? [])]) redirectedFor.add(id);
 		}
 		// trickled answers the client read to the end, long after its Timeout should have cut them
