@@ -1,7 +1,7 @@
 /**
  * Business Central Trigger, polling mode, against nock: the exact requests (`$filter` with the
  * journal rule and `ge` the watermark, `$orderby`, the v1.0 journal path, the filters), the
- * boundary rule on a hand-made answer (same timestamp → dropped, newer → delivered), and hostile
+ * overlap rule on hand-made answers (same timestamp → dropped, newer or late → delivered), and hostile
  * answers: a next link off the API base is refused (nothing sent there, no state saved, no token
  * in the error), a record without lastModifiedDateTime stops the poll.
  */
@@ -42,14 +42,14 @@ async function paymentTrigger(parameters: IDataObject = {}, apiVersion = 'v2.0')
 }
 
 describe('Business Central Trigger: requests and the boundary rule', () => {
-	test('activation reads the newest payments of the journal; the next poll asks for journalId eq J and lastModifiedDateTime ge the newest, drops what it delivered at that tick', async () => {
-		const trigger = await paymentTrigger();
+	test('Overlap 0: activation reads the newest payments of the journal; the next poll asks for journalId eq J and lastModifiedDateTime ge the newest, drops what it delivered at that tick', async () => {
+		const trigger = await paymentTrigger({ options: { overlapSeconds: 0 } });
 		saasApi(nock)
 			.get(PAYMENTS)
 			.query({ $filter: `journalId eq ${JOURNAL}`, $orderby: 'lastModifiedDateTime desc', $top: '5000' })
 			.reply(200, { value: [row(PAYMENT, T1), row(PAYMENT_2, '2026-11-30T03:00:00Z')] });
 		expect(await trigger.poll()).toEqual([]);
-		expect(trigger.staticData().state).toMatchObject({ scopes: { [JOURNAL]: { watermark: T1, boundary: { [PAYMENT]: T1 } } } });
+		expect(trigger.staticData().state).toMatchObject({ scopes: { [JOURNAL]: { watermark: T1, recent: { [PAYMENT]: T1 } } } });
 
 		saasApi(nock)
 			.get(PAYMENTS)
@@ -61,11 +61,31 @@ describe('Business Central Trigger: requests and the boundary rule', () => {
 			[PAYMENT_3, 'created', ETAG_1],
 			[PAYMENT_2, 'changed', ETAG_2],
 		]);
-		expect(trigger.staticData().state).toMatchObject({ scopes: { [JOURNAL]: { watermark: T2, boundary: { [PAYMENT_2]: T2 } } } });
+		expect(trigger.staticData().state).toMatchObject({ scopes: { [JOURNAL]: { watermark: T2, recent: { [PAYMENT_2]: T2 } } } });
+	});
+
+	test('default overlap of 60 s: reads from the watermark minus 60 s (Business Central\'s time), delivers a late commit inside the window once', async () => {
+		const trigger = await paymentTrigger({ options: { includeExisting: true } });
+		saasApi(nock).get(PAYMENTS).query(true).reply(200, { value: [row(PAYMENT, T2)] });
+		expect((await trigger.poll()).map((item) => item.id)).toEqual([PAYMENT]);
+		const windowStart = '2026-11-30T03:59:01.570Z';
+		const late = row(PAYMENT_2, T1); // written before PAYMENT, committed after the last poll read
+		for (let poll = 0; poll < 2; poll++) {
+			saasApi(nock)
+				.get(PAYMENTS)
+				.query({ $filter: `journalId eq ${JOURNAL} and lastModifiedDateTime ge ${windowStart}`, $orderby: 'lastModifiedDateTime asc' })
+				.reply(200, { value: [late, row(PAYMENT, T2)] });
+		}
+
+		expect((await trigger.poll()).map((item) => [item.id, item.event])).toEqual([[PAYMENT_2, 'created']]);
+		expect(await trigger.poll()).toEqual([]);
+		expect((trigger.staticData().state as IDataObject).scopes).toEqual({
+			[JOURNAL]: { watermark: T2, recent: { [PAYMENT]: T2, [PAYMENT_2]: T1 }, seen: { [PAYMENT]: '', [PAYMENT_2]: '' } },
+		});
 	});
 
 	test('API v1.0: the journal\'s own path (no journalId on that page), only the watermark in $filter', async () => {
-		const trigger = await paymentTrigger({ options: { includeExisting: true } }, 'v1.0');
+		const trigger = await paymentTrigger({ options: { includeExisting: true, overlapSeconds: 0 } }, 'v1.0');
 		const path = `/v2.0/contoso.onmicrosoft.com/production/api/v1.0/companies(${COMPANY})/customerPaymentJournals(${JOURNAL})/customerPayments`;
 		saasApi(nock).get(path).query({ $orderby: 'lastModifiedDateTime asc' }).reply(200, { value: [row(PAYMENT, T1)] });
 		expect((await trigger.poll()).map((item) => item.event)).toEqual(['created']);
@@ -77,7 +97,7 @@ describe('Business Central Trigger: requests and the boundary rule', () => {
 	});
 
 	test('sales invoices: customer and status filters ANDed before the watermark', async () => {
-		const node = triggerNode({ resource: 'salesInvoice', events: ['paid'], company: locator(COMPANY), filters: { customer: locator(CUSTOMER), status: 'Paid' }, options: { includeExisting: true } });
+		const node = triggerNode({ resource: 'salesInvoice', events: ['paid'], company: locator(COMPANY), filters: { customer: locator(CUSTOMER), status: 'Paid' }, options: { includeExisting: true, overlapSeconds: 0 } });
 		const trigger = await activate(node, bearerCredentials());
 		const invoices = `${SAAS_PATH}/companies(${COMPANY})/salesInvoices`;
 		saasApi(nock)

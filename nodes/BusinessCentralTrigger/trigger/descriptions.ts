@@ -103,6 +103,15 @@ export const triggerProperties: INodeProperties[] = [
 				description:
 					'Whether the first poll after activation delivers every record that already exists (as Created). Off: the first poll only notes where Business Central stands and delivers nothing.',
 			},
+			{
+				displayName: 'Overlap Window (Seconds)',
+				name: 'overlapSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 86400 },
+				default: 60,
+				description:
+					'How far before the newest change already delivered each poll reads again, so a change whose transaction committed late (it carries the time it was written) is not missed; what comes again unchanged is dropped. 0: only the newest tick is read again.',
+			},
 		],
 	},
 ];

@@ -17,6 +17,8 @@ import { getConnection } from '../../BusinessCentral/transport/connection';
 import type { ChangeSource } from './reads';
 import type { TriggerEvent } from './state';
 
+export const DEFAULT_OVERLAP_SECONDS = 60;
+
 const ENTITIES: Record<string, EntityDescriptor> = { customerPayment, salesInvoice, customer };
 
 /** What the trigger's parameters ask for, checked before any request. */
@@ -24,6 +26,8 @@ export interface TriggerInput {
 	source: ChangeSource;
 	events: TriggerEvent[];
 	includeExisting: boolean;
+	/** How far before the watermark each poll reads again (late commits), in milliseconds. */
+	overlapMs: number;
 	/** The scope and filters the stored state belongs to (changing any of them starts afresh). */
 	stateKey: string;
 	/** The status a record has for "paid" ('' for entities without one). */
@@ -61,6 +65,15 @@ function checkedEvents(resource: string, raw: unknown): TriggerEvent[] {
 	return events;
 }
 
+/** Overlap Window in seconds (default 60) → milliseconds; a whole number from 0 to 86400. */
+function overlapOf(raw: unknown): number {
+	const seconds = raw === undefined || raw === '' ? DEFAULT_OVERLAP_SECONDS : Number(raw);
+	if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) {
+		throw new InputValidationError('Overlap Window (Seconds)', raw, 'must be a whole number of seconds from 0 to 86400');
+	}
+	return seconds * 1000;
+}
+
 /** Bad input names the field and says nothing was sent; anything else is kept as n8n's error. */
 function inputError(context: IPollFunctions, error: Error): NodeOperationError {
 	if (error instanceof NodeOperationError) return error;
@@ -89,6 +102,7 @@ export async function triggerInput(context: IPollFunctions): Promise<TriggerInpu
 			source,
 			events: checkedEvents(resource, context.getNodeParameter('events', [])),
 			includeExisting: options.includeExisting === true,
+			overlapMs: overlapOf(options.overlapSeconds),
 			stateKey: JSON.stringify([base.url, resource, companyId, parentId ?? '', source.conditions]),
 			statusOf: (record) => (resource === 'salesInvoice' ? String(record.status ?? '') : ''),
 		};

@@ -46,12 +46,12 @@ export async function pollChanges(
 	for (const scope of await scopesOf(context, input.source)) {
 		const key = scopeKey(scope);
 		if (!previous && !input.includeExisting) {
-			next.scopes[key] = primedScope(await readNewest(context, scope, MAX_SEEN_IDS), input.statusOf);
+			next.scopes[key] = primedScope(await readNewest(context, scope, MAX_SEEN_IDS), input);
 			continue;
 		}
 		const stored = previous?.scopes[key];
-		const changes = await readChanges(context, scope, stored?.watermark);
-		const { events, scope: after } = eventsOf(stored, changes, input.statusOf);
+		const changes = await readChanges(context, scope, { watermark: stored?.watermark, overlapMs: input.overlapMs });
+		const { events, scope: after } = eventsOf(stored, changes, input);
 		next.scopes[key] = after;
 		for (const { event, record } of events) {
 			if (input.events.includes(event)) {

@@ -7,7 +7,7 @@ import { andAll } from '../../BusinessCentral/helpers/odata';
 import { parentIds, readPages } from '../../BusinessCentral/operations/listRecords';
 import { unexpectedAnswer } from '../../BusinessCentral/operations/records';
 import type { BcFunctions } from '../../BusinessCentral/transport/connection';
-import type { ChangedRecord } from './state';
+import { windowStart, type ChangedRecord } from './state';
 
 /** What one poll reads: the entity, the company, the parent (journal) if any, and the user's filters. */
 export interface ChangeSource {
@@ -25,12 +25,12 @@ const changeRow = z
 	.object({ id: z.string().min(1), lastModifiedDateTime: z.string().refine((text) => !Number.isNaN(Date.parse(text))) })
 	.passthrough();
 
-/** The OData `$filter` of a read: scope (journal), filters, and `ge` the watermark if there is one. */
-export function changeFilter(source: ChangeSource, watermark?: string): string | undefined {
+/** The OData `$filter` of a read: scope (journal), filters, and `ge` the window's start if there is one. */
+export function changeFilter(source: ChangeSource, since?: string): string | undefined {
 	const target = collectionIn(source.entity, source.companyId, source.version, source.parentId);
 	// `ge`, not `gt`: a record written in the watermark's tick after the last read must come too.
-	const since = watermark === undefined ? undefined : `lastModifiedDateTime ge ${watermark}`;
-	return andAll([...target.conditions, ...source.conditions, since]);
+	const from = since === undefined ? undefined : `lastModifiedDateTime ge ${since}`;
+	return andAll([...target.conditions, ...source.conditions, from]);
 }
 
 function scopeName(source: ChangeSource): string {
@@ -52,17 +52,17 @@ function toChanges(context: BcFunctions, source: ChangeSource, rows: IDataObject
 }
 
 /**
- * Every record of the source changed at or after `watermark` (all of them without one), oldest
- * first, every page (`@odata.nextLink` is followed only on the API base: readPages / bcRequest).
+ * Every record of the source changed at or after the watermark minus the overlap (all of them
+ * without a watermark), oldest first, every page (`@odata.nextLink` is followed only on the API base: readPages / bcRequest).
  */
 export async function readChanges(
 	context: BcFunctions,
 	source: ChangeSource,
-	watermark?: string,
+	window: { watermark?: string; overlapMs: number },
 ): Promise<ChangedRecord[]> {
 	const target = collectionIn(source.entity, source.companyId, source.version, source.parentId);
 	const qs: IDataObject = { $orderby: 'lastModifiedDateTime asc' };
-	const $filter = changeFilter(source, watermark);
+	const $filter = changeFilter(source, windowStart(window.watermark, window.overlapMs));
 	if ($filter) qs.$filter = $filter;
 	const rows = await readPages(
 		context,

@@ -9,11 +9,13 @@ export interface ScopeState {
 	/** Newest `lastModifiedDateTime` delivered (or seen at activation); undefined: nothing seen yet. */
 	watermark?: string;
 	/**
-	 * Ids delivered at exactly `watermark`, with that timestamp. The next poll asks for
-	 * `ge watermark` (several records share one 1/300 s tick, and one may be written in the
-	 * tick after the read), so these come again and are dropped unless they changed since.
+	 * Ids delivered within the overlap window (watermark minus the overlap) with their timestamp.
+	 * Each poll asks for `ge` the window's start: several records share one 1/300 s tick, one may
+	 * be written in the tick after the read, and a transaction that commits late carries the time
+	 * it wrote the row, before records already read. What comes again with the same timestamp is
+	 * dropped; a newer timestamp is a new change.
 	 */
-	boundary: Record<string, string>;
+	recent: Record<string, string>;
 	/** Ids seen before → their last status ('' when the entity has none), newest last, bounded. */
 	seen: Record<string, string>;
 }
@@ -39,7 +41,7 @@ export interface ChangedRecord {
 }
 
 export function emptyScope(): ScopeState {
-	return { boundary: {}, seen: {} };
+	return { recent: {}, seen: {} };
 }
 
 /** Milliseconds of a Business Central timestamp (`…:53.277Z`, `…:59.58Z` do not compare as text). */
@@ -77,28 +79,37 @@ export function eventOf(previous: string | undefined, status: string): TriggerEv
 	return previous === undefined ? 'created' : 'changed';
 }
 
-/** Whether a change read again at the boundary was already delivered (same id, same timestamp). */
+/** Whether a change read again inside the overlap window was already delivered (same id, same timestamp). */
 function alreadyDelivered(scope: ScopeState, change: ChangedRecord): boolean {
-	const delivered = scope.boundary[change.id];
-	return (
-		delivered !== undefined && instant(delivered) === instant(change.lastModifiedDateTime)
-	);
+	const delivered = scope.recent[change.id];
+	return delivered !== undefined && instant(delivered) === instant(change.lastModifiedDateTime);
 }
 
-/** Moves the watermark to a change's timestamp and keeps the ids delivered at it. */
+/** Moves the watermark up to a change's timestamp and keeps the change in the window. */
 function advance(scope: ScopeState, change: ChangedRecord): void {
-	const at = instant(change.lastModifiedDateTime);
-	if (scope.watermark === undefined || at > instant(scope.watermark)) {
+	if (scope.watermark === undefined || instant(change.lastModifiedDateTime) > instant(scope.watermark)) {
 		scope.watermark = change.lastModifiedDateTime;
-		scope.boundary = {};
 	}
-	if (at === instant(scope.watermark)) scope.boundary[change.id] = change.lastModifiedDateTime;
+	scope.recent[change.id] = change.lastModifiedDateTime;
+}
+
+/** Forgets the deliveries older than the window: they are before what the next poll asks for. */
+function pruneWindow(scope: ScopeState, overlapMs: number): void {
+	if (scope.watermark === undefined) return;
+	const start = instant(scope.watermark) - overlapMs;
+	for (const [id, at] of Object.entries(scope.recent)) if (instant(at) < start) delete scope.recent[id];
+}
+
+/** Where the next read starts: the watermark minus the overlap (Business Central's times only). */
+export function windowStart(watermark: string | undefined, overlapMs: number): string | undefined {
+	if (watermark === undefined || overlapMs === 0) return watermark;
+	return new Date(instant(watermark) - overlapMs).toISOString();
 }
 
 /** A copy of a scope, so a poll that fails half-way leaves the stored one untouched. */
 export function copyScope(scope: ScopeState | undefined): ScopeState {
 	if (!scope) return emptyScope();
-	return { watermark: scope.watermark, boundary: { ...scope.boundary }, seen: { ...scope.seen } };
+	return { watermark: scope.watermark, recent: { ...scope.recent }, seen: { ...scope.seen } };
 }
 
 /**
@@ -109,7 +120,7 @@ export function copyScope(scope: ScopeState | undefined): ScopeState {
 export function eventsOf(
 	stored: ScopeState | undefined,
 	changes: ChangedRecord[],
-	statusOf: (record: IDataObject) => string,
+	rules: { statusOf: (record: IDataObject) => string; overlapMs: number },
 ): { events: Array<{ event: TriggerEvent; record: IDataObject }>; scope: ScopeState } {
 	const scope = copyScope(stored);
 	const newest = new Map<string, ChangedRecord>();
@@ -117,18 +128,19 @@ export function eventsOf(
 	const events: Array<{ event: TriggerEvent; record: IDataObject }> = [];
 	for (const change of byModification([...newest.values()])) {
 		if (alreadyDelivered(scope, change)) continue;
-		const status = statusOf(change.record);
+		const status = rules.statusOf(change.record);
 		events.push({ event: eventOf(scope.seen[change.id], status), record: change.record });
 		remember(scope.seen, change.id, status);
 		advance(scope, change);
 	}
+	pruneWindow(scope, rules.overlapMs);
 	return { events, scope };
 }
 
 /** The state of a first activation: the newest records present, marked seen and delivered. */
 export function primedScope(
 	existing: ChangedRecord[],
-	statusOf: (record: IDataObject) => string,
+	rules: { statusOf: (record: IDataObject) => string; overlapMs: number },
 ): ScopeState {
-	return eventsOf(undefined, existing, statusOf).scope;
+	return eventsOf(undefined, existing, rules).scope;
 }
