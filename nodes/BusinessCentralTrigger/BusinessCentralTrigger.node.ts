@@ -21,7 +21,10 @@ export class BusinessCentralTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Business Central Trigger',
 		name: 'businessCentralTrigger',
-		icon: { light: 'file:../../icons/businessCentral.svg', dark: 'file:../../icons/businessCentral.dark.svg' },
+		icon: {
+			light: 'file:../../icons/businessCentral.svg',
+			dark: 'file:../../icons/businessCentral.dark.svg',
+		},
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["resource"] + ": " + $parameter["events"].join(", ") }}',

@@ -10,9 +10,14 @@ import {
 const CREATED = {
 	name: 'Created',
 	value: 'created',
-	description: 'A record this trigger has not seen before (see the README for the rule and its limit)',
+	description:
+		'A record this trigger has not seen before (see the README for the rule and its limit)',
 };
-const CHANGED = { name: 'Changed', value: 'changed', description: 'A record seen before was changed' };
+const CHANGED = {
+	name: 'Changed',
+	value: 'changed',
+	description: 'A record seen before was changed',
+};
 const PAID = {
 	name: 'Paid',
 	value: 'paid',
@@ -72,7 +77,8 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		description: 'Only changes of records matching these start the workflow (Business Central applies them)',
+		description:
+			'Only changes of records matching these start the workflow (Business Central applies them)',
 		displayOptions: { show: { resource: ['customerPayment', 'salesInvoice'] } },
 		options: [
 			customerLocator('Only records of this customer', false),

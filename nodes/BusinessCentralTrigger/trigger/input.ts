@@ -47,7 +47,11 @@ function filterConditions(resource: string, filters: IDataObject): string[] {
 	const status = filters.status;
 	if (resource === 'salesInvoice' && !isBlank(status)) {
 		if (!SALES_INVOICE_STATUSES.includes(status as (typeof SALES_INVOICE_STATUSES)[number])) {
-			throw new InputValidationError('Status', status, `is not one of ${SALES_INVOICE_STATUSES.join(', ')}`);
+			throw new InputValidationError(
+				'Status',
+				status,
+				`is not one of ${SALES_INVOICE_STATUSES.join(', ')}`,
+			);
 		}
 		conditions.push(`status eq ${odataString(String(status))}`);
 	}
@@ -69,7 +73,11 @@ function checkedEvents(resource: string, raw: unknown): TriggerEvent[] {
 function overlapOf(raw: unknown): number {
 	const seconds = raw === undefined || raw === '' ? DEFAULT_OVERLAP_SECONDS : Number(raw);
 	if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) {
-		throw new InputValidationError('Overlap Window (Seconds)', raw, 'must be a whole number of seconds from 0 to 86400');
+		throw new InputValidationError(
+			'Overlap Window (Seconds)',
+			raw,
+			'must be a whole number of seconds from 0 to 86400',
+		);
 	}
 	return seconds * 1000;
 }
@@ -97,7 +105,13 @@ export async function triggerInput(context: IPollFunctions): Promise<TriggerInpu
 			: undefined;
 		const filters = context.getNodeParameter('filters', {}) as IDataObject;
 		const options = context.getNodeParameter('options', {}) as IDataObject;
-		const source = { entity, companyId, version: base.version, parentId, conditions: filterConditions(resource, filters) };
+		const source = {
+			entity,
+			companyId,
+			version: base.version,
+			parentId,
+			conditions: filterConditions(resource, filters),
+		};
 		return {
 			source,
 			events: checkedEvents(resource, context.getNodeParameter('events', [])),

@@ -50,7 +50,10 @@ export async function pollChanges(
 			continue;
 		}
 		const stored = previous?.scopes[key];
-		const changes = await readChanges(context, scope, { watermark: stored?.watermark, overlapMs: input.overlapMs });
+		const changes = await readChanges(context, scope, {
+			watermark: stored?.watermark,
+			overlapMs: input.overlapMs,
+		});
 		const { events, scope: after } = eventsOf(stored, changes, input);
 		next.scopes[key] = after;
 		for (const { event, record } of events) {
@@ -75,6 +78,10 @@ export async function testEvent(
 	const record = byModification(newest).pop()?.record;
 	if (!record) return null;
 	const paid = input.events.includes('paid') && input.statusOf(record) === 'Paid';
-	const event: TriggerEvent = paid ? 'paid' : input.events.includes('changed') ? 'changed' : input.events[0];
+	const event: TriggerEvent = paid
+		? 'paid'
+		: input.events.includes('changed')
+			? 'changed'
+			: input.events[0];
 	return toItems([{ event, record }]);
 }

@@ -22,7 +22,10 @@ export interface ChangeSource {
 
 /** Business Central's timestamp and id, required on every row the trigger reads. */
 const changeRow = z
-	.object({ id: z.string().min(1), lastModifiedDateTime: z.string().refine((text) => !Number.isNaN(Date.parse(text))) })
+	.object({
+		id: z.string().min(1),
+		lastModifiedDateTime: z.string().refine((text) => !Number.isNaN(Date.parse(text))),
+	})
 	.passthrough();
 
 /** The OData `$filter` of a read: scope (journal), filters, and `ge` the window's start if there is one. */
@@ -38,7 +41,11 @@ function scopeName(source: ChangeSource): string {
 	return parentId ? `${entity.parent!.label} ${parentId}` : `company ${companyId}`;
 }
 
-function toChanges(context: BcFunctions, source: ChangeSource, rows: IDataObject[]): ChangedRecord[] {
+function toChanges(
+	context: BcFunctions,
+	source: ChangeSource,
+	rows: IDataObject[],
+): ChangedRecord[] {
 	return rows.map((row) => {
 		const parsed = changeRow.safeParse(row);
 		if (!parsed.success) {
@@ -47,7 +54,11 @@ function toChanges(context: BcFunctions, source: ChangeSource, rows: IDataObject
 				problem: 'a record without id or lastModifiedDateTime',
 			});
 		}
-		return { id: parsed.data.id, lastModifiedDateTime: parsed.data.lastModifiedDateTime, record: row };
+		return {
+			id: parsed.data.id,
+			lastModifiedDateTime: parsed.data.lastModifiedDateTime,
+			record: row,
+		};
 	});
 }
 
@@ -96,7 +107,10 @@ export async function readNewest(
  * journal added later is read too). One watermark over several journals would skip a change
  * written in one journal while another was being read.
  */
-export async function scopesOf(context: BcFunctions, source: ChangeSource): Promise<ChangeSource[]> {
+export async function scopesOf(
+	context: BcFunctions,
+	source: ChangeSource,
+): Promise<ChangeSource[]> {
 	if (!source.entity.parent || source.parentId) return [source];
 	const ids = await parentIds(context, source.entity, source.companyId, { select: 'id,code' }, {});
 	return ids.map((parentId) => ({ ...source, parentId }));

@@ -87,7 +87,10 @@ function alreadyDelivered(scope: ScopeState, change: ChangedRecord): boolean {
 
 /** Moves the watermark up to a change's timestamp and keeps the change in the window. */
 function advance(scope: ScopeState, change: ChangedRecord): void {
-	if (scope.watermark === undefined || instant(change.lastModifiedDateTime) > instant(scope.watermark)) {
+	if (
+		scope.watermark === undefined ||
+		instant(change.lastModifiedDateTime) > instant(scope.watermark)
+	) {
 		scope.watermark = change.lastModifiedDateTime;
 	}
 	scope.recent[change.id] = change.lastModifiedDateTime;
@@ -97,7 +100,8 @@ function advance(scope: ScopeState, change: ChangedRecord): void {
 function pruneWindow(scope: ScopeState, overlapMs: number): void {
 	if (scope.watermark === undefined) return;
 	const start = instant(scope.watermark) - overlapMs;
-	for (const [id, at] of Object.entries(scope.recent)) if (instant(at) < start) delete scope.recent[id];
+	for (const [id, at] of Object.entries(scope.recent))
+		if (instant(at) < start) delete scope.recent[id];
 }
 
 /** Where the next read starts: the watermark minus the overlap (Business Central's times only). */
