@@ -46,7 +46,7 @@ describe('Business Central Trigger: requests and the boundary rule', () => {
 		const trigger = await paymentTrigger({ options: { overlapSeconds: 0 } });
 		saasApi(nock)
 			.get(PAYMENTS)
-			.query({ $filter: `journalId eq ${JOURNAL}`, $orderby: 'lastModifiedDateTime desc', $top: '5000' })
+			.query({ $filter: `journalId eq ${JOURNAL}`, $orderby: 'lastModifiedDateTime desc', $top: '5000', $select: 'id,lastModifiedDateTime' })
 			.reply(200, { value: [row(PAYMENT, T1), row(PAYMENT_2, '2026-11-30T03:00:00Z')] });
 		expect(await trigger.poll()).toEqual([]);
 		expect(trigger.staticData().state).toMatchObject({ scopes: { [JOURNAL]: { watermark: T1, recent: { [PAYMENT]: T1 } } } });

@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { activate, triggerNode, type Poller } from '../dev/poll.cjs';
 import { startSandbox, type Sandbox } from '../sandbox/index.cjs';
-import { locator, sandboxBearerCredentials } from './fixtures.cjs';
+import { expectNoSecrets, locator, sandboxBearerCredentials } from './fixtures.cjs';
 
 let sandbox: Sandbox;
 let company: string;
@@ -107,7 +107,9 @@ describe('Business Central Trigger (polling) against the sandbox', () => {
 		const created = addLines(journal, 7).map((p) => p.id);
 
 		trigger.credentials.set('businessCentralApi', { ...sandboxBearerCredentials(sandbox).businessCentralApi, accessToken: 'expired-token' });
-		await expect(trigger.poll()).rejects.toThrow();
+		const expired = await trigger.poll().catch((error: Error) => error);
+		expect(expired).toBeInstanceOf(Error);
+		expectNoSecrets([expired], ['expired-token', sandbox.token]);
 		expect(JSON.stringify(trigger.staticData())).toBe(before);
 		trigger.credentials.set('businessCentralApi', sandboxBearerCredentials(sandbox).businessCentralApi);
 		sandbox.options.throttle = { maxRequests: 0, windowMs: 60_000, retryAfterSeconds: 0 };

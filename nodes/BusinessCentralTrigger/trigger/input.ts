@@ -30,6 +30,8 @@ export interface TriggerInput {
 	overlapMs: number;
 	/** The scope and filters the stored state belongs to (changing any of them starts afresh). */
 	stateKey: string;
+	/** What a first activation reads of the newest records: only what the state needs. */
+	primingSelect: string;
 	/** The status a record has for "paid" ('' for entities without one). */
 	statusOf: (record: IDataObject) => string;
 }
@@ -118,6 +120,8 @@ export async function triggerInput(context: IPollFunctions): Promise<TriggerInpu
 			includeExisting: options.includeExisting === true,
 			overlapMs: overlapOf(options.overlapSeconds),
 			stateKey: JSON.stringify([base.url, resource, companyId, parentId ?? '', source.conditions]),
+			primingSelect:
+				resource === 'salesInvoice' ? 'id,lastModifiedDateTime,status' : 'id,lastModifiedDateTime',
 			statusOf: (record) => (resource === 'salesInvoice' ? String(record.status ?? '') : ''),
 		};
 	} catch (error) {

@@ -46,7 +46,10 @@ export async function pollChanges(
 	for (const scope of await scopesOf(context, input.source)) {
 		const key = scopeKey(scope);
 		if (!previous && !input.includeExisting) {
-			next.scopes[key] = primedScope(await readNewest(context, scope, MAX_SEEN_IDS), input);
+			next.scopes[key] = primedScope(
+				await readNewest(context, scope, MAX_SEEN_IDS, input.primingSelect),
+				input,
+			);
 			continue;
 		}
 		const stored = previous?.scopes[key];

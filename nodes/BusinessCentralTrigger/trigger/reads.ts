@@ -83,14 +83,16 @@ export async function readChanges(
 	return toChanges(context, source, rows);
 }
 
-/** The `count` most recently changed records of the source (newest first): activation and test events. */
+/** The `count` most recently changed records of the source (newest first; only `select` if given): activation and test events. */
 export async function readNewest(
 	context: BcFunctions,
 	source: ChangeSource,
 	count: number,
+	select?: string,
 ): Promise<ChangedRecord[]> {
 	const target = collectionIn(source.entity, source.companyId, source.version, source.parentId);
 	const qs: IDataObject = { $orderby: 'lastModifiedDateTime desc' };
+	if (select) qs.$select = select;
 	const $filter = changeFilter(source);
 	if ($filter) qs.$filter = $filter;
 	const rows = await readPages(

@@ -61,10 +61,14 @@ export function byModification(records: ChangedRecord[]): ChangedRecord[] {
 		.map(({ entry }) => entry);
 }
 
-/** Remembers an id as seen (moved to the newest end), forgetting the oldest past MAX_SEEN_IDS. */
+/** Remembers an id as seen, moved to the newest end (forgetOldest bounds the list once per poll). */
 export function remember(seen: Record<string, string>, id: string, status: string): void {
 	delete seen[id];
 	seen[id] = status;
+}
+
+/** Forgets the oldest seen ids past MAX_SEEN_IDS. */
+export function forgetOldest(seen: Record<string, string>): void {
 	const ids = Object.keys(seen);
 	for (let index = 0; index < ids.length - MAX_SEEN_IDS; index++) delete seen[ids[index]];
 }
@@ -138,6 +142,7 @@ export function eventsOf(
 		advance(scope, change);
 	}
 	pruneWindow(scope, rules.overlapMs);
+	forgetOldest(scope.seen);
 	return { events, scope };
 }
 
