@@ -378,7 +378,7 @@ export class MemoryCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-function additionalDataFor(
+export function additionalDataFor(
 	credentialsHelper: ICredentialsHelper,
 	hooks?: ExecutionLifecycleHooks,
 ): IWorkflowExecuteAdditionalData {
