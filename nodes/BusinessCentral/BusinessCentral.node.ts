@@ -10,6 +10,7 @@ import * as customer from './actions/customer/Customer.resource';
 import * as customerPayment from './actions/customerPayment/CustomerPayment.resource';
 import * as salesInvoice from './actions/salesInvoice/SalesInvoice.resource';
 import * as customerPaymentJournal from './actions/customerPaymentJournal/CustomerPaymentJournal.resource';
+import { authenticationProperty, businessCentralCredentials } from './actions/common.descriptions';
 import { router } from './actions/router';
 import { LATEST_NODE_VERSION } from './helpers/nodeVersions';
 import { listSearch } from './methods';
@@ -19,7 +20,10 @@ export class BusinessCentral implements INodeType {
 		displayName: 'Business Central',
 		name: 'businessCentral',
 		// one copy of the icons for node and credentials (icons/, copied to dist/icons by the build)
-		icon: { light: 'file:../../icons/businessCentral.svg', dark: 'file:../../icons/businessCentral.dark.svg' },
+		icon: {
+			light: 'file:../../icons/businessCentral.svg',
+			dark: 'file:../../icons/businessCentral.dark.svg',
+		},
 		group: ['transform'],
 		// What changed per version: helpers/nodeVersions.ts. New nodes get the latest.
 		version: [1, 2],
@@ -31,29 +35,9 @@ export class BusinessCentral implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'businessCentralOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-			{
-				name: 'businessCentralApi',
-				required: true,
-				displayOptions: { show: { authentication: ['bearerToken'] } },
-			},
-		],
+		credentials: businessCentralCredentials,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'OAuth2 (Client Credentials)', value: 'oAuth2' },
-					{ name: 'Bearer Token', value: 'bearerToken' },
-				],
-				default: 'oAuth2',
-			},
+			authenticationProperty,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { businessCentralCredentials } from '../BusinessCentral/actions/common.descriptions';
 import { listSearch } from '../BusinessCentral/methods';
 import { triggerProperties } from './trigger/descriptions';
 import { triggerInput } from './trigger/input';
@@ -34,18 +35,7 @@ export class BusinessCentralTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'businessCentralOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-			{
-				name: 'businessCentralApi',
-				required: true,
-				displayOptions: { show: { authentication: ['bearerToken'] } },
-			},
-		],
+		credentials: businessCentralCredentials,
 		properties: triggerProperties,
 	};
 

@@ -1,4 +1,9 @@
-import type { INodeProperties, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	INodeCredentialDescription,
+	INodeProperties,
+	INodePropertyMode,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 import type { EntityDescriptor } from '../entities/entity';
 import { GUID_SOURCE } from '../helpers/validation';
@@ -318,3 +323,29 @@ export function filtersCollection(what: string, options: INodeProperties[]): INo
 		options,
 	};
 }
+
+/** The two credentials, each shown for its Authentication choice (both nodes of the package). */
+export const businessCentralCredentials: INodeCredentialDescription[] = [
+	{
+		name: 'businessCentralOAuth2Api',
+		required: true,
+		displayOptions: { show: { authentication: ['oAuth2'] } },
+	},
+	{
+		name: 'businessCentralApi',
+		required: true,
+		displayOptions: { show: { authentication: ['bearerToken'] } },
+	},
+];
+
+/** Authentication: which of the two credentials the node uses. */
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'OAuth2 (Client Credentials)', value: 'oAuth2' },
+		{ name: 'Bearer Token', value: 'bearerToken' },
+	],
+	default: 'oAuth2',
+};

@@ -1,7 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { SALES_INVOICE_STATUSES } from '../../BusinessCentral/entities/salesInvoice';
-import { companyLocator } from '../../BusinessCentral/actions/common.descriptions';
+import {
+	authenticationProperty,
+	companyLocator,
+} from '../../BusinessCentral/actions/common.descriptions';
 import {
 	customerLocator,
 	journalLocator,
@@ -39,16 +42,7 @@ function eventsProperty(resource: string, options: Array<typeof CREATED>): INode
 }
 
 export const triggerProperties: INodeProperties[] = [
-	{
-		displayName: 'Authentication',
-		name: 'authentication',
-		type: 'options',
-		options: [
-			{ name: 'OAuth2 (Client Credentials)', value: 'oAuth2' },
-			{ name: 'Bearer Token', value: 'bearerToken' },
-		],
-		default: 'oAuth2',
-	},
+	authenticationProperty,
 	{
 		displayName: 'Resource',
 		name: 'resource',
