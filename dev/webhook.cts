@@ -71,6 +71,65 @@ function responseFor(res: http.ServerResponse, record: WebhookRequestRecord) {
 	return response;
 }
 
+interface Activation {
+	workflow: Workflow;
+	node: INode;
+	nodeType: INodeType;
+	additionalData: () => IWorkflowExecuteAdditionalData;
+	emitted: IDataObject[];
+	requests: WebhookRequestRecord[];
+}
+
+function webhookDataOf(activation: Activation): IWebhookData {
+	return {
+		httpMethod: 'POST',
+		node: activation.node.name,
+		path: 'webhook',
+		webhookDescription: activation.nodeType.description.webhooks![0],
+		workflowId: activation.workflow.id,
+		workflowExecuteAdditionalData: activation.additionalData(),
+	} as IWebhookData;
+}
+
+function parsedBody(text: string): unknown {
+	try {
+		return text ? JSON.parse(text) : {};
+	} catch {
+		return text;
+	}
+}
+
+/** One request to the webhook URL, as n8n's webhook server hands it to the node. */
+async function handle(activation: Activation, req: http.IncomingMessage, res: http.ServerResponse, text: string): Promise<void> {
+	const { workflow, node, nodeType } = activation;
+	const query = Object.fromEntries(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
+	const record: WebhookRequestRecord = { query, status: 0, emitted: [] };
+	activation.requests.push(record);
+	const httpRequest = { query, body: parsedBody(text), headers: req.headers, params: {}, method: req.method };
+	const httpResponse = responseFor(res, record);
+	const data = { ...activation.additionalData(), httpRequest, httpResponse } as unknown as IWorkflowExecuteAdditionalData;
+	const context = new WebhookContext(workflow, node, data, 'trigger', webhookDataOf(activation), [], null);
+	try {
+		const result: IWebhookResponseData = await nodeType.webhook!.call(context as unknown as IWebhookFunctions);
+		if (result.noWebhookResponse) return;
+		record.emitted = (result.workflowData?.[0] ?? []).map((item) => item.json);
+		activation.emitted.push(...record.emitted);
+		httpResponse.type('application/json').send(JSON.stringify({ message: 'Webhook call received' }));
+	} catch (error) {
+		httpResponse.status(500).type('application/json').send(JSON.stringify({ message: (error as Error).message }));
+	}
+}
+
+async function listen(activation: Activation): Promise<http.Server> {
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => void handle(activation, req, res, Buffer.concat(chunks).toString('utf8')));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+	return server;
+}
+
 export async function webhookTrigger(
 	node: INode,
 	credentialData: Record<string, ICredentialDataDecryptedObject>,
@@ -80,59 +139,17 @@ export async function webhookTrigger(
 	for (const [type, data] of Object.entries(credentialData)) credentials.set(type, data);
 	const workflow = new Workflow({ id: 'dev-webhook-workflow', nodes: [node], connections: {}, active: true, nodeTypes, staticData: {} });
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion) as INodeType;
-	const emitted: IDataObject[] = [];
-	const requests: WebhookRequestRecord[] = [];
 	let additionalData: IWorkflowExecuteAdditionalData = additionalDataFor(credentials);
-	const webhookData = (): IWebhookData =>
-		({
-			httpMethod: 'POST',
-			node: node.name,
-			path: 'webhook',
-			webhookDescription: nodeType.description.webhooks![0],
-			workflowId: workflow.id,
-			workflowExecuteAdditionalData: additionalData,
-		}) as IWebhookData;
-
-	const server = http.createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => void handle(req, res, Buffer.concat(chunks).toString('utf8')));
-	});
-	async function handle(req: http.IncomingMessage, res: http.ServerResponse, text: string): Promise<void> {
-		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-		const query = Object.fromEntries(url.searchParams);
-		const record: WebhookRequestRecord = { query, status: 0, emitted: [] };
-		requests.push(record);
-		let body: unknown = {};
-		try {
-			body = text ? JSON.parse(text) : {};
-		} catch {
-			body = text;
-		}
-		const httpRequest = { query, body, headers: req.headers, params: {}, method: req.method };
-		const httpResponse = responseFor(res, record);
-		const data = { ...additionalData, httpRequest, httpResponse } as unknown as IWorkflowExecuteAdditionalData;
-		const context = new WebhookContext(workflow, node, data, 'trigger', webhookData(), [], null);
-		try {
-			const result: IWebhookResponseData = await nodeType.webhook!.call(context as unknown as IWebhookFunctions);
-			if (result.noWebhookResponse) return;
-			record.emitted = (result.workflowData?.[0] ?? []).map((item) => item.json);
-			emitted.push(...record.emitted);
-			httpResponse.type('application/json').send(JSON.stringify({ message: 'Webhook call received' }));
-		} catch (error) {
-			httpResponse.status(500).type('application/json').send(JSON.stringify({ message: (error as Error).message }));
-		}
-	}
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+	const activation: Activation = { workflow, node, nodeType, additionalData: () => additionalData, emitted: [], requests: [] };
+	const server = await listen(activation);
 	const port = (server.address() as AddressInfo).port;
 	additionalData = { ...additionalData, webhookBaseUrl: `http://127.0.0.1:${port}/webhook` };
 	const hook = () =>
-		new HookContext(workflow, node, additionalData, 'trigger', 'activate', webhookData()) as unknown as IHookFunctions;
+		new HookContext(workflow, node, additionalData, 'trigger', 'activate', webhookDataOf(activation)) as unknown as IHookFunctions;
 	const methods = nodeType.webhookMethods!.default!;
-
 	return {
-		emitted,
-		requests,
+		emitted: activation.emitted,
+		requests: activation.requests,
 		staticData: () => workflow.getStaticData('node', node),
 		webhookUrl: () => hook().getNodeWebhookUrl('default') ?? '',
 		activate: async () => {

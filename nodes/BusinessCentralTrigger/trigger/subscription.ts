@@ -143,10 +143,11 @@ export async function subscriptionExists(context: IHookFunctions): Promise<boole
 }
 
 /**
- * n8n's create (on activation, when checkExists said no): POST subscriptions with a new random
- * clientState; then, if the trigger has no watermark yet, note where Business Central stands
- * (as a first poll does). A watermark kept from before (n8n was down past the expiry) stays,
- * so the first notification reads every change since then.
+ * n8n's create (on activation, when checkExists said no): if the trigger has no watermark yet,
+ * note where Business Central stands first (as a first poll does; a change in between is read at
+ * the first notification); then POST subscriptions with a new random clientState. A watermark
+ * kept from before (n8n was down past the expiry) stays, so the first notification reads every
+ * change since then.
  */
 export async function createSubscription(context: IHookFunctions): Promise<boolean> {
 	const input = await triggerInput(context);
@@ -154,17 +155,17 @@ export async function createSubscription(context: IHookFunctions): Promise<boole
 	const notificationUrl = context.getNodeWebhookUrl('default') ?? '';
 	const resource = subscriptionResource(input);
 	const clientState = randomString(CLIENT_STATE_LENGTH);
+	const state = context.getWorkflowStaticData('node').state as IDataObject | undefined;
+	if (state?.key !== input.stateKey) {
+		delete context.getWorkflowStaticData('node').state;
+		await pollChanges(context, { ...input, includeExisting: false });
+	}
 	const body = await send(
 		context,
 		{ method: 'POST', url: 'subscriptions', body: { notificationUrl, resource, clientState } },
 		'Creating the webhook subscription',
 	);
 	store(context, fromAnswer(body, { notificationUrl, resource, clientState }));
-	const state = context.getWorkflowStaticData('node').state as IDataObject | undefined;
-	if (state?.key !== input.stateKey) {
-		delete context.getWorkflowStaticData('node').state;
-		await pollChanges(context, { ...input, includeExisting: false });
-	}
 	return true;
 }
 
