@@ -197,6 +197,24 @@ describe('Business Central Trigger (webhook) against the sandbox', () => {
 		expect(sandbox.subscriptions()).toHaveLength(1);
 	});
 
+	test('a renewal that fails (stale eTag) does not hold back the changes; the next due notification renews', async () => {
+		await customerTrigger();
+		await trigger.activate();
+		const soon = new Date(Date.now() + 12 * 3600_000).toISOString();
+		const good = stored();
+		trigger.staticData().subscription = { ...good, etag: 'W/"stale"', expirationDateTime: soon };
+		const id = await changeCustomer('10000', { phoneNumber: '6' });
+		await sandbox.flushNotifications();
+
+		expect(ids(trigger.emitted)).toEqual([id]);
+		expect(stored().expirationDateTime).toBe(soon);
+		trigger.staticData().subscription = { ...good, expirationDateTime: soon };
+		await changeCustomer('20000', { phoneNumber: '6' });
+		await sandbox.flushNotifications();
+		expect(trigger.emitted).toHaveLength(2);
+		expect(Date.parse(String(stored().expirationDateTime))).toBeGreaterThan(Date.now() + 2 * 86400_000);
+	});
+
 	test('n8n down past the expiry: re-subscribed on activation, the changes meanwhile caught up, none twice', async () => {
 		await customerTrigger();
 		await trigger.activate();

@@ -39,10 +39,24 @@ function sameText(a: string, b: string): boolean {
 }
 
 /**
+ * Renewal must not hold back the changes: a failed renewal (stale eTag, throttled) is logged
+ * (the error carries no token) and tried again at the next notification or activation.
+ */
+async function renewWithoutBlocking(context: IWebhookFunctions): Promise<void> {
+	try {
+		await renewIfDue(context);
+	} catch (error) {
+		context.logger.warn(
+			`Business Central Trigger: renewing the webhook subscription failed: ${(error as Error).message}`,
+		);
+	}
+}
+
+/**
  * A request to the trigger's webhook URL. `?validationToken=` (the handshake on create and
  * renewal): 200 text/plain with the token. A notification: refused with 401 unless every entry
  * carries the stored clientState; else the subscription is renewed when it expires within a
- * day, and the changes since the watermark are read as a poll would (a `collection`
+ * day (a failed renewal does not stop delivery), and the changes since the watermark are read as a poll would (a `collection`
  * notification needs nothing else), so every change is emitted once.
  */
 export async function receiveNotification(
@@ -60,7 +74,7 @@ export async function receiveNotification(
 		return answer(context, 401, 'Unknown subscription');
 	}
 	const input = await triggerInput(context);
-	await renewIfDue(context);
+	await renewWithoutBlocking(context);
 	const items = await pollChanges(context, input);
 	if (!items) return answer(context, 200, '');
 	return { workflowData: items };
