@@ -1,8 +1,11 @@
 import type {
+	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
@@ -11,12 +14,17 @@ import { listSearch } from '../BusinessCentral/methods';
 import { triggerProperties } from './trigger/descriptions';
 import { triggerInput } from './trigger/input';
 import { pollChanges, testEvent } from './trigger/poll';
+import { createSubscription, deleteSubscription, subscriptionExists } from './trigger/subscription';
+import { receiveNotification } from './trigger/webhook';
 
 /**
  * Starts workflows when customer payments, sales invoices or customers are created or changed
  * in Business Central, and when an invoice becomes Paid. Polling mode: Business Central offers
  * no webhooks for customer payments (journal lines), so every resource is polled by
  * `lastModifiedDateTime`; the watermark rules are in trigger/state.ts and the README.
+ * Webhook mode (customers, sales invoices): a Business Central subscription made and removed by
+ * webhookMethods, notifications checked against its clientState, the changes then read from the
+ * same watermark as polling (trigger/subscription.ts, trigger/webhook.ts).
  */
 export class BusinessCentralTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,14 +44,42 @@ export class BusinessCentralTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: businessCentralCredentials,
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: 'webhook',
+			},
+		],
 		properties: triggerProperties,
 	};
 
 	methods = { listSearch };
 
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await subscriptionExists(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await createSubscription(this);
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return await deleteSubscription(this);
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await receiveNotification(this);
+	}
+
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const input = await triggerInput(this);
 		if (this.getMode() === 'manual') return await testEvent(this, input);
+		// Webhook mode: notifications read the changes; a poll too could deliver them twice.
+		if (input.mode === 'webhook') return null;
 		return await pollChanges(this, input);
 	}
 }

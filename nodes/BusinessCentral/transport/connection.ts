@@ -1,10 +1,21 @@
-import type { IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	IHookFunctions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveApiBase, type ApiBase } from '../helpers/apiBase';
 import { secretsOf } from './redact';
 
-export type BcFunctions = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+export type BcFunctions =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IPollFunctions
+	| IHookFunctions
+	| IWebhookFunctions;
 
 export type CredentialType = 'businessCentralApi' | 'businessCentralOAuth2Api';
 

@@ -55,6 +55,27 @@ export const triggerProperties: INodeProperties[] = [
 		],
 		default: 'customerPayment',
 	},
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Polling',
+				value: 'polling',
+				description: 'Read the changes on the schedule below',
+			},
+			{
+				name: 'Webhook',
+				value: 'webhook',
+				description:
+					'Business Central notifies n8n (about 30 s after a change); needs an n8n reachable from Business Central over HTTPS',
+			},
+		],
+		default: 'polling',
+		displayOptions: { show: { resource: ['customer', 'salesInvoice'] } },
+	},
 	eventsProperty('customerPayment', [CREATED, CHANGED]),
 	eventsProperty('salesInvoice', [CREATED, CHANGED, PAID]),
 	eventsProperty('customer', [CREATED, CHANGED]),

@@ -1,4 +1,4 @@
-import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { customer } from '../../BusinessCentral/entities/customer';
@@ -19,6 +19,12 @@ import type { TriggerEvent } from './state';
 
 export const DEFAULT_OVERLAP_SECONDS = 60;
 
+/** The contexts the trigger reads in: polls, webhook lifecycle hooks, webhook requests. */
+export type TriggerFunctions = IPollFunctions | IHookFunctions | IWebhookFunctions;
+
+/** Business Central offers webhooks for these; customer payments (journal lines) are polled. */
+export const WEBHOOK_RESOURCES = ['customer', 'salesInvoice'];
+
 const ENTITIES: Record<string, EntityDescriptor> = { customerPayment, salesInvoice, customer };
 
 /** What the trigger's parameters ask for, checked before any request. */
@@ -34,6 +40,18 @@ export interface TriggerInput {
 	primingSelect: string;
 	/** The status a record has for "paid" ('' for entities without one). */
 	statusOf: (record: IDataObject) => string;
+	/** Polling (default) or webhook (customers and sales invoices only). */
+	mode: 'polling' | 'webhook';
+}
+
+function modeOf(resource: string, raw: unknown): 'polling' | 'webhook' {
+	if (raw === undefined || raw === '' || raw === 'polling') return 'polling';
+	if (raw === 'webhook' && WEBHOOK_RESOURCES.includes(resource)) return 'webhook';
+	throw new InputValidationError(
+		'Mode',
+		raw,
+		'must be Polling, or Webhook for customers and sales invoices (Business Central offers no webhooks for customer payments)',
+	);
 }
 
 function optionalGuid(field: string, raw: unknown): string | undefined {
@@ -85,7 +103,7 @@ function overlapOf(raw: unknown): number {
 }
 
 /** Bad input names the field and says nothing was sent; anything else is kept as n8n's error. */
-function inputError(context: IPollFunctions, error: Error): NodeOperationError {
+function inputError(context: TriggerFunctions, error: Error): NodeOperationError {
 	if (error instanceof NodeOperationError) return error;
 	const description =
 		error instanceof InputValidationError
@@ -95,7 +113,7 @@ function inputError(context: IPollFunctions, error: Error): NodeOperationError {
 }
 
 /** Reads and checks the parameters; an input error becomes a NodeOperationError naming the field. */
-export async function triggerInput(context: IPollFunctions): Promise<TriggerInput> {
+export async function triggerInput(context: TriggerFunctions): Promise<TriggerInput> {
 	const resource = context.getNodeParameter('resource') as string;
 	const entity = ENTITIES[resource];
 	if (!entity) throw new NodeOperationError(context.getNode(), `Unknown resource "${resource}"`);
@@ -122,6 +140,7 @@ export async function triggerInput(context: IPollFunctions): Promise<TriggerInpu
 			stateKey: JSON.stringify([base.url, resource, companyId, parentId ?? '', source.conditions]),
 			primingSelect:
 				resource === 'salesInvoice' ? 'id,lastModifiedDateTime,status' : 'id,lastModifiedDateTime',
+			mode: modeOf(resource, context.getNodeParameter('mode', 'polling')),
 			statusOf: (record) => (resource === 'salesInvoice' ? String(record.status ?? '') : ''),
 		};
 	} catch (error) {

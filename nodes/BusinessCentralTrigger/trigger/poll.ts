@@ -1,6 +1,6 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import type { TriggerInput } from './input';
+import type { TriggerFunctions, TriggerInput } from './input';
 import { readChanges, readNewest, scopeKey, scopesOf } from './reads';
 import {
 	byModification,
@@ -24,7 +24,7 @@ function toItems(delivered: Delivered[]): INodeExecutionData[][] | null {
 	return [delivered.map(({ event, record }) => ({ json: { ...record, event } }))];
 }
 
-function storedState(context: IPollFunctions, key: string): TriggerState | undefined {
+function storedState(context: TriggerFunctions, key: string): TriggerState | undefined {
 	const state = context.getWorkflowStaticData('node').state as TriggerState | undefined;
 	return state && state.key === key ? state : undefined;
 }
@@ -37,7 +37,7 @@ function storedState(context: IPollFunctions, key: string): TriggerState | undef
  * parameters) only notes the newest records, unless Include Existing Records is on.
  */
 export async function pollChanges(
-	context: IPollFunctions,
+	context: TriggerFunctions,
 	input: TriggerInput,
 ): Promise<INodeExecutionData[][] | null> {
 	const previous = storedState(context, input.stateKey);
