@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run n8n [-- start|execute|install|help]
+# npm run n8n [-- start|execute|trigger|install|help]
 #
 # A real n8n (2.8.4, installed outside the project's dependency tree) with this
 # package loaded as a community package, pointed at the bundled Business Central
@@ -11,6 +11,13 @@
 #            `n8n execute --id=bcUpdatePayments --rawOutput`, then
 #            examples/get-many-customer-payments.json (--id=bcGetManyPayments), prints the results,
 #            checks the two payments were updated (exit 1 otherwise), stops
+#   trigger  imports the active workflow bcTriggerPolling ("Business Central
+#            Trigger (polling, every minute) → No Op", customer payments of the
+#            sandbox journal) into a fresh user folder, runs `n8n start` on a free
+#            loopback port, waits for the trigger's first poll, changes a payment
+#            through the sandbox's API, waits (up to $TRIGGER_WAIT s) for the next
+#            poll's execution in n8n's SQLite database and checks it holds the
+#            payment with `event`; one PASSED/FAILED line, exit 1 on failure
 #   install  only installs n8n into $N8N_APP_DIR (done by the others when missing)
 #
 # Environment (defaults):
@@ -18,7 +25,9 @@
 #                    package.json; outside the repo: `n8n-node build` scans the project folder and
 #                    runs out of memory on the 2.3 GB of an n8n install inside it)
 #   N8N_USER_FOLDER  <repo>/.n8n-user   n8n's data (SQLite, encryption key) in .n8n/
-#   N8N_PORT         5678               editor port (start)
+#                    (trigger: <repo>/.n8n-user/trigger, its database emptied each run)
+#   N8N_PORT         5678               editor port (start; trigger: a free port)
+#   TRIGGER_WAIT     150                trigger: seconds to wait for the execution
 #   SANDBOX_PORT     8790               Business Central sandbox port on 127.0.0.1
 #   N8N_RUNNERS_BROKER_PORT             task broker port: 5679 for start, a free
 #                                       port for execute (so both can run at once)
@@ -29,6 +38,10 @@ cd "$ROOT"
 
 N8N_VERSION="2.8.4"
 DEFAULT_APP_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-business-central/n8n-app"
+MODE="${1:-start}"
+if [[ "$MODE" == trigger && -z "${N8N_USER_FOLDER:-}" ]]; then
+	N8N_USER_FOLDER="$ROOT/.n8n-user/trigger" # own data: its active workflow stays out of `start`
+fi
 N8N_APP_DIR="$(mkdir -p "${N8N_APP_DIR:-$DEFAULT_APP_DIR}" && cd "${N8N_APP_DIR:-$DEFAULT_APP_DIR}" && pwd)"
 N8N_USER_DIR="$(mkdir -p "${N8N_USER_FOLDER:-$ROOT/.n8n-user}" && cd "${N8N_USER_FOLDER:-$ROOT/.n8n-user}" && pwd)"
 N8N_BIN="$N8N_APP_DIR/node_modules/n8n/bin/n8n"
@@ -38,7 +51,6 @@ SANDBOX_PORT="${SANDBOX_PORT:-8790}"
 PACKAGE_NAME="$(node -p "require('./package.json').name")"
 WORKFLOW_ID="bcUpdatePayments" # examples/update-customer-payments.n8n.json (see scripts/n8n/prepare.cjs)
 
-MODE="${1:-start}"
 SANDBOX_PID=""
 N8N_PID=""
 T0=$SECONDS
@@ -329,13 +341,65 @@ run_execute() {
 	say "execute passed in $(elapsed "$T0") in all."
 }
 
+# trigger: the Business Central Trigger polling in a running n8n (scripts/n8n/trigger.cjs).
+run_trigger() {
+	local helper="scripts/n8n/trigger.cjs" db="$N8N_HOME/database.sqlite" max_wait="${TRIGGER_WAIT:-150}"
+	# A fresh database: no watermark or executions of an earlier run.
+	rm -f "$db" "$db"-journal "$db"-wal "$db"-shm
+	setup
+	node "$helper" workflow "$RUN_DIR/sandbox.json" "$RUN_DIR/trigger-workflow.json"
+	n8n_cli import:workflow --input="$RUN_DIR/trigger-workflow.json" >>"$RUN_DIR/import.log" 2>&1 || {
+		cat "$RUN_DIR/import.log" >&2
+		die "import of the trigger workflow failed"
+	}
+	# n8n 2.x imports workflows unpublished (inactive): publish the imported version.
+	n8n_cli publish:workflow --id=bcTriggerPolling >>"$RUN_DIR/import.log" 2>&1 || {
+		cat "$RUN_DIR/import.log" >&2
+		die "could not publish (activate) bcTriggerPolling"
+	}
+	export N8N_PORT="$(free_port)"
+	export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$(free_port)}"
+	local log="$RUN_DIR/n8n-start.log" t=$SECONDS
+	say "Starting n8n $N8N_VERSION on 127.0.0.1:$N8N_PORT (log: ${log#"$ROOT"/})..."
+	(cd "$N8N_USER_DIR" && exec node "$N8N_BIN" start) >"$log" 2>&1 &
+	N8N_PID=$!
+	until curl -s -m 2 "http://127.0.0.1:$N8N_PORT/healthz" 2>/dev/null | grep -q '"ok"'; do
+		kill -0 "$N8N_PID" 2>/dev/null || { tail -n 40 "$log" >&2; die "n8n exited during start"; }
+		((SECONDS - t < 120)) || { tail -n 40 "$log" >&2; die "n8n did not answer on port $N8N_PORT within 120 s"; }
+		sleep 1
+	done
+	say "n8n answers after $(elapsed "$t"); waiting for the trigger's first poll (its watermark)..."
+	until node "$helper" primed "$db" "$N8N_APP_DIR" 2>/dev/null; do
+		kill -0 "$N8N_PID" 2>/dev/null || { tail -n 40 "$log" >&2; die "n8n exited"; }
+		((SECONDS - t < 180)) || { tail -n 40 "$log" >&2; die "the trigger stored no watermark within 180 s (is bcTriggerPolling active?)"; }
+		sleep 1
+	done
+	say "Trigger primed after $(elapsed "$t"); changing a payment in the sandbox..."
+	node "$helper" change "$RUN_DIR/sandbox.json" "$RUN_DIR/trigger-change.json" | sed 's/^/         /'
+	t=$SECONDS
+	say "Waiting up to $max_wait s for the next poll's execution..."
+	local result=FAILED
+	while ((SECONDS - t < max_wait)); do
+		if node "$helper" check "$db" "$N8N_APP_DIR" "$RUN_DIR/trigger-change.json" >"$RUN_DIR/trigger-check.out" 2>&1; then
+			result=PASSED
+			break
+		fi
+		kill -0 "$N8N_PID" 2>/dev/null || break
+		sleep 3
+	done
+	cat "$RUN_DIR/trigger-check.out"
+	echo "$result: trigger polling (customer payment changed in the sandbox → execution with the payment and 'event', after $(elapsed "$t"))"
+	[[ "$result" == PASSED ]] || { tail -n 30 "$log" >&2; die "trigger check failed (n8n log: $log)"; }
+}
+
 case "$MODE" in
 start) run_start ;;
 execute) run_execute ;;
+trigger) run_trigger ;;
 install) install_n8n ;;
 help | -h | --help) usage ;;
 *)
 	usage >&2
-	die "unknown mode '$MODE' (start, execute, install, help)"
+	die "unknown mode '$MODE' (start, execute, trigger, install, help)"
 	;;
 esac
