@@ -11,13 +11,14 @@
 #            `n8n execute --id=bcUpdatePayments --rawOutput`, then
 #            examples/get-many-customer-payments.json (--id=bcGetManyPayments), prints the results,
 #            checks the two payments were updated (exit 1 otherwise), stops
-#   trigger  imports the active workflow bcTriggerPolling ("Business Central
-#            Trigger (polling, every minute) → No Op", customer payments of the
-#            sandbox journal) into a fresh user folder, runs `n8n start` on a free
-#            loopback port, waits for the trigger's first poll, changes a payment
-#            through the sandbox's API, waits (up to $TRIGGER_WAIT s) for the next
-#            poll's execution in n8n's SQLite database and checks it holds the
-#            payment with `event`; one PASSED/FAILED line, exit 1 on failure
+#   trigger  imports two active workflows into a fresh user folder: bcTriggerPolling
+#            ("Business Central Trigger (polling, every minute) → No Op", customer
+#            payments of the sandbox journal) and bcTriggerWebhook (webhook mode,
+#            customers), runs `n8n start` on a free loopback port, waits for their
+#            watermarks, changes a payment and a customer through the sandbox's
+#            API, waits (up to $TRIGGER_WAIT s) for the executions in n8n's SQLite
+#            database and checks each holds the record with `event`; one
+#            PASSED/FAILED line per check, exit 1 on a failure
 #   install  only installs n8n into $N8N_APP_DIR (done by the others when missing)
 #
 # Environment (defaults):
@@ -341,22 +342,28 @@ run_execute() {
 	say "execute passed in $(elapsed "$T0") in all."
 }
 
-# trigger: the Business Central Trigger polling in a running n8n (scripts/n8n/trigger.cjs).
+# trigger: the Business Central Trigger in a running n8n, polling and webhook
+# (scripts/n8n/trigger.cjs; workflows bcTriggerPolling and bcTriggerWebhook).
 run_trigger() {
 	local helper="scripts/n8n/trigger.cjs" db="$N8N_HOME/database.sqlite" max_wait="${TRIGGER_WAIT:-150}"
-	# A fresh database: no watermark or executions of an earlier run.
+	# A fresh database: no watermark, subscription or executions of an earlier run.
 	rm -f "$db" "$db"-journal "$db"-wal "$db"-shm
 	setup
-	node "$helper" workflow "$RUN_DIR/sandbox.json" "$RUN_DIR/trigger-workflow.json"
-	n8n_cli import:workflow --input="$RUN_DIR/trigger-workflow.json" >>"$RUN_DIR/import.log" 2>&1 || {
+	node "$helper" workflow "$RUN_DIR/sandbox.json" "$RUN_DIR/trigger-workflows.json"
+	local kind id
+	n8n_cli import:workflow --input="$RUN_DIR/trigger-workflows.json" >>"$RUN_DIR/import.log" 2>&1 || {
 		cat "$RUN_DIR/import.log" >&2
-		die "import of the trigger workflow failed"
+		die "import of the trigger workflows failed"
 	}
-	# n8n 2.x imports workflows unpublished (inactive): publish the imported version.
-	n8n_cli publish:workflow --id=bcTriggerPolling >>"$RUN_DIR/import.log" 2>&1 || {
-		cat "$RUN_DIR/import.log" >&2
-		die "could not publish (activate) bcTriggerPolling"
-	}
+	# n8n 2.x imports workflows unpublished (inactive): publish the imported versions.
+	for id in bcTriggerPolling bcTriggerWebhook; do
+		n8n_cli publish:workflow --id="$id" >>"$RUN_DIR/import.log" 2>&1 || {
+			cat "$RUN_DIR/import.log" >&2
+			die "could not publish (activate) $id"
+		}
+	done
+	# A free port; the production webhook URL is http://localhost:$N8N_PORT/webhook/…
+	# (loopback, which the sandbox calls).
 	export N8N_PORT="$(free_port)"
 	export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$(free_port)}"
 	local log="$RUN_DIR/n8n-start.log" t=$SECONDS
@@ -368,28 +375,42 @@ run_trigger() {
 		((SECONDS - t < 120)) || { tail -n 40 "$log" >&2; die "n8n did not answer on port $N8N_PORT within 120 s"; }
 		sleep 1
 	done
-	say "n8n answers after $(elapsed "$t"); waiting for the trigger's first poll (its watermark)..."
-	until node "$helper" primed "$db" "$N8N_APP_DIR" 2>/dev/null; do
-		kill -0 "$N8N_PID" 2>/dev/null || { tail -n 40 "$log" >&2; die "n8n exited"; }
-		((SECONDS - t < 180)) || { tail -n 40 "$log" >&2; die "the trigger stored no watermark within 180 s (is bcTriggerPolling active?)"; }
-		sleep 1
+	say "n8n answers after $(elapsed "$t"); waiting until both triggers stored their watermark (activation)..."
+	for kind in polling webhook; do
+		until node "$helper" primed "$db" "$N8N_APP_DIR" "$kind" 2>/dev/null; do
+			kill -0 "$N8N_PID" 2>/dev/null || { tail -n 40 "$log" >&2; die "n8n exited"; }
+			((SECONDS - t < 180)) || { tail -n 40 "$log" >&2; die "the $kind trigger stored no watermark within 180 s (not active?)"; }
+			sleep 1
+		done
 	done
-	say "Trigger primed after $(elapsed "$t"); changing a payment in the sandbox..."
-	node "$helper" change "$RUN_DIR/sandbox.json" "$RUN_DIR/trigger-change.json" | sed 's/^/         /'
+	say "Triggers primed after $(elapsed "$t"); changing a payment and a customer in the sandbox..."
+	for kind in polling webhook; do
+		node "$helper" change "$kind" "$RUN_DIR/sandbox.json" "$RUN_DIR/trigger-change-$kind.json" | sed 's/^/         /'
+	done
 	t=$SECONDS
-	say "Waiting up to $max_wait s for the next poll's execution..."
-	local result=FAILED
+	say "Waiting up to $max_wait s for the executions (polling: the next poll; webhook: the sandbox's notification)..."
+	local -A result=([polling]=FAILED [webhook]=FAILED) took=()
 	while ((SECONDS - t < max_wait)); do
-		if node "$helper" check "$db" "$N8N_APP_DIR" "$RUN_DIR/trigger-change.json" >"$RUN_DIR/trigger-check.out" 2>&1; then
-			result=PASSED
-			break
-		fi
+		for kind in polling webhook; do
+			[[ "${result[$kind]}" == PASSED ]] && continue
+			if node "$helper" check "$db" "$N8N_APP_DIR" "$kind" "$RUN_DIR/trigger-change-$kind.json" \
+				>"$RUN_DIR/trigger-check-$kind.out" 2>&1; then
+				result[$kind]=PASSED
+				took[$kind]="$(elapsed "$t")"
+			fi
+		done
+		[[ "${result[polling]}${result[webhook]}" == PASSEDPASSED ]] && break
 		kill -0 "$N8N_PID" 2>/dev/null || break
 		sleep 3
 	done
-	cat "$RUN_DIR/trigger-check.out"
-	echo "$result: trigger polling (customer payment changed in the sandbox → execution with the payment and 'event', after $(elapsed "$t"))"
-	[[ "$result" == PASSED ]] || { tail -n 30 "$log" >&2; die "trigger check failed (n8n log: $log)"; }
+	local failed=0
+	for kind in polling webhook; do
+		sed "s/^/  [$kind]/" "$RUN_DIR/trigger-check-$kind.out"
+	done
+	echo "${result[polling]}: trigger polling (customer payment changed in the sandbox → execution with the payment and 'event'${took[polling]:+, after ${took[polling]}})"
+	echo "${result[webhook]}: trigger webhook (customer changed in the sandbox → notification to n8n's production webhook URL → execution with the customer and 'event'${took[webhook]:+, after ${took[webhook]}})"
+	for kind in polling webhook; do [[ "${result[$kind]}" == PASSED ]] || failed=1; done
+	((failed == 0)) || { tail -n 30 "$log" >&2; die "trigger check failed (n8n log: $log)"; }
 }
 
 case "$MODE" in
