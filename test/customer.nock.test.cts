@@ -21,9 +21,8 @@ import {
 	itemsNode,
 	locator,
 	SAAS_BASE,
-	SAAS_ORIGIN,
 	SAAS_PATH,
-	TOKEN,
+	saasApi,
 	useNock,
 } from './fixtures.cjs';
 import { batches, type Operation } from './batchNock.cjs';
@@ -35,9 +34,6 @@ const CUSTOMERS_PATH = `${SAAS_PATH}/companies(${COMPANY})/customers`;
 const customerPath = (id: string) => `${CUSTOMERS_PATH}(${id})`;
 const CUSTOMER_3 = '33cc0a52-4b7c-ef11-8a6b-6045bde9c5a3';
 
-function api(options: nock.Options = {}) {
-	return nock(SAAS_ORIGIN, { ...options, reqheaders: { authorization: `Bearer ${TOKEN}`, ...(options.reqheaders ?? {}) } });
-}
 
 function customerRecord(id: string, eTag: string, values: IDataObject = {}): IDataObject {
 	return {
@@ -97,8 +93,8 @@ const byId = (expression = '={{ $json.id }}') => locator(expression);
 
 describe('Customer: Get (nock)', () => {
 	test('GET companies(c)/customers(id) per item, simplified by default, paired to its item', async () => {
-		api().get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_1));
-		api().get(customerPath(CUSTOMER_2)).reply(200, customerRecord(CUSTOMER_2, ETAG_2, { number: '20000' }));
+		saasApi(nock).get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_1));
+		saasApi(nock).get(customerPath(CUSTOMER_2)).reply(200, customerRecord(CUSTOMER_2, ETAG_2, { number: '20000' }));
 
 		const result = await run([{ id: CUSTOMER }, { id: CUSTOMER_2 }], 'get', { customer: byId() });
 
@@ -123,7 +119,7 @@ describe('Customer: Get (nock)', () => {
 	});
 
 	test('Simplify off: every property but @odata.context; by URL', async () => {
-		api().get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_1));
+		saasApi(nock).get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_1));
 
 		const url = `${SAAS_BASE}/companies(${COMPANY})/customers(${CUSTOMER})`;
 		const result = await run([{}], 'get', { customer: locator(url, 'url'), simple: false });
@@ -140,7 +136,7 @@ describe('Customer: Get (nock)', () => {
 	});
 
 	test('an answer that is another entity (a payment) becomes an error, not output', async () => {
-		api()
+		saasApi(nock)
 			.get(customerPath(CUSTOMER))
 			.reply(200, customerRecord(CUSTOMER, ETAG_1, { '@odata.context': `${SAAS_BASE}/$metadata#companies(${COMPANY})/customerPayments/$entity` }));
 
@@ -152,7 +148,7 @@ describe('Customer: Get (nock)', () => {
 	});
 
 	test("404: Business Central's error with code, per item under Continue On Fail", async () => {
-		api().get(customerPath(CUSTOMER)).reply(404, bcError('BadRequest_NotFound', 'The customer does not exist.'));
+		saasApi(nock).get(customerPath(CUSTOMER)).reply(404, bcError('BadRequest_NotFound', 'The customer does not exist.'));
 
 		const result = await run([{ id: CUSTOMER }], 'get', { customer: byId() }, true);
 
@@ -166,7 +162,7 @@ describe('Customer: Get (nock)', () => {
 
 describe('Customer: Get Many (nock)', () => {
 	test('every filter as its exact $filter, ANDed; Limit as $top and Prefer odata.maxpagesize', async () => {
-		const scope = api({ reqheaders: { prefer: 'odata.maxpagesize=10' } })
+		const scope = saasApi(nock, { prefer: 'odata.maxpagesize=10' })
 			.get(CUSTOMERS_PATH)
 			.query({
 				$filter:
@@ -197,7 +193,7 @@ describe('Customer: Get Many (nock)', () => {
 
 	test('Return All: no $top, no $filter without filters, follows @odata.nextLink', async () => {
 		const next = `${SAAS_BASE}/companies(${COMPANY})/customers?$skiptoken=abc`;
-		api()
+		saasApi(nock)
 			.get(CUSTOMERS_PATH)
 			.query((query) => Object.keys(query).length === 0)
 			.reply(200, { value: [customerRecord(CUSTOMER, ETAG_1)], '@odata.nextLink': next })
@@ -227,8 +223,8 @@ const relative = (id: string) => `companies(${COMPANY})/customers(${id})`;
 
 describe('Customer: Update (nock)', () => {
 	test('automatic eTag: GET, then PATCH only the fields given with If-Match; Code fields upper-cased', async () => {
-		api().get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_1));
-		api({ reqheaders: { 'if-match': ETAG_1 } })
+		saasApi(nock).get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_1));
+		saasApi(nock, { 'if-match': ETAG_1 })
 			.patch(customerPath(CUSTOMER), { email: 'ap@adatum.com', country: 'DK', creditLimit: 5000, taxLiable: false, blocked: 'All' })
 			.reply(200, customerRecord(CUSTOMER, ETAG_2, { email: 'ap@adatum.com', country: 'DK', creditLimit: 5000, taxLiable: false, blocked: 'All' }));
 
@@ -248,7 +244,7 @@ describe('Customer: Update (nock)', () => {
 	});
 
 	test('given eTag, 409 under Fail: the item fails, nothing re-read, the eTag named', async () => {
-		api({ reqheaders: { 'if-match': ETAG_1 } })
+		saasApi(nock, { 'if-match': ETAG_1 })
 			.patch(customerPath(CUSTOMER), { displayName: 'Adatum Ltd.' })
 			.reply(409, bcError('Request_EntityChanged', 'Another user has already changed the record.'));
 
@@ -266,11 +262,11 @@ describe('Customer: Update (nock)', () => {
 	});
 
 	test('409 under Fetch Latest and Retry Once: re-read, the same fields written once more on the new eTag', async () => {
-		api({ reqheaders: { 'if-match': ETAG_1 } })
+		saasApi(nock, { 'if-match': ETAG_1 })
 			.patch(customerPath(CUSTOMER), { city: 'Copenhagen' })
 			.reply(409, bcError('Request_EntityChanged', 'Another user has already changed the record.'));
-		api().get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_2, { phoneNumber: '555-0100' }));
-		api({ reqheaders: { 'if-match': ETAG_2 } })
+		saasApi(nock).get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_2, { phoneNumber: '555-0100' }));
+		saasApi(nock, { 'if-match': ETAG_2 })
 			.patch(customerPath(CUSTOMER), { city: 'Copenhagen' })
 			.reply(200, customerRecord(CUSTOMER, ETAG_3, { phoneNumber: '555-0100', city: 'Copenhagen' }));
 
@@ -284,11 +280,11 @@ describe('Customer: Update (nock)', () => {
 	});
 
 	test('Overwrite Regardless still sends a real eTag (never If-Match: *)', async () => {
-		api({ reqheaders: { 'if-match': ETAG_1 } })
+		saasApi(nock, { 'if-match': ETAG_1 })
 			.patch(customerPath(CUSTOMER), { website: 'adatum.com' })
 			.reply(412, bcError('Request_EntityChanged', 'Another user has already changed the record.'));
-		api().get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_2));
-		api({ reqheaders: { 'if-match': ETAG_2 } })
+		saasApi(nock).get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_2));
+		saasApi(nock, { 'if-match': ETAG_2 })
 			.patch(customerPath(CUSTOMER), { website: 'adatum.com' })
 			.reply(200, customerRecord(CUSTOMER, ETAG_3, { website: 'adatum.com' }));
 
@@ -302,8 +298,8 @@ describe('Customer: Update (nock)', () => {
 	});
 
 	test('a 504 to a PATCH is verified by re-reading: the record carries the values sent → applied, not re-sent', async () => {
-		api({ reqheaders: { 'if-match': ETAG_1 } }).patch(customerPath(CUSTOMER), { postalCode: 'DK-1000' }).reply(504, 'Gateway Timeout');
-		api().get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_2, { postalCode: 'DK-1000' }));
+		saasApi(nock, { 'if-match': ETAG_1 }).patch(customerPath(CUSTOMER), { postalCode: 'DK-1000' }).reply(504, 'Gateway Timeout');
+		saasApi(nock).get(customerPath(CUSTOMER)).reply(200, customerRecord(CUSTOMER, ETAG_2, { postalCode: 'DK-1000' }));
 
 		const result = await run([{ id: CUSTOMER }], 'update', {
 			customer: byId(),
@@ -365,7 +361,7 @@ describe('Customer: Update (nock)', () => {
 	});
 
 	test('Clear Fields empties a text property', async () => {
-		api({ reqheaders: { 'if-match': ETAG_1 } })
+		saasApi(nock, { 'if-match': ETAG_1 })
 			.patch(customerPath(CUSTOMER), { website: '', phoneNumber: '' })
 			.reply(200, customerRecord(CUSTOMER, ETAG_2));
 

@@ -21,9 +21,8 @@ import {
 	itemsNode,
 	locator,
 	SAAS_BASE,
-	SAAS_ORIGIN,
 	SAAS_PATH,
-	TOKEN,
+	saasApi,
 	useNock,
 } from './fixtures.cjs';
 
@@ -35,9 +34,6 @@ const invoicePath = (id: string) => `${INVOICES_PATH}(${id})`;
 const INVOICE_2 = '55dd0a52-4b7c-ef11-8a6b-6045bde9c5a5';
 const INVOICE_3 = '66ee0a52-4b7c-ef11-8a6b-6045bde9c5a6';
 
-function api(options: nock.Options = {}) {
-	return nock(SAAS_ORIGIN, { ...options, reqheaders: { authorization: `Bearer ${TOKEN}`, ...(options.reqheaders ?? {}) } });
-}
 
 function invoiceRecord(id: string, eTag: string, values: IDataObject = {}): IDataObject {
 	return {
@@ -93,8 +89,8 @@ async function run(items: IDataObject[], operation: string, parameters: IDataObj
 
 describe('Sales Invoice: Get (nock)', () => {
 	test('GET companies(c)/salesInvoices(id) per item, simplified by default, paired to its item', async () => {
-		api().get(invoicePath(INVOICE)).reply(200, invoiceRecord(INVOICE, ETAG_1));
-		api().get(invoicePath(INVOICE_2)).reply(200, invoiceRecord(INVOICE_2, ETAG_2, { number: '103002', status: 'Paid', remainingAmount: 0 }));
+		saasApi(nock).get(invoicePath(INVOICE)).reply(200, invoiceRecord(INVOICE, ETAG_1));
+		saasApi(nock).get(invoicePath(INVOICE_2)).reply(200, invoiceRecord(INVOICE_2, ETAG_2, { number: '103002', status: 'Paid', remainingAmount: 0 }));
 
 		const result = await run([{ id: INVOICE }, { id: INVOICE_2 }], 'get', { salesInvoice: locator('={{ $json.id }}') });
 
@@ -119,7 +115,7 @@ describe('Sales Invoice: Get (nock)', () => {
 	});
 
 	test('Simplify off, by URL: every property but @odata.context', async () => {
-		api().get(invoicePath(INVOICE)).reply(200, invoiceRecord(INVOICE, ETAG_1));
+		saasApi(nock).get(invoicePath(INVOICE)).reply(200, invoiceRecord(INVOICE, ETAG_1));
 
 		const url = `${SAAS_BASE}/companies(${COMPANY})/salesInvoices(${INVOICE})`;
 		const result = await run([{}], 'get', { salesInvoice: locator(url, 'url'), simple: false });
@@ -139,10 +135,10 @@ describe('Sales Invoice: Get (nock)', () => {
 	});
 
 	test('an answer that is another entity becomes an error; a 404 carries Business Central\'s code', async () => {
-		api()
+		saasApi(nock)
 			.get(invoicePath(INVOICE))
 			.reply(200, invoiceRecord(INVOICE, ETAG_1, { '@odata.context': `${SAAS_BASE}/$metadata#companies(${COMPANY})/customers/$entity` }));
-		api().get(invoicePath(INVOICE_2)).reply(404, bcError('BadRequest_NotFound', 'The salesInvoice does not exist.'));
+		saasApi(nock).get(invoicePath(INVOICE_2)).reply(404, bcError('BadRequest_NotFound', 'The salesInvoice does not exist.'));
 
 		const result = await run([{ id: INVOICE }, { id: INVOICE_2 }], 'get', { salesInvoice: locator('={{ $json.id }}') }, true);
 
@@ -158,7 +154,7 @@ describe('Sales Invoice: Get (nock)', () => {
 
 describe('Sales Invoice: Get Many (nock)', () => {
 	test('every filter as its exact $filter, ANDed in a fixed order; Limit as $top and odata.maxpagesize', async () => {
-		const scope = api({ reqheaders: { prefer: 'odata.maxpagesize=5' } })
+		const scope = saasApi(nock, { prefer: 'odata.maxpagesize=5' })
 			.get(INVOICES_PATH)
 			.query({
 				$filter:
@@ -190,7 +186,7 @@ describe('Sales Invoice: Get Many (nock)', () => {
 	});
 
 	test('Customer By Number → customerNumber, upper-cased; Status Paid; Fields as $select', async () => {
-		api()
+		saasApi(nock)
 			.get(INVOICES_PATH)
 			.query({ $filter: "customerNumber eq 'C-10000' and status eq 'Paid'", $select: 'number,status', $top: '50' })
 			.reply(200, { value: [{ '@odata.etag': ETAG_1, number: '103001', status: 'Paid' }] });
@@ -206,14 +202,14 @@ describe('Sales Invoice: Get Many (nock)', () => {
 
 	test('Return All: no $top, no $filter without filters, follows @odata.nextLink; one search per item', async () => {
 		const next = `${SAAS_BASE}/companies(${COMPANY})/salesInvoices?$skiptoken=abc`;
-		api()
+		saasApi(nock)
 			.get(INVOICES_PATH)
 			.query((query) => Object.keys(query).length === 0)
 			.reply(200, { value: [invoiceRecord(INVOICE, ETAG_1)], '@odata.nextLink': next })
 			.get(INVOICES_PATH)
 			.query({ $skiptoken: 'abc' })
 			.reply(200, { value: [invoiceRecord(INVOICE_2, ETAG_2), invoiceRecord(INVOICE_3, ETAG_3)] });
-		api()
+		saasApi(nock)
 			.get(INVOICES_PATH)
 			.query({ $filter: "number eq '103009'" })
 			.reply(200, { value: [] });
