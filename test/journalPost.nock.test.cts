@@ -10,17 +10,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import nock from 'nock';
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { NODE_TYPE, runWorkflow, type WorkflowJson } from '../dev/engine.cjs';
 import {
 	bcError,
-	bearerCredentials,
 	COMPANY,
 	ETAG_1,
 	ETAG_2,
 	ETAG_3,
-	itemsNode,
 	JOURNAL,
 	JOURNAL_2,
 	locator,
@@ -34,6 +31,7 @@ import {
 	TOKEN,
 	useNock,
 } from './fixtures.cjs';
+import { runPost } from './journalPostFixtures.cjs';
 
 useNock(nock);
 
@@ -97,34 +95,8 @@ const foreign = paymentRecord(PAYMENT_3, ETAG_3, {
 	lineNumber: 30000,
 });
 
-function postNode(parameters: IDataObject, continueOnFail = false): INode {
-	return {
-		id: 'bc-post',
-		name: NODE,
-		type: NODE_TYPE,
-		typeVersion: 2,
-		position: [220, 0],
-		parameters: {
-			authentication: 'bearerToken',
-			resource: 'customerPaymentJournal',
-			operation: 'post',
-			company: locator(COMPANY),
-			journal: locator(JOURNAL),
-			...parameters,
-		} as INode['parameters'],
-		credentials: { businessCentralApi: { id: '1', name: 'Business Central token' } },
-		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-	};
-}
-
-async function run(items: IDataObject[], parameters: IDataObject = {}, continueOnFail = false) {
-	const workflow: WorkflowJson = {
-		name: 'post journal',
-		nodes: [itemsNode(items), postNode(parameters, continueOnFail)],
-		connections: { Items: { main: [[{ node: NODE, type: 'main' as never, index: 0 }]] } },
-	};
-	return await runWorkflow(workflow, { credentials: bearerCredentials() });
-}
+const run = (items: IDataObject[], parameters: IDataObject = {}, continueOnFail = false) =>
+	runPost(items, parameters, continueOnFail);
 
 const postedLines = [
 	{

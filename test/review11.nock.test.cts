@@ -26,6 +26,7 @@ import {
 	TOKEN,
 	useNock,
 } from './fixtures.cjs';
+import { runPost } from './journalPostFixtures.cjs';
 
 useNock(nock);
 
@@ -75,34 +76,8 @@ const line2 = paymentRecord(PAYMENT_2, ETAG_2, {
 	lineNumber: 20000,
 });
 
-function postNode(parameters: IDataObject, continueOnFail: boolean): INode {
-	return {
-		id: 'bc-post',
-		name: NODE,
-		type: NODE_TYPE,
-		typeVersion: 2,
-		position: [220, 0],
-		parameters: {
-			authentication: 'bearerToken',
-			resource: 'customerPaymentJournal',
-			operation: 'post',
-			company: locator(COMPANY),
-			journal: locator(JOURNAL),
-			...parameters,
-		} as INode['parameters'],
-		credentials: { businessCentralApi: { id: '1', name: 'Business Central token' } },
-		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
-	};
-}
-
-async function run(items: IDataObject[], parameters: IDataObject = {}, continueOnFail = true) {
-	const workflow: WorkflowJson = {
-		name: 'post journal (review 11)',
-		nodes: [itemsNode(items), postNode(parameters, continueOnFail)],
-		connections: { Items: { main: [[{ node: NODE, type: 'main' as never, index: 0 }]] } },
-	};
-	return await runWorkflow(workflow, { credentials: bearerCredentials() });
-}
+const run = (items: IDataObject[], parameters: IDataObject = {}, continueOnFail = true) =>
+	runPost(items, parameters, continueOnFail);
 
 describe('review 11: the journal read before posting must be a reliable reading', () => {
 	test('ATTACK: the same line listed twice (a nextLink with a new $skiptoken repeats it) → refused, no POST sent (not "posted 3 lines")', async () => {
