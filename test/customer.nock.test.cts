@@ -132,7 +132,7 @@ describe('Customer: Get (nock)', () => {
 		const url = `${SAAS_BASE}/companies(${COMPANY})/customerPayments(${CUSTOMER})`;
 		const result = await run([{ url }], 'get', { customer: locator('={{ $json.url }}', 'url') });
 
-		expect(result.error(NODE)?.message).toContain('is not a customer URL (…/companies(<id>)/customers(<id>))');
+		expect(result.error(NODE)?.message).toContain('is not a customer URL (…/companies({id})/customers({id}))');
 	});
 
 	test('an answer that is another entity (a payment) becomes an error, not output', async () => {

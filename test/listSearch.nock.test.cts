@@ -43,6 +43,13 @@ async function search(method: string, parameters: UpdateNodeOptions = {}, filter
 	});
 }
 
+/** A search from a node of another operation than Update: its parameters laid over the Update node's. */
+async function searchIn(method: string, parameters: IDataObject, filter?: string) {
+	const node = businessCentralNode({});
+	node.parameters = { ...node.parameters, ...parameters } as typeof node.parameters;
+	return await listSearch(method, node, { credentials: bearerCredentials(), filter });
+}
+
 describe('searchCompanies', () => {
 	test('a search asks name and display name one at a time (Business Central refuses `or` across properties), merges, each company once', async () => {
 		const scope = api()
@@ -201,8 +208,8 @@ describe('searchPayments', () => {
 
 		expect(result).toEqual({
 			results: [
-				{ name: 'G02001 · 10000 · -1500 · 2026-11-02 · Payment from Adatum', value: PAYMENT },
-				{ name: 'G02002 · 20000 · -250.5 · 2026-11-03', value: PAYMENT_2 },
+				{ name: 'Cust. 10000 · -1,500.00 · 2026-11-02 · G02001', value: PAYMENT },
+				{ name: 'Cust. 20000 · -250.50 · 2026-11-03 · G02002', value: PAYMENT_2 },
 			],
 			paginationToken: nextLink,
 		});
@@ -223,8 +230,8 @@ describe('searchPayments', () => {
 
 		expect(result).toEqual({
 			results: [
-				{ name: 'G02001 · 10000 · -1500 · 2026-11-02 · Payment from Adatum', value: PAYMENT },
-				{ name: 'G02002 · 20000 · -250.5 · 2026-11-03', value: PAYMENT_2 },
+				{ name: 'Cust. 10000 · -1,500.00 · 2026-11-02 · G02001', value: PAYMENT },
+				{ name: 'Cust. 20000 · -250.50 · 2026-11-03 · G02002', value: PAYMENT_2 },
 			],
 		});
 		expect(scope.isDone()).toBe(true);
@@ -234,8 +241,8 @@ describe('searchPayments', () => {
 	test('without a journal: lists the journals, then the payments of each journal (never company-wide)', async () => {
 		const scope = api()
 			.get(`${COMPANY_PATH}/customerPaymentJournals`)
-			.query({ $select: 'id' })
-			.reply(200, { value: [{ id: JOURNAL }, { id: JOURNAL_2 }] })
+			.query({ $select: 'id,code' })
+			.reply(200, { value: [{ id: JOURNAL, code: 'CASH RCPT' }, { id: JOURNAL_2, code: 'GENERAL' }] })
 			.get(`${COMPANY_PATH}/customerPayments`)
 			.query({ $filter: `journalId eq ${JOURNAL}`, $orderby: 'lineNumber' })
 			.reply(200, { value: [] })
@@ -245,7 +252,8 @@ describe('searchPayments', () => {
 
 		const result = await search('searchPayments');
 
-		expect(result.results).toEqual([{ name: 'G02002 · 20000 · -250.5 · 2026-11-03', value: PAYMENT_2 }]);
+		// no journal chosen: each label says which journal the payment is in
+		expect(result.results).toEqual([{ name: 'Cust. 20000 · -250.50 · 2026-11-03 · G02002 · GENERAL', value: PAYMENT_2 }]);
 		expect(result.paginationToken).toBeUndefined();
 		expect(scope.isDone()).toBe(true);
 		expect(requests.unmatched).toEqual([]);
@@ -255,8 +263,8 @@ describe('searchPayments', () => {
 		const journals = () =>
 			api()
 				.get(`${COMPANY_PATH}/customerPaymentJournals`)
-				.query({ $select: 'id' })
-				.reply(200, { value: [{ id: JOURNAL }, { id: JOURNAL_2 }] });
+				.query({ $select: 'id,code' })
+				.reply(200, { value: [{ id: JOURNAL, code: 'CASH RCPT' }, { id: JOURNAL_2, code: 'GENERAL' }] });
 		const first = journals()
 			.get(`${COMPANY_PATH}/customerPayments`)
 			.query({ $filter: `journalId eq ${JOURNAL}`, $orderby: 'lineNumber' })
@@ -278,6 +286,78 @@ describe('searchPayments', () => {
 		expect(page2.results.map((item) => item.value)).toEqual([PAYMENT_2]);
 		expect(page2.paginationToken).toBeUndefined();
 		expect(second.isDone()).toBe(true);
+	});
+});
+
+describe('searchPayments: what the labels show is what a search finds', () => {
+	const TEXT_FIELDS = ['documentNumber', 'customerNumber', 'description', 'externalDocumentNumber'];
+
+	/** The journal's payments asked once per condition (strict nock: nothing else may be asked). */
+	function expectConditions(conditions: string[], answers: Record<string, unknown[]> = {}) {
+		let scope = api();
+		for (const condition of conditions) {
+			scope = scope
+				.get(`${COMPANY_PATH}/customerPayments`)
+				.query({ $filter: `journalId eq ${JOURNAL} and ${condition}`, $orderby: 'lineNumber', $top: '50' })
+				.reply(200, { value: answers[condition] ?? [] });
+		}
+		return scope;
+	}
+	const contains = (text: string) => TEXT_FIELDS.map((field) => `contains(${field},'${text}')`);
+
+	test.each([
+		['a number without sign: the amount with either sign (a received payment is usually negative)', '1500', ['(amount eq 1500 or amount eq -1500)']],
+		['an amount as the list shows it (grouped, signed, decimals)', '-1,500.00', ['amount eq -1500']],
+		['a date as the list shows it', '2026-11-02', ['postingDate eq 2026-11-02']],
+		['a month', '2024-02', ['postingDate ge 2024-02-01 and postingDate le 2024-02-29']],
+		['plain text: only the text properties', 'Adatum', []],
+		['not a real date: only the text properties', '2026-02-30', []],
+	])('%s', async (_name, text, typed) => {
+		const scope = expectConditions([...contains(text), ...typed], { [typed[0] ?? 'none']: [payment1] });
+
+		const result = await search('searchPayments', { journal: locator(JOURNAL) }, text);
+
+		expect(result.results).toEqual(typed.length ? [{ name: 'Cust. 10000 · -1,500.00 · 2026-11-02 · G02001', value: PAYMENT }] : []);
+		expect(scope.isDone()).toBe(true);
+		expect(requests.unmatched).toEqual([]);
+	});
+
+	test('a search without a journal: every journal in turn, each label ends with its journal', async () => {
+		let scope = api()
+			.get(`${COMPANY_PATH}/customerPaymentJournals`)
+			.query({ $select: 'id,code' })
+			.reply(200, { value: [{ id: JOURNAL, code: 'CASH RCPT' }, { id: JOURNAL_2, code: 'GENERAL' }] });
+		for (const [journal, found] of [[JOURNAL, payment1], [JOURNAL_2, payment2]] as const) {
+			for (const condition of [...contains('2026-11'), 'postingDate ge 2026-11-01 and postingDate le 2026-11-30']) {
+				scope = scope
+					.get(`${COMPANY_PATH}/customerPayments`)
+					.query({ $filter: `journalId eq ${journal} and ${condition}`, $orderby: 'lineNumber', $top: '50' })
+					.reply(200, { value: condition.startsWith('postingDate') ? [found] : [] });
+			}
+		}
+
+		const result = await search('searchPayments', {}, '2026-11');
+
+		expect(result.results).toEqual([
+			{ name: 'Cust. 10000 · -1,500.00 · 2026-11-02 · G02001 · CASH RCPT', value: PAYMENT },
+			{ name: 'Cust. 20000 · -250.50 · 2026-11-03 · G02002 · GENERAL', value: PAYMENT_2 },
+		]);
+		expect(scope.isDone()).toBe(true);
+		expect(requests.unmatched).toEqual([]);
+	});
+
+	test('labels: a payment without customer says so; amounts keep every decimal Business Central sent', async () => {
+		const scope = api()
+			.get(`${COMPANY_PATH}/customerPayments`)
+			.query({ $filter: `journalId eq ${JOURNAL}`, $orderby: 'lineNumber' })
+			.reply(200, {
+				value: [paymentRecord(PAYMENT, ETAG_1, { customerNumber: '', amount: 1234567.125, documentNumber: '' })],
+			});
+
+		const result = await search('searchPayments', { journal: locator(JOURNAL) });
+
+		expect(result.results).toEqual([{ name: 'No customer · 1,234,567.125 · 2026-11-02', value: PAYMENT }]);
+		expect(scope.isDone()).toBe(true);
 	});
 });
 
@@ -338,6 +418,60 @@ describe('searchCustomers and searchInvoices', () => {
 		const result = await search('searchInvoices', { updateFields: { customer: locator(CUSTOMER, 'list') } }, '1030');
 
 		expect(result.results).toHaveLength(1);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test.each([
+		[
+			'Update Fields → Customer',
+			{ updateFields: { customer: locator(CUSTOMER, 'list') } },
+			`customerId eq ${CUSTOMER}`,
+			`No open invoices of the customer with ID ${CUSTOMER}: this list shows only the open invoices of the customer chosen in Update Fields → Customer or Customer Number.`,
+		],
+		[
+			"Create's Customer By No.",
+			{ operation: 'create', customer: locator('c10000', 'number') },
+			"customerNumber eq 'C10000'",
+			'No open invoices of customer C10000: this list shows only the open invoices of the customer chosen in Customer.',
+		],
+		[
+			"Get Many's Filters → Customer Number",
+			{ operation: 'getAll', filters: { customerNumber: '20000' } },
+			"customerNumber eq '20000'",
+			'No open invoices of customer 20000: this list shows only the open invoices of the customer chosen in Filters → Customer or Customer Number.',
+		],
+	])('invoices narrowed by %s, none open: an error says the list is narrowed and where (not a bare "No results")', async (_name, parameters, condition, message) => {
+		const scope = api()
+			.get(`${COMPANY_PATH}/salesInvoices`)
+			.query({ $select: select, $filter: `status eq 'Open' and ${condition}`, $orderby: 'number' })
+			.reply(200, { value: [] });
+
+		const error = await searchIn('searchInvoices', parameters).catch((caught: Error) => caught);
+
+		expect(error).toBeInstanceOf(Error);
+		expect((error as Error).message).toBe(
+			`${message} Change or clear that customer to see other customers' open invoices.`,
+		);
+		expect(scope.isDone()).toBe(true);
+	});
+
+	test('invoices narrowed and searched, nothing matches: the message names the search too; not narrowed: an empty list', async () => {
+		let scope = api();
+		for (const field of ['number', 'customerName', 'customerNumber']) {
+			scope = scope
+				.get(`${COMPANY_PATH}/salesInvoices`)
+				.query({ $select: select, $filter: `status eq 'Open' and customerId eq ${CUSTOMER} and contains(${field},'999')`, $orderby: 'number', $top: '50' })
+				.reply(200, { value: [] });
+		}
+		scope = scope
+			.get(`${COMPANY_PATH}/salesInvoices`)
+			.query({ $select: select, $filter: "status eq 'Open'", $orderby: 'number' })
+			.reply(200, { value: [] });
+
+		await expect(
+			searchIn('searchInvoices', { updateFields: { customer: locator(CUSTOMER, 'list') } }, '999'),
+		).rejects.toThrow(`No open invoices of the customer with ID ${CUSTOMER} matching "999": this list shows only`);
+		expect(await search('searchInvoices')).toEqual({ results: [], paginationToken: undefined });
 		expect(scope.isDone()).toBe(true);
 	});
 

@@ -127,7 +127,7 @@ describe('Sales Invoice: Get (nock)', () => {
 	test('a customer URL or a malformed ID is refused before any request, naming the item', async () => {
 		const url = `${SAAS_BASE}/companies(${COMPANY})/customers(${CUSTOMER})`;
 		const wrongUrl = await run([{ url }], 'get', { salesInvoice: locator('={{ $json.url }}', 'url') });
-		expect(wrongUrl.error(NODE)?.message).toContain('is not a sales invoice URL (…/companies(<id>)/salesInvoices(<id>))');
+		expect(wrongUrl.error(NODE)?.message).toContain('is not a sales invoice URL (…/companies({id})/salesInvoices({id}))');
 
 		const badId = await run([{ id: INVOICE }, { id: `${INVOICE})/customers(` }], 'get', { salesInvoice: locator('={{ $json.id }}') });
 		expect(badId.error(NODE)?.message).toContain('is not a GUID');

@@ -65,7 +65,7 @@ export const companyLocator: INodeProperties = {
 		byUrlMode(
 			'https://api.businesscentral.dynamics.com/v2.0/…/api/v2.0/companies(…)',
 			'companies',
-			'Not a Business Central company URL (…/companies(<id>))',
+			'Not a Business Central company URL (…/companies({id}))',
 		),
 	],
 };
@@ -186,12 +186,13 @@ function concurrencyOptions(record: string): INodeProperties[] {
 			description: `What to do when Business Central answers that the ${record} was changed by someone else (409 Request_EntityChanged or 412)`,
 		},
 		{
-			displayName: 'Timeout',
+			// the unit in the label: n8n shows no unit next to a number input
+			displayName: 'Timeout (Milliseconds)',
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 120000,
-			description: `Time in ms each request may take in all, from connecting to the last byte of the answer, before the node gives up on it (an answer that keeps trickling in is cut too). A read is then repeated (up to Max Retries); a PATCH is never blindly sent again: the node re-reads the ${record} to see whether it was applied.`,
+			description: `Milliseconds each request may take in all, from connecting to the last byte of the answer, before the node gives up on it (an answer that keeps trickling in is cut too). A read is then repeated (up to Max Retries); a PATCH is never blindly sent again: the node re-reads the ${record} to see whether it was applied.`,
 		},
 	];
 }

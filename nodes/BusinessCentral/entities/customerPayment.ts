@@ -44,14 +44,32 @@ export type WritablePaymentField = keyof typeof WRITABLE_PAYMENT_FIELDS;
 
 export type PaymentPatch = Partial<Record<WritablePaymentField, string | number>>;
 
-/** document no. · customer · amount · posting date · description */
-function paymentName(payment: IDataObject): string {
+const AMOUNT_FORMAT = new Intl.NumberFormat('en-US', {
+	minimumFractionDigits: 2,
+	maximumFractionDigits: 10,
+});
+
+/** An amount as a picker shows it: grouped, at least two decimals, nothing rounded away. */
+export function pickerAmount(amount: unknown): string {
+	return typeof amount === 'number' && Number.isFinite(amount)
+		? AMOUNT_FORMAT.format(amount)
+		: asText(amount);
+}
+
+/**
+ * A payment as the picker shows it, the distinguishing parts first and labelled where a
+ * bare value would be a riddle (n8n cuts long names at the list's width):
+ * "Cust. 10000 · -1,500.00 · 2026-11-02 · G02001", then its journal's code when the
+ * list spans every journal. The description is left out: it is the part that gets cut.
+ */
+export function paymentPickerLabel(payment: IDataObject, journalCode?: string): string {
+	const customerNumber = asText(payment.customerNumber);
 	return [
-		asText(payment.documentNumber) || '(no document no.)',
-		asText(payment.customerNumber) || '(no customer)',
-		asText(payment.amount),
+		customerNumber ? `Cust. ${customerNumber}` : 'No customer',
+		pickerAmount(payment.amount),
 		asText(payment.postingDate),
-		asText(payment.description),
+		asText(payment.documentNumber),
+		journalCode,
 	]
 		.filter(Boolean)
 		.join(' · ');
@@ -100,6 +118,6 @@ export const customerPayment: EntityDescriptor<WritablePaymentField> = {
 		'appliesToInvoiceNumber',
 		'description',
 	],
-	pickerLabel: paymentName,
+	pickerLabel: (payment) => paymentPickerLabel(payment),
 	searchFields: ['documentNumber', 'customerNumber', 'description', 'externalDocumentNumber'],
 };

@@ -15,8 +15,8 @@ function asLocator(raw: unknown): LocatorValue {
 
 /**
  * Parses a Business Central API URL the user pasted: the OData key form
- * `.../companies(<id>)/customerPayments(<id>)` or the reference doc's slash form
- * `.../companies/<id>/customerPaymentJournals/<id>/customerPayments/<id>`.
+ * `.../companies({id})/customerPayments({id})` or the reference doc's slash form
+ * `.../companies/{id}/customerPaymentJournals/{id}/customerPayments/{id}`.
  * Only URLs under the configured API base are accepted (same host, tenant,
  * environment and API version, compared after normalising: see urlOnApiBase), so a
  * pasted link can never send the credential's token elsewhere or reach other records.
@@ -78,7 +78,7 @@ export function parseCompanyLocator(raw: unknown, base: ApiBase): string {
 		const text = String(locator.value ?? '');
 		const found = keyAfter(toSegments(parseApiUrl('Company', text, base)), 'companies');
 		if (!found) {
-			throw new InputValidationError('Company', text, 'is not a Business Central company URL (…/companies(<id>))');
+			throw new InputValidationError('Company', text, 'is not a Business Central company URL (…/companies({id}))');
 		}
 		return keyOf('Company', text, found.key);
 	}
@@ -90,7 +90,7 @@ export function parseCompanyLocator(raw: unknown, base: ApiBase): string {
  * end at a record of the entity and, when it names a company, that company must be the
  * one chosen in "Company" (so a pasted link cannot silently update another company).
  * Business Central's slash form (`…/customerPaymentJournals/<j>/customerPayments/<p>`) is
- * read too; the request always goes to the company-level `companies(c)/<set>(<id>)`.
+ * read too; the request always goes to the company-level `companies(c)/<set>({id})`.
  */
 export function parseRecordLocator(raw: unknown, base: ApiBase, companyId: string, entity: EntityDescriptor): string {
 	const field = entity.displayName;
@@ -103,7 +103,7 @@ export function parseRecordLocator(raw: unknown, base: ApiBase, companyId: strin
 		throw new InputValidationError(
 			field,
 			text,
-			`is not a ${entity.label} URL (…/companies(<id>)/${entity.entitySet}(<id>))`,
+			`is not a ${entity.label} URL (…/companies({id})/${entity.entitySet}({id}))`,
 		);
 	}
 	const id = keyOf(field, text, record.key);

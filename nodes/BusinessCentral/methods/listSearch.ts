@@ -7,32 +7,42 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { customer } from '../entities/customer';
-import { customerPayment } from '../entities/customerPayment';
+import { customerPayment, paymentPickerLabel } from '../entities/customerPayment';
 import { salesInvoice } from '../entities/salesInvoice';
-import { asText as text, collectionIn, type EntityDescriptor } from '../entities/entity';
+import { asText as text, collectionIn } from '../entities/entity';
 import { parseCompanyLocator } from '../helpers/locators';
 import { andAll, odataString } from '../helpers/odata';
 import { collectionSchema } from '../helpers/schemas';
 import { GUID_PATTERN, locatorValue } from '../helpers/validation';
-import { parentIds } from '../operations/listRecords';
 import { unexpectedAnswer } from '../operations/records';
 import { getConnection } from '../transport/connection';
 import { errorDetails, toNodeApiError } from '../transport/errors';
 import { pagingProblem, resumePaging } from '../transport/paging';
 import { bcRequest } from '../transport/request';
-import { invoiceCustomerFilter } from './invoiceCustomer';
+import { invoiceNarrowing } from './invoiceCustomer';
+import { paymentValueConditions } from './paymentSearch';
 
 const PAGE_SIZE = 50;
 
-/** What a picker searches: the typed text and the properties it may be in. */
+/**
+ * What a picker searches: the typed text and the conditions it may meet, each asked on
+ * its own (see searchEachCondition): `contains(property,'text')` per text property, and
+ * typed conditions such as an amount or a date when the text reads as one.
+ */
 interface Search {
 	text: string;
-	fields: string[];
+	conditions: string[];
 }
 
-function searchFor(fields: string[], filter?: string): Search | undefined {
+function searchFor(
+	fields: readonly string[],
+	filter?: string,
+	typed: (text: string) => string[] = () => [],
+): Search | undefined {
 	const text = filter?.trim();
-	return text ? { text, fields } : undefined;
+	if (!text) return undefined;
+	const contains = fields.map((field) => `contains(${field},${odataString(text)})`);
+	return { text, conditions: [...contains, ...typed(text)] };
 }
 
 /**
@@ -69,7 +79,8 @@ async function page(
 	const problem = pagingProblem(resumePaging(PAGE_SIZE, paginationToken), value.length, next);
 	if (problem) {
 		throw new NodeOperationError(this.getNode(), `Listing ${path} failed: ${problem}`, {
-			description: 'Paging stopped so that a server sending endless or inconsistent pages cannot hold the picker.',
+			description:
+				'Paging stopped so that a server sending endless or inconsistent pages cannot hold the picker.',
 		});
 	}
 	return { value, next };
@@ -87,12 +98,12 @@ async function companyId(this: ILoadOptionsFunctions): Promise<string> {
 /**
  * The records matching a search: Business Central refuses `or` between different
  * properties in `$filter` (501 "The 'OR' operator is not supported on distinct fields",
- * Microsoft's "OData known limitations"), so each property is asked on its own
- * (`contains(property,'text')` ANDed with `conditions`) and the answers merged, first
- * property first, each record once. A search shows the first page of matches per
- * property and no further pages: typing more narrows it.
+ * Microsoft's "OData known limitations"), so each search condition is asked on its own
+ * (ANDed with `conditions`) and the answers merged, first condition first, each record
+ * once. A search shows the first page of matches per condition and no further pages:
+ * typing more narrows it.
  */
-async function searchEachField(
+async function searchEachCondition(
 	this: ILoadOptionsFunctions,
 	path: string,
 	query: IDataObject,
@@ -100,8 +111,8 @@ async function searchEachField(
 	search: Search,
 ): Promise<IDataObject[]> {
 	const found = new Map<string, IDataObject>();
-	for (const field of search.fields) {
-		const $filter = andAll([...conditions, `contains(${field},${odataString(search.text)})`]);
+	for (const condition of search.conditions) {
+		const $filter = andAll([...conditions, condition]);
 		const { value } = await page.call(this, path, { ...query, $filter, $top: PAGE_SIZE });
 		for (const record of value) if (!found.has(text(record.id))) found.set(text(record.id), record);
 	}
@@ -110,7 +121,7 @@ async function searchEachField(
 
 /**
  * One page of a collection as list-search results (`name` per record, its `id` as the
- * value), filtered by `conditions`; with a search, its matches (see searchEachField).
+ * value), filtered by `conditions`; with a search, its matches (see searchEachCondition).
  */
 async function listPage(
 	this: ILoadOptionsFunctions,
@@ -124,10 +135,19 @@ async function listPage(
 		records.map((record): INodeListSearchItems => ({ name: name(record), value: text(record.id) }));
 	const conditions = filter.conditions ?? [];
 	if (filter.search) {
-		return { results: toResults(await searchEachField.call(this, path, query, conditions, filter.search)) };
+		return {
+			results: toResults(
+				await searchEachCondition.call(this, path, query, conditions, filter.search),
+			),
+		};
 	}
 	const $filter = andAll(conditions);
-	const { value, next } = await page.call(this, path, $filter ? { ...query, $filter } : query, paginationToken);
+	const { value, next } = await page.call(
+		this,
+		path,
+		$filter ? { ...query, $filter } : query,
+		paginationToken,
+	);
 	return { results: toResults(value), paginationToken: next };
 }
 
@@ -157,7 +177,8 @@ export async function searchJournals(
 		`companies(${company})/customerPaymentJournals`,
 		{ $select: 'id,code,displayName' },
 		paginationToken,
-		(journal) => `${text(journal.code)}${journal.displayName ? ` · ${text(journal.displayName)}` : ''}`,
+		(journal) =>
+			`${text(journal.code)}${journal.displayName ? ` · ${text(journal.displayName)}` : ''}`,
 		{ search: searchFor(['code', 'displayName'], filter) },
 	);
 }
@@ -173,7 +194,10 @@ function allJournalsPosition(token?: string): AllJournalsPosition | undefined {
 	try {
 		const parsed = JSON.parse(token) as Partial<AllJournalsPosition>;
 		if (typeof parsed.journal === 'string' && GUID_PATTERN.test(parsed.journal)) {
-			return { journal: parsed.journal, next: typeof parsed.next === 'string' ? parsed.next : undefined };
+			return {
+				journal: parsed.journal,
+				next: typeof parsed.next === 'string' ? parsed.next : undefined,
+			};
 		}
 	} catch {
 		// not one of ours
@@ -181,20 +205,39 @@ function allJournalsPosition(token?: string): AllJournalsPosition | undefined {
 	return undefined;
 }
 
-/** Ids of every journal of the company (all pages, 50 per page as every picker asks). */
-async function journalIds(this: ILoadOptionsFunctions, company: string): Promise<string[]> {
-	return await parentIds(this, customerPayment, company, { select: 'id', pageSize: PAGE_SIZE }, {});
+/** A journal as the payment picker names it: its id and code. */
+interface JournalRef {
+	id: string;
+	code: string;
 }
 
-/** A picker result per record, named by the entity's picker label. */
-function toResults(entity: EntityDescriptor, records: IDataObject[]): INodeListSearchItems[] {
-	return records.map((record) => ({ name: entity.pickerLabel(record), value: text(record.id) }));
+/** Every journal of the company (all pages, 50 per page as every picker asks), with its code. */
+async function journalsOf(this: ILoadOptionsFunctions, company: string): Promise<JournalRef[]> {
+	const path = `companies(${company})/${customerPayment.parent!.entitySet}`;
+	const journals: JournalRef[] = [];
+	let link: string | undefined;
+	do {
+		const { value, next } = await page.call(this, path, { $select: 'id,code' }, link);
+		journals.push(...value.map((journal) => ({ id: text(journal.id), code: text(journal.code) })));
+		link = next;
+	} while (link);
+	return journals;
+}
+
+/** Picker results for payments; with `journal`, each label ends with that journal's code. */
+function paymentResults(records: IDataObject[], journal?: JournalRef): INodeListSearchItems[] {
+	return records.map((record) => ({
+		name: paymentPickerLabel(record, journal?.code),
+		value: text(record.id),
+	}));
 }
 
 /**
  * Payments of the chosen journal (Business Central refuses to list them without
- * one). With no journal chosen, the journals one after another: each call
- * returns one page, and the pagination token says which journal and page come next.
+ * one). With no journal chosen, the journals one after another, each label naming its
+ * journal: each call returns one page, and the pagination token says which journal and
+ * page come next. A search looks in the text properties and, when the text reads as an
+ * amount or a date, in amount and posting date (paymentSearch.ts).
  */
 export async function searchPayments(
 	this: ILoadOptionsFunctions,
@@ -203,56 +246,60 @@ export async function searchPayments(
 ): Promise<INodeListSearchResult> {
 	const company = await companyId.call(this);
 	const { base } = await getConnection(this);
-	const search = searchFor([...customerPayment.searchFields], filter);
+	const search = searchFor(customerPayment.searchFields, filter, paymentValueConditions);
 	const query: IDataObject = { $orderby: 'lineNumber' };
-	const journal = text(locatorValue(this.getNodeParameter('journal', undefined)));
+	const chosen = text(locatorValue(this.getNodeParameter('journal', undefined)));
 	// company level with `journalId eq <j>` on API v2.0, the journal's own path on v1.0 and beta
-	const inJournal = (journalId: string) => collectionIn(customerPayment, company, base.version, journalId);
+	const inJournal = (journalId: string) =>
+		collectionIn(customerPayment, company, base.version, journalId);
+	const journals = chosen ? undefined : await journalsOf.call(this, company);
 	if (search) {
-		const journals = journal ? [journal] : await journalIds.call(this, company);
-		const found: IDataObject[] = [];
-		for (const id of journals) {
-			const { url, conditions } = inJournal(id);
-			found.push(...(await searchEachField.call(this, url, query, conditions, search)));
+		const found: INodeListSearchItems[] = [];
+		for (const journal of journals ?? [{ id: chosen, code: '' }]) {
+			const { url, conditions } = inJournal(journal.id);
+			const records = await searchEachCondition.call(this, url, query, conditions, search);
+			found.push(...paymentResults(records, journals ? journal : undefined));
 		}
-		return { results: toResults(customerPayment, found) };
+		return { results: found };
 	}
 	const pageOf = async (journalId: string, link?: string) => {
 		const { url, conditions } = inJournal(journalId);
 		const $filter = andAll(conditions);
 		return await page.call(this, url, $filter ? { ...query, $filter } : query, link);
 	};
-	if (journal) {
-		const { value, next } = await pageOf(journal, paginationToken);
-		return { results: toResults(customerPayment, value), paginationToken: next };
+	if (!journals) {
+		const { value, next } = await pageOf(chosen, paginationToken);
+		return { results: paymentResults(value), paginationToken: next };
 	}
-	return await everyJournal.call(this, await journalIds.call(this, company), paginationToken, pageOf);
+	return await everyJournal.call(this, journals, paginationToken, pageOf);
 }
 
 /** One page of payments over every journal: the pagination token says which journal and page come next. */
 async function everyJournal(
 	this: ILoadOptionsFunctions,
-	journals: string[],
+	journals: JournalRef[],
 	paginationToken: string | undefined,
 	pageOf: (journalId: string, link?: string) => Promise<{ value: IDataObject[]; next?: string }>,
 ): Promise<INodeListSearchResult> {
 	const position = allJournalsPosition(paginationToken);
-	let index = position ? journals.findIndex((id) => id.toLowerCase() === position.journal.toLowerCase()) : 0;
+	const wanted = position?.journal.toLowerCase();
+	let index = wanted ? journals.findIndex((journal) => journal.id.toLowerCase() === wanted) : 0;
 	let link = position?.next;
 	if (index < 0) return { results: [] };
 	for (; index < journals.length; index++, link = undefined) {
-		const { value, next } = await pageOf(journals[index], link);
+		const journal = journals[index];
+		const { value, next } = await pageOf(journal.id, link);
 		if (next) {
 			return {
-				results: toResults(customerPayment, value),
-				paginationToken: JSON.stringify({ journal: journals[index], next }),
+				results: paymentResults(value, journal),
+				paginationToken: JSON.stringify({ journal: journal.id, next }),
 			};
 		}
 		if (value.length > 0) {
 			const following = journals[index + 1];
 			return {
-				results: toResults(customerPayment, value),
-				paginationToken: following ? JSON.stringify({ journal: following }) : undefined,
+				results: paymentResults(value, journal),
+				paginationToken: following ? JSON.stringify({ journal: following.id }) : undefined,
 			};
 		}
 	}
@@ -271,29 +318,48 @@ export async function searchCustomers(
 		{ $select: 'id,number,displayName', $orderby: 'number' },
 		paginationToken,
 		customer.pickerLabel,
-		{ search: searchFor([...customer.searchFields], filter) },
+		{ search: searchFor(customer.searchFields, filter) },
 	);
 }
 
-/** Open posted sales invoices, narrowed to the customer chosen for the payment if any (see invoiceCustomer.ts). */
+/**
+ * Open posted sales invoices, narrowed to the customer chosen for the payment if any
+ * (see invoiceCustomer.ts). A narrowed list that comes back empty is not shown as n8n's
+ * bare "No results", which reads as "no open invoices at all": it fails with a message
+ * saying the list is narrowed and where to change that. n8n's editor shows a list
+ * search's error under "Could not load list" with the error's message (only a
+ * NodeApiError's description reaches it), so the whole explanation is in the message.
+ */
 export async function searchInvoices(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const company = await companyId.call(this);
-	return await listPage.call(
+	const narrowing = invoiceNarrowing(this);
+	const result = await listPage.call(
 		this,
 		`companies(${company})/salesInvoices`,
-		{ $select: 'id,number,customerNumber,customerName,remainingAmount,dueDate', $orderby: 'number' },
+		{
+			$select: 'id,number,customerNumber,customerName,remainingAmount,dueDate',
+			$orderby: 'number',
+		},
 		paginationToken,
 		(invoice) =>
 			`${text(invoice.number)} · ${text(invoice.customerName) || text(invoice.customerNumber)} · open ${text(invoice.remainingAmount)} · due ${text(invoice.dueDate)}`,
 		{
-			conditions: ["status eq 'Open'", invoiceCustomerFilter(this)],
+			conditions: ["status eq 'Open'", narrowing?.condition],
 			search: searchFor(['number', 'customerName', 'customerNumber'], filter),
 		},
 	);
+	if (narrowing && !paginationToken && result.results.length === 0) {
+		const matching = filter?.trim() ? ` matching "${filter.trim()}"` : '';
+		throw new NodeOperationError(
+			this.getNode(),
+			`No open invoices of ${narrowing.customer}${matching}: this list shows only the open invoices of the customer chosen in ${narrowing.chosenIn}. Change or clear that customer to see other customers' open invoices.`,
+		);
+	}
+	return result;
 }
 
 /** Every sales invoice of the company (any status), newest number last, for Sales Invoice → Get. */
@@ -312,6 +378,6 @@ export async function searchSalesInvoices(
 		},
 		paginationToken,
 		salesInvoice.pickerLabel,
-		{ search: searchFor([...salesInvoice.searchFields], filter) },
+		{ search: searchFor(salesInvoice.searchFields, filter) },
 	);
 }

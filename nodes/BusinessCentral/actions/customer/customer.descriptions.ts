@@ -9,7 +9,7 @@ export function customerRecordLocator(description: string): INodeProperties {
 		description,
 		searchListMethod: 'searchCustomers',
 		idExample: '11aa0a52-4b7c-ef11-8a6b-6045bde9c5a1',
-		urlForms: '…/companies(<id>)/customers(<id>)',
+		urlForms: '…/companies({id})/customers({id})',
 	});
 }
 

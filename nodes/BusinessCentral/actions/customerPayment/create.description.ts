@@ -79,7 +79,7 @@ export const createProperties: INodeProperties[] = [
 			'Customer payment journal (cash receipt journal batch) the new payment line is added to',
 	},
 	customerLocator(
-		'Customer who paid: from the list, by ID (customerId) or By Number (customerNumber, e.g. 10000). Business Central fills in the other. May stay empty when Applies-to Invoice is set: the invoice brings its customer.',
+		'Customer who paid: from the list, by ID (customerId) or By No. (customerNumber, e.g. 10000). Business Central fills in the other. May stay empty when Applies-to Invoice is set: the invoice brings its customer.',
 		true,
 	),
 	// Version 1: a number input pre-filled with 0 (a run without typing creates a 0 payment).
@@ -88,7 +88,7 @@ export const createProperties: INodeProperties[] = [
 	paymentField('amountV2', undefined, { required: true, displayOptions: FROM_VERSION_2 }),
 	paymentField('postingDate', "Empty: Business Central's work date."),
 	invoiceLocator(
-		'Posted sales invoice the payment settles: from the list of open invoices (of the chosen customer), by ID (appliesToInvoiceId) or By Number (appliesToInvoiceNumber, e.g. 103001). Optional.',
+		'Posted sales invoice the payment settles: from the list of open invoices (of the chosen customer), by ID (appliesToInvoiceId) or By No. (appliesToInvoiceNumber, e.g. 103001). Optional.',
 		true,
 	),
 	createAdditionalFields,

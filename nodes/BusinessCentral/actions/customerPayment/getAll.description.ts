@@ -56,6 +56,8 @@ export const getAllFilters: INodeProperties = filtersCollection('payments', [
 		displayName: 'Posting Date From',
 		name: 'postingDateFrom',
 		type: 'dateTime',
+		// a date picker (n8n stores YYYY-MM-DD); a YYYY-MM-DDTHH:mm:ss picked before is shown and read too
+		typeOptions: { dateOnly: true },
 		default: '',
 		description:
 			"Only payments posted on or after this date (postingDate ge YYYY-MM-DD). A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
@@ -64,6 +66,8 @@ export const getAllFilters: INodeProperties = filtersCollection('payments', [
 		displayName: 'Posting Date To',
 		name: 'postingDateTo',
 		type: 'dateTime',
+		// a date picker (n8n stores YYYY-MM-DD); a YYYY-MM-DDTHH:mm:ss picked before is shown and read too
+		typeOptions: { dateOnly: true },
 		default: '',
 		description:
 			"Only payments posted on or before this date (postingDate le YYYY-MM-DD). A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",

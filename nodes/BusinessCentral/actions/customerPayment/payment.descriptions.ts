@@ -27,7 +27,7 @@ export function paymentLocator(description: string): INodeProperties {
 		searchListMethod: 'searchPayments',
 		idExample: '9f1c0a52-4b7c-ef11-8a6b-6045bde9c5a1',
 		urlForms:
-			'…/companies(<id>)/customerPayments(<id>) or …/companies/<id>/customerPaymentJournals/<id>/customerPayments/<id>',
+			'…/companies({id})/customerPayments({id}) or …/companies/{id}/customerPaymentJournals/{id}/customerPayments/{id}',
 	});
 }
 
@@ -56,7 +56,7 @@ function lookupLocator(
 			...(withNumber
 				? [
 						{
-							displayName: 'By Number',
+							displayName: 'By No.',
 							name: 'number',
 							type: 'string' as const,
 							placeholder: `e.g. ${spec.numberExample}`,
@@ -69,7 +69,7 @@ function lookupLocator(
 
 /**
  * Customer picker: from the list (number · name) or by ID → `customerId`; with
- * `withNumber`, also By Number → `customerNumber` (one parameter, so the pair
+ * `withNumber`, also By No. → `customerNumber` (one parameter, so the pair
  * Business Central rejects when they disagree can never be sent together).
  */
 export function customerLocator(description: string, withNumber: boolean): INodeProperties {
@@ -83,7 +83,7 @@ export function customerLocator(description: string, withNumber: boolean): INode
 	return lookupLocator(spec, description, withNumber);
 }
 
-/** Applies-to invoice picker: open posted invoices (of the chosen customer), by ID, optionally By Number. */
+/** Applies-to invoice picker: open posted invoices (of the chosen customer), by ID, optionally By No. */
 export function invoiceLocator(description: string, withNumber: boolean): INodeProperties {
 	const spec = {
 		displayName: 'Applies-to Invoice',
@@ -109,7 +109,7 @@ const AMOUNT_DESCRIPTION =
 /** A property's input, named and labelled as its declaration in entities/customerPayment.ts says. */
 function input(
 	name: WritablePaymentField,
-	property: Omit<INodeProperties, 'displayName' | 'name'>,
+	property: Omit<INodeProperties, 'displayName' | 'name'> & { displayName?: string },
 ): INodeProperties {
 	return {
 		displayName: customerPayment.fields[name].displayName,
@@ -145,11 +145,13 @@ const FIELD_PROPERTIES: Partial<
 		default: '',
 		description: 'Free-text comment (max 250 characters)',
 	}),
+	// The API version is a credential field, which displayOptions cannot see: the label says it.
 	contactId: input('contactId', {
+		displayName: 'Contact ID (API v1.0 and Beta Only)',
 		type: 'string',
 		default: '',
 		description:
-			'Contact of the customer (max 250 characters). Exists only in API v1.0 and the legacy Financials beta; refused on v2.0.',
+			'Contact of the customer (max 250 characters). Exists only in API v1.0 and the legacy Financials beta; on v2.0 it is refused before any request.',
 	}),
 	customerNumber: input('customerNumber', {
 		type: 'string',
@@ -185,9 +187,11 @@ const FIELD_PROPERTIES: Partial<
 	}),
 	postingDate: input('postingDate', {
 		type: 'dateTime',
+		// a date picker (n8n stores YYYY-MM-DD); a YYYY-MM-DDTHH:mm:ss picked before is shown and read too
+		typeOptions: { dateOnly: true },
 		default: '',
 		description:
-			"Date the payment is posted on, sent as YYYY-MM-DD. A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
+			"Date the payment is posted on. Only the date is sent (YYYY-MM-DD): a date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
 	}),
 };
 

@@ -9,7 +9,7 @@ export function journalRecordLocator(description: string): INodeProperties {
 		description,
 		searchListMethod: 'searchJournals',
 		idExample: '2b7e4c1a-4b7c-ef11-8a6b-6045bde9c5a1',
-		urlForms: '…/companies(<id>)/customerPaymentJournals(<id>)',
+		urlForms: '…/companies({id})/customerPaymentJournals({id})',
 	});
 }
 

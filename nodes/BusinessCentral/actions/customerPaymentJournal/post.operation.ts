@@ -101,13 +101,13 @@ const properties: INodeProperties[] = [
 					'How often to retry a request that Business Central throttled (429) or could not serve (503; for the reads also 408, 502, 504). The Post itself is never sent again after any other failure: the node re-reads the journal instead.',
 			},
 			{
-				displayName: 'Timeout',
+				displayName: 'Timeout (Milliseconds)',
 				name: 'timeout',
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 120000,
 				description:
-					'Time in ms each request may take in all, from connecting to the last byte of the answer. A Post without an answer in time is never sent again: the node re-reads the journal to see whether it was posted.',
+					'Milliseconds each request may take in all, from connecting to the last byte of the answer. A Post without an answer in time is never sent again: the node re-reads the journal to see whether it was posted.',
 			},
 		],
 	},

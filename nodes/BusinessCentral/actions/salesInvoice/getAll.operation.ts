@@ -26,13 +26,15 @@ const filters: INodeProperties = filtersCollection('invoices', [
 			"An OData $filter expression over sales invoice properties, ANDed with the other filters inside parentheses, so its parentheses must balance (outside text literals). GUIDs and dates unquoted, text in single quotes with a quote inside written twice ('O''BRIEN'). Business Central refuses `or` between different properties (status eq 'Open' or number eq '103001'); `or` on one property works.",
 	},
 	customerLocator(
-		"Only invoices of this customer: From List or By ID (customerId eq …), or By Number (customerNumber eq '…', max 20 characters, upper-cased as Business Central stores it)",
+		"Only invoices of this customer: From List or By ID (customerId eq …), or By No. (customerNumber eq '…', max 20 characters, upper-cased as Business Central stores it)",
 		true,
 	),
 	{
 		displayName: 'Due Date From',
 		name: 'dueDateFrom',
 		type: 'dateTime',
+		// a date picker (n8n stores YYYY-MM-DD); a YYYY-MM-DDTHH:mm:ss picked before is shown and read too
+		typeOptions: { dateOnly: true },
 		default: '',
 		description:
 			"Only invoices due on or after this date (dueDate ge YYYY-MM-DD). A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",
@@ -41,6 +43,8 @@ const filters: INodeProperties = filtersCollection('invoices', [
 		displayName: 'Due Date To',
 		name: 'dueDateTo',
 		type: 'dateTime',
+		// a date picker (n8n stores YYYY-MM-DD); a YYYY-MM-DDTHH:mm:ss picked before is shown and read too
+		typeOptions: { dateOnly: true },
 		default: '',
 		description:
 			"Only invoices due on or before this date (dueDate le YYYY-MM-DD). A date-time with a UTC offset, or a date from an expression, counts as the calendar date in the workflow's time zone.",

@@ -16,7 +16,7 @@ import {
  * GUIDs, dates and numbers unquoted (as Business Central expects), Code fields upper-cased.
  */
 
-/** Customer: From List / By ID → `customerId eq <guid>`, By Number → `customerNumber eq '<no>'`. */
+/** Customer: From List / By ID → `customerId eq …`, By No. → `customerNumber eq '…'`. */
 function customerCondition(raw: unknown): string | undefined {
 	const value = locatorValue(raw);
 	if (isBlank(value)) return undefined;

@@ -9,7 +9,7 @@ export const salesInvoiceLocator: INodeProperties = recordLocator(salesInvoice, 
 		'The sales invoice to read. From List shows every invoice (number · customer · status · open amount · due date); By ID takes the GUID, e.g. the "appliesToInvoiceId" of a payment or the "id" of Get Many.',
 	searchListMethod: 'searchSalesInvoices',
 	idExample: '44cc0a52-4b7c-ef11-8a6b-6045bde9c5a4',
-	urlForms: '…/companies(<id>)/salesInvoices(<id>)',
+	urlForms: '…/companies({id})/salesInvoices({id})',
 });
 
 /** What Simplify Off adds, in its hint. */

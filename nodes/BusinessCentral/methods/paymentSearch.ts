@@ -1,0 +1,55 @@
+/**
+ * What the payment picker's search text may mean besides text in a payment's text
+ * properties: an amount or a posting date, the two values its labels show that
+ * `contains()` cannot search (Business Central's `contains` takes text properties only,
+ * and `or` across properties is refused, so each reading is a request of its own).
+ */
+
+/** "1500", "-1,500.00", "1500.5": a number as the picker shows amounts (en-US grouping). */
+const AMOUNT_TEXT = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,10})?$/;
+const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MONTH_TEXT = /^(\d{4})-(\d{2})$/;
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/**
+ * `amount eq …` for a typed number. Without a sign both signs are asked (`or` on one
+ * property is allowed): a payment received is usually entered negative, and a user
+ * searching for the bank line's 1500 means the -1,500.00 the list shows.
+ */
+function amountCondition(text: string): string | undefined {
+	if (!AMOUNT_TEXT.test(text)) return undefined;
+	const value = Number(text.replace(/,/g, ''));
+	if (!Number.isFinite(value)) return undefined;
+	const literal = String(Math.abs(value));
+	if (/^[+-]/.test(text) || value === 0) return `amount eq ${String(value)}`;
+	return `(amount eq ${literal} or amount eq -${literal})`;
+}
+
+/** `postingDate eq …` for a typed date, a range for a typed month (YYYY-MM). */
+function dateCondition(text: string): string | undefined {
+	const day = DATE_TEXT.exec(text);
+	if (day) {
+		const [year, month, date] = day.slice(1).map(Number);
+		const real = new Date(Date.UTC(year, month - 1, date));
+		const valid =
+			year >= 1753 &&
+			year <= 9998 &&
+			real.getUTCMonth() === month - 1 &&
+			real.getUTCDate() === date;
+		return valid ? `postingDate eq ${text}` : undefined;
+	}
+	const monthOnly = MONTH_TEXT.exec(text);
+	if (!monthOnly) return undefined;
+	const [year, month] = monthOnly.slice(1).map(Number);
+	if (year < 1753 || year > 9998 || month < 1 || month > 12) return undefined;
+	const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+	return `postingDate ge ${text}-01 and postingDate le ${text}-${pad(lastDay)}`;
+}
+
+/** The amount and date conditions a payment search text stands for (none for plain text). */
+export function paymentValueConditions(text: string): string[] {
+	return [amountCondition(text), dateCondition(text)].filter(
+		(condition): condition is string => condition !== undefined,
+	);
+}
