@@ -39,10 +39,11 @@ function texts(properties: Described[], where: string): Array<[string, string]> 
 		if (typeof text === 'string' && text) found.push([label, text]);
 	};
 	for (const property of properties) {
-		const at = `${where} › ${property.displayName ?? (property as INodePropertyOptions).name}`;
-		add(`${at} (name)`, (property as INodePropertyOptions).name);
-		add(`${at} (displayName)`, property.displayName);
-		add(`${at} (description)`, property.description);
+		const shown = property as Partial<INodeProperties & INodePropertyOptions>;
+		const at = `${where} › ${shown.displayName ?? shown.name}`;
+		add(`${at} (name)`, shown.name);
+		add(`${at} (displayName)`, shown.displayName);
+		add(`${at} (description)`, shown.description);
 		if (!('type' in property)) {
 			if ('values' in property) found.push(...texts(property.values, at));
 			continue;
@@ -53,7 +54,7 @@ function texts(properties: Described[], where: string): Array<[string, string]> 
 			add(`${at} › ${mode.displayName} (placeholder)`, mode.placeholder);
 			for (const rule of mode.validation ?? []) {
 				if (typeof rule === 'object' && 'properties' in rule) {
-					add(`${at} › ${mode.displayName} (validation)`, rule.properties.errorMessage);
+					add(`${at} › ${mode.displayName} (validation)`, (rule.properties as { errorMessage?: string }).errorMessage);
 				}
 			}
 		}
@@ -201,4 +202,42 @@ test('examples name company and journal by their list names: no bare GUID in the
 			}
 		}
 	}
+});
+
+test("every operation links its own Microsoft API page (n8n's Docs link is one per node)", async () => {
+	const { nodeTypes } = await loadPackage();
+	const { properties } = nodeTypes.getByNameAndVersion(NODE_TYPE, 2).description;
+	const page: Record<string, (resource: string) => string> = {
+		create: (resource) => `api/dynamics_${resource}_create`,
+		delete: (resource) => `api/dynamics_${resource}_delete`,
+		get: (resource) => `api/dynamics_${resource}_get`,
+		getAll: (resource) => `api/dynamics_${resource}_get`,
+		update: (resource) => `api/dynamics_${resource}_update`,
+		// the bound action Microsoft.NAV.post is documented on the journal resource page
+		post: () => 'resources/dynamics_journal',
+	};
+	const resources = (properties.find((property) => property.name === 'resource')!.options ?? []) as INodePropertyOptions[];
+	let operations = 0;
+	for (const resource of resources.map((option) => String(option.value))) {
+		const operation = properties.find(
+			(property) => property.name === 'operation' && (property.displayOptions?.show?.resource as string[]).includes(resource),
+		)!;
+		for (const value of ((operation.options ?? []) as INodePropertyOptions[]).map((option) => String(option.value))) {
+			const notices = properties.filter(
+				(property) =>
+					property.type === 'notice' &&
+					(property.displayOptions?.show?.resource as string[]).includes(resource) &&
+					(property.displayOptions?.show?.operation as string[]).includes(value),
+			);
+			const href = /href="([^"]+)"/.exec(notices[0]?.displayName ?? '')?.[1];
+			expect({ resource, operation: value, notices: notices.length, href }).toEqual({
+				resource,
+				operation: value,
+				notices: 1,
+				href: `https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/api-reference/v2.0/${page[value](resource.toLowerCase())}`,
+			});
+			operations++;
+		}
+	}
+	expect(operations).toBe(14);
 });

@@ -14,7 +14,8 @@ type Option = INodeProperties | INodePropertyOptions | INodePropertyCollection;
 function undescribed(properties: Option[], path: string): string[] {
 	const missing: string[] = [];
 	for (const property of properties) {
-		if (!('type' in property)) continue;
+		// a notice is text to read (the operation's Microsoft API page), nothing an agent fills in
+		if (!('type' in property) || property.type === 'notice') continue;
 		const where = `${path} › ${property.displayName}`;
 		if (!property.description?.trim()) missing.push(where);
 		if (property.type === 'collection' || property.type === 'fixedCollection') {

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { apiDocsNotices } from '../apiDocs';
+
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
@@ -35,6 +37,11 @@ export const description: INodeProperties[] = [
 		],
 		default: 'get',
 	},
+	...apiDocsNotices('customer', {
+		get: { request: 'GET customers({id})', page: 'api/dynamics_customer_get' },
+		getAll: { request: 'GET customers', page: 'api/dynamics_customer_get' },
+		update: { request: 'PATCH customers({id})', page: 'api/dynamics_customer_update' },
+	}),
 	...get.description,
 	...getAll.description,
 	...update.description,

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { apiDocsNotices } from '../apiDocs';
+
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
@@ -49,6 +51,19 @@ export const description: INodeProperties[] = [
 		],
 		default: 'update',
 	},
+	...apiDocsNotices('customerPayment', {
+		create: { request: 'POST customerPayments', page: 'api/dynamics_customerpayment_create' },
+		delete: {
+			request: 'DELETE customerPayments({id})',
+			page: 'api/dynamics_customerpayment_delete',
+		},
+		get: { request: 'GET customerPayments({id})', page: 'api/dynamics_customerpayment_get' },
+		getAll: { request: 'GET customerPayments', page: 'api/dynamics_customerpayment_get' },
+		update: {
+			request: 'PATCH customerPayments({id})',
+			page: 'api/dynamics_customerpayment_update',
+		},
+	}),
 	...create.description,
 	...del.description,
 	...get.description,

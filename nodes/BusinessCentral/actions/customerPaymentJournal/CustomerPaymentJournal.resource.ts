@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { apiDocsNotices } from '../apiDocs';
+
 import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
@@ -43,6 +45,21 @@ export const description: INodeProperties[] = [
 		],
 		default: 'post',
 	},
+	...apiDocsNotices('customerPaymentJournal', {
+		create: {
+			request: 'POST customerPaymentJournals',
+			page: 'api/dynamics_customerpaymentjournal_create',
+		},
+		get: {
+			request: 'GET customerPaymentJournals({id})',
+			page: 'api/dynamics_customerpaymentjournal_get',
+		},
+		getAll: {
+			request: 'GET customerPaymentJournals',
+			page: 'api/dynamics_customerpaymentjournal_get',
+		},
+		post: { request: 'POST journals({id})/Microsoft.NAV.post', page: 'resources/dynamics_journal' },
+	}),
 	...create.description,
 	...get.description,
 	...getAll.description,

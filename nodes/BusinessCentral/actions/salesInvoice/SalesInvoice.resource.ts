@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { apiDocsNotices } from '../apiDocs';
+
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 
@@ -29,6 +31,10 @@ export const description: INodeProperties[] = [
 		],
 		default: 'getAll',
 	},
+	...apiDocsNotices('salesInvoice', {
+		get: { request: 'GET salesInvoices({id})', page: 'api/dynamics_salesinvoice_get' },
+		getAll: { request: 'GET salesInvoices', page: 'api/dynamics_salesinvoice_get' },
+	}),
 	...get.description,
 	...getAll.description,
 ];
