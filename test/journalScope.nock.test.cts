@@ -126,7 +126,22 @@ describe('API v1.0 and beta: customer payments through their journal', () => {
 		});
 
 		expect(scope.isDone()).toBe(true);
-		expect(result.results).toEqual([{ name: 'G02001 · 10000 · -1500 · 2026-11-02 · Payment from Adatum', value: PAYMENT }]);
+		expect(result.results).toEqual([{ name: 'Cust. 10000 · -1,500.00 · 2026-11-02 · G02001', value: PAYMENT }]);
+	});
+
+	test('no journal chosen: the journals with their codes, then each through its path; labels name the journal (v1.0 payments have no journal property)', async () => {
+		const scope = api(SAAS_ORIGIN, { prefer: 'odata.maxpagesize=50' })
+			.get(`${V1_PATH}/companies(${COMPANY})/customerPaymentJournals`)
+			.query({ $select: 'id,code' })
+			.reply(200, { value: [{ id: JOURNAL, code: 'CASH RCPT' }] })
+			.get(inJournal(V1_PATH, JOURNAL))
+			.query({ $orderby: 'lineNumber' })
+			.reply(200, { value: [v1Payment(PAYMENT, ETAG_1)] });
+
+		const result = await listSearch('searchPayments', businessCentralNode({}), { credentials: v1Credentials() });
+
+		expect(scope.isDone()).toBe(true);
+		expect(result.results).toEqual([{ name: 'Cust. 10000 · -1,500.00 · 2026-11-02 · G02001 · CASH RCPT', value: PAYMENT }]);
 	});
 
 	test('Get of one payment stays at company level, as Update and Delete do (its id is enough there)', async () => {
