@@ -22,5 +22,6 @@ module.exports = {
 		'**/hostileAnswers.nock.test.cts',
 		'**/transport.nock.test.cts',
 		'**/trigger.nock.test.cts',
+		'**/subscriptionAnswers.nock.test.cts',
 	],
 };
