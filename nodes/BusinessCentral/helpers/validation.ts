@@ -4,7 +4,8 @@ import type { EntityDescriptor, FieldKind, FieldSpec } from '../entities/entity'
 import type { ApiVersion } from './apiBase';
 
 /** A GUID (8-4-4-4-12 hex digits), unanchored: UI regexes embed it, GUID_PATTERN anchors it. */
-export const GUID_SOURCE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+export const GUID_SOURCE =
+	'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 export const GUID_PATTERN = new RegExp(`^${GUID_SOURCE}$`);
 
@@ -47,19 +48,45 @@ export function describeValue(value: unknown): string {
 
 const NOT_A_GUID = 'is not a GUID (expected 8-4-4-4-12 hex digits)';
 
-// required_error / invalid_type_error: without them zod says "Required" or "Expected string, received number".
-const guidSchema = z
-	.string({ required_error: NOT_A_GUID, invalid_type_error: NOT_A_GUID })
-	.regex(GUID_PATTERN, NOT_A_GUID);
+/** One of the node's rules for a value; `reason` completes "Invalid <field>: <value> …". */
+interface Rule {
+	holds: (value: unknown) => boolean;
+	reason: string;
+}
+
+/**
+ * A schema that normalizes a value, then applies the node's rules in order and fails with
+ * the first broken rule's own reason. n8n provides `zod` at run time, and zod 4 ignores zod
+ * 3's `required_error`/`invalid_type_error` and refuses Infinity before `.finite()`, so its
+ * own texts ("Invalid input: expected number, received string") would replace the node's.
+ * Only what zod 3.25 and zod 4 share is used: `unknown().transform`, a custom issue with its
+ * message (an explicit message wins over any error map or locale n8n may configure) and NEVER.
+ */
+function ruleSchema<T>(normalize: (value: unknown) => unknown, rules: readonly Rule[]) {
+	return z.unknown().transform((value, ctx): T => {
+		const normal = normalize(value);
+		const broken = rules.find((rule) => !rule.holds(normal));
+		if (!broken) return normal as T;
+		ctx.addIssue({ code: 'custom', message: broken.reason });
+		return z.NEVER;
+	});
+}
+
+const unchanged = (value: unknown): unknown => value;
+
+const guidSchema = ruleSchema<string>(unchanged, [
+	{ holds: (value) => typeof value === 'string' && GUID_PATTERN.test(value), reason: NOT_A_GUID },
+]);
+
+/** The first reason the node gives for refusing a value, from its own rules (never zod's words). */
+function problemOf(result: { success: boolean; error?: { issues: Array<{ message: string }> } }) {
+	return result.error?.issues[0]?.message ?? 'is not valid';
+}
 
 export function validateGuid(field: string, value: unknown): string {
 	const result = guidSchema.safeParse(value);
 	if (!result.success) {
-		throw new InputValidationError(
-			field,
-			value,
-			result.error.issues[0]?.message ?? 'is not a GUID',
-		);
+		throw new InputValidationError(field, value, problemOf(result));
 	}
 	return result.data;
 }
@@ -72,25 +99,22 @@ function toNumber(value: unknown): unknown {
 	return value;
 }
 
-const decimalSchema = z.preprocess(
-	toNumber,
-	z
-		.number({ required_error: 'is not a number', invalid_type_error: 'is not a number' })
-		.finite('is not a finite number')
-		.refine((n) => Math.abs(n) < 1e15, 'is outside the range Business Central can store'),
-);
+const isNumber = (value: unknown): boolean => typeof value === 'number' && !Number.isNaN(value);
 
-const integerSchema = z.preprocess(
-	toNumber,
-	z
-		.number({
-			required_error: 'is not a whole number',
-			invalid_type_error: 'is not a whole number',
-		})
-		.int('is not a whole number')
-		.min(0, 'must not be negative')
-		.max(2147483647, 'is larger than 2147483647'),
-);
+const decimalSchema = ruleSchema<number>(toNumber, [
+	{ holds: isNumber, reason: 'is not a number' },
+	{ holds: (value) => Number.isFinite(value), reason: 'is not a finite number' },
+	{
+		holds: (value) => Math.abs(value as number) < 1e15,
+		reason: 'is outside the range Business Central can store',
+	},
+]);
+
+const integerSchema = ruleSchema<number>(toNumber, [
+	{ holds: (value) => Number.isInteger(value), reason: 'is not a whole number' },
+	{ holds: (value) => (value as number) >= 0, reason: 'must not be negative' },
+	{ holds: (value) => (value as number) <= 2147483647, reason: 'is larger than 2147483647' },
+]);
 
 /** Where a date-time becomes a calendar date; `UTC` when the caller has no workflow time zone. */
 export const DEFAULT_TIME_ZONE = 'UTC';
@@ -210,41 +234,48 @@ function dateSchema(timeZone: string) {
 	return z.unknown().transform((value, ctx) => {
 		const check = toCalendarDate(value, timeZone);
 		if ('date' in check) return check.date;
-		ctx.addIssue({ code: z.ZodIssueCode.custom, message: check.problem });
+		ctx.addIssue({ code: 'custom', message: check.problem });
 		return z.NEVER;
 	});
 }
 
+/** A number in a text field (from a spreadsheet or an expression) is sent as its text. */
+const numberAsText = (value: unknown): unknown =>
+	typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+
+function textRules(maxLength: number): Rule[] {
+	return [
+		{ holds: (value) => typeof value === 'string', reason: 'is not text' },
+		{
+			holds: (value) => (value as string).length <= maxLength,
+			reason: `is longer than ${maxLength} characters, the most Business Central stores`,
+		},
+	];
+}
+
 function stringSchema(maxLength: number) {
-	return z.preprocess(
-		(value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value),
-		z
-			.string({ required_error: 'is not text', invalid_type_error: 'is not text' })
-			.max(maxLength, `is longer than ${maxLength} characters, the most Business Central stores`),
-	);
+	return ruleSchema<string>(numberAsText, textRules(maxLength));
 }
 
 /** A Code field: trimmed and upper-cased as Business Central stores it, then its length checked. */
 function codeSchema(maxLength: number) {
-	return z.preprocess(
-		(value) => {
-			const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-			return typeof text === 'string' ? text.trim().toUpperCase() : text;
-		},
-		z
-			.string({ required_error: 'is not text', invalid_type_error: 'is not text' })
-			.max(maxLength, `is longer than ${maxLength} characters, the most Business Central stores`),
-	);
+	const normalize = (value: unknown): unknown => {
+		const text = numberAsText(value);
+		return typeof text === 'string' ? text.trim().toUpperCase() : text;
+	};
+	return ruleSchema<string>(normalize, textRules(maxLength));
 }
 
-const booleanSchema = z.preprocess(
+const booleanSchema = ruleSchema<boolean>(
 	(value) => (value === 'true' ? true : value === 'false' ? false : value),
-	z.boolean({ required_error: 'is not true or false', invalid_type_error: 'is not true or false' }),
+	[{ holds: (value) => typeof value === 'boolean', reason: 'is not true or false' }],
 );
 
 function optionSchema(values: readonly string[]) {
 	const allowed = `is not one of ${values.map((value) => JSON.stringify(value)).join(', ')}`;
-	return z.unknown().refine((value) => typeof value === 'string' && values.includes(value), allowed);
+	return ruleSchema<string>(unchanged, [
+		{ holds: (value) => typeof value === 'string' && values.includes(value), reason: allowed },
+	]);
 }
 
 function schemaFor(field: FieldSpec, timeZone: string): z.ZodTypeAny {
@@ -279,9 +310,7 @@ export function validateAs(
 	{ maxLength, timeZone = DEFAULT_TIME_ZONE }: { maxLength?: number; timeZone?: string } = {},
 ): string | number {
 	const result = schemaFor({ displayName: label, kind, maxLength }, timeZone).safeParse(value);
-	if (!result.success) {
-		throw new InputValidationError(label, value, result.error.issues[0]?.message ?? 'is not valid');
-	}
+	if (!result.success) throw new InputValidationError(label, value, problemOf(result));
 	return result.data as string | number;
 }
 
@@ -302,13 +331,7 @@ export function validateField(
 		);
 	}
 	const result = schemaFor(field, timeZone).safeParse(value);
-	if (!result.success) {
-		throw new InputValidationError(
-			field.displayName,
-			value,
-			result.error.issues[0]?.message ?? 'is not valid',
-		);
-	}
+	if (!result.success) throw new InputValidationError(field.displayName, value, problemOf(result));
 	return result.data as string | number | boolean;
 }
 
@@ -382,4 +405,3 @@ export function locatorValue(value: unknown): unknown {
 	}
 	return value;
 }
-

@@ -24,7 +24,8 @@ const batchAnswerSchema = z.object({
 			.object({
 				id: z.union([z.string(), z.number()]).transform(String),
 				status: z.number().int(),
-				headers: z.record(z.unknown()).optional(),
+				// key schema given: zod 4 (which n8n may load) requires it
+				headers: z.record(z.string(), z.unknown()).optional(),
 				body: z.unknown().optional(),
 			})
 			.passthrough(),

@@ -2,6 +2,7 @@ import type { IDataObject, IHookFunctions, IWebhookFunctions } from 'n8n-workflo
 import { randomString } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { unexpectedAnswer } from '../../BusinessCentral/operations/records';
 import { failureFrom } from '../../BusinessCentral/transport/errors';
 import { bcRequest, type RequestSpec } from '../../BusinessCentral/transport/request';
 import { triggerInput, type TriggerInput } from './input';
@@ -64,11 +65,35 @@ async function send(
 	return response.body;
 }
 
+/**
+ * An answer that is not what Business Central sends becomes the node's own error: zod's
+ * `parse` would throw zod's text, which differs between the zod 3 and 4 n8n may provide.
+ */
+function notASubscription(context: SubscriptionFunctions, action: string, problem: string) {
+	return unexpectedAnswer(context.getNode(), {
+		message: `${action} failed: Business Central sent an answer that is not ${problem}`,
+		problem: `an answer that is not ${problem}`,
+	});
+}
+
+const CREATING = 'Creating the webhook subscription';
+const RENEWING = 'Renewing the webhook subscription';
+
 function fromAnswer(
+	context: SubscriptionFunctions,
+	action: string,
 	body: unknown,
 	sent: Omit<StoredSubscription, 'id' | 'etag' | 'expirationDateTime'>,
 ): StoredSubscription {
-	const parsed = subscriptionAnswer.parse(body);
+	const answer = subscriptionAnswer.safeParse(body);
+	if (!answer.success) {
+		throw notASubscription(
+			context,
+			action,
+			'a subscription (subscriptionId, expirationDateTime, @odata.etag)',
+		);
+	}
+	const parsed = answer.data;
 	return {
 		...sent,
 		id: parsed.subscriptionId,
@@ -95,9 +120,9 @@ export async function renewSubscription(
 			headers: { 'If-Match': stored.etag },
 			body: { notificationUrl, resource, clientState },
 		},
-		'Renewing the webhook subscription',
+		RENEWING,
 	);
-	store(context, fromAnswer(body, { notificationUrl, resource, clientState }));
+	store(context, fromAnswer(context, RENEWING, body, { notificationUrl, resource, clientState }));
 }
 
 /** Renews the stored subscription when it expires within a day (host clock against its expiry). */
@@ -115,7 +140,11 @@ async function isListed(context: IHookFunctions, id: string): Promise<boolean> {
 		{ method: 'GET', url: 'subscriptions' },
 		'Listing the webhook subscriptions',
 	);
-	return subscriptionList.parse(body).value.some((entry) => entry.subscriptionId === id);
+	const list = subscriptionList.safeParse(body);
+	if (!list.success) {
+		throw notASubscription(context, 'Listing the webhook subscriptions', 'a list of subscriptions');
+	}
+	return list.data.value.some((entry) => entry.subscriptionId === id);
 }
 
 /**
@@ -163,9 +192,9 @@ export async function createSubscription(context: IHookFunctions): Promise<boole
 	const body = await send(
 		context,
 		{ method: 'POST', url: 'subscriptions', body: { notificationUrl, resource, clientState } },
-		'Creating the webhook subscription',
+		CREATING,
 	);
-	store(context, fromAnswer(body, { notificationUrl, resource, clientState }));
+	store(context, fromAnswer(context, CREATING, body, { notificationUrl, resource, clientState }));
 	return true;
 }
 
