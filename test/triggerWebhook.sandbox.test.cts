@@ -169,6 +169,8 @@ describe('Business Central Trigger (webhook) against the sandbox', () => {
 		await customerTrigger();
 		await trigger.activate();
 		sandbox.options.collectionThreshold = 2;
+		// Held until the flush: with the suite's 30 ms delay a loaded machine sent the first change alone.
+		sandbox.options.notificationDelayMs = 60_000;
 		const changed = [];
 		for (const number of ['10000', '20000', '30000', '40000']) changed.push(await changeCustomer(number, { phoneNumber: number }));
 		await sandbox.flushNotifications();
