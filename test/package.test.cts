@@ -48,19 +48,28 @@ describe('npm pack --dry-run', () => {
 		for (const file of loaded) expect(files).toContain(file);
 		for (const node of manifest.n8n.nodes) expect(files).toContain(node.replace(/\.js$/, '.json'));
 		expect(files).toEqual(
-			expect.arrayContaining(['dist/icons/businessCentral.svg', 'dist/icons/businessCentral.dark.svg']),
+			expect.arrayContaining([
+				'dist/icons/businessCentral.svg',
+				'dist/icons/businessCentral.dark.svg',
+			]),
 		);
 	});
 
 	test('holds the documents: package.json, README, LICENSE (MIT) and CHANGELOG', () => {
-		expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']));
+		expect(files).toEqual(
+			expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']),
+		);
 		expect(manifest.license).toBe('MIT');
-		expect(readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 /);
+		expect(readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')).toMatch(
+			/^MIT License\n\nCopyright \(c\) 2026 /,
+		);
 	});
 
 	test('holds nothing but dist/ and those documents', () => {
 		const outside = files.filter(
-			(file) => !file.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(file),
+			(file) =>
+				!file.startsWith('dist/') &&
+				!['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(file),
 		);
 		expect(outside).toEqual([]);
 	});
