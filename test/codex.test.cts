@@ -8,12 +8,10 @@
  * Every search term must match, and must not match once the aliases are taken away (so
  * the aliases, not the display name, are what the panel finds).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-
 import type { INodeTypeDescription } from 'n8n-workflow';
 
 import { loadPackage, NODE_TYPE } from '../dev/engine.cjs';
+import { readmeAnchors } from './readmeAnchors.cjs';
 
 interface SearchKey {
 	key: string;
@@ -127,15 +125,3 @@ test('"Business Central Trigger" (trailing "trigger" dropped as in the editor) f
 		[NODE_TYPE, TRIGGER_TYPE].sort(),
 	);
 });
-
-/** GitHub's heading anchors: lower case, punctuation but '-' dropped, spaces to '-'. */
-function readmeAnchors(): string[] {
-	const readme = readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
-	return [...readme.matchAll(/^#{1,6} (.+)$/gm)].map(([, heading]) =>
-		heading
-			.trim()
-			.toLowerCase()
-			.replace(/[^\p{L}\p{N} _-]/gu, '')
-			.replace(/ /g, '-'),
-	);
-}
