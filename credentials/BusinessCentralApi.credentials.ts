@@ -6,7 +6,11 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { apiBaseProperties, apiBaseUrlExpression } from './BusinessCentralApiBase';
+import {
+	apiLocationProperties,
+	companiesTestRequest,
+	deploymentProperty,
+} from './BusinessCentralApiBase';
 
 /**
  * A bearer token the user obtained elsewhere (Postman, az cli, another workflow).
@@ -24,9 +28,23 @@ export class BusinessCentralApi implements ICredentialType {
 	};
 
 	documentationUrl =
-		'https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/developer/devenv-develop-connect-apps';
+		'https://github.com/n8n-nodes-business-central/n8n-nodes-business-central#business-central-bearer-token-api';
 
+	// As a person fills them in: where (deployment, tenant, environment), then the token.
 	properties: INodeProperties[] = [
+		deploymentProperty,
+		{
+			displayName: 'Tenant ID',
+			name: 'tenantId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'contoso.onmicrosoft.com',
+			description:
+				'Microsoft Entra tenant ID (GUID) or primary domain of the Business Central tenant',
+			displayOptions: { show: { deployment: ['saas'] } },
+		},
+		...apiLocationProperties,
 		{
 			displayName: 'Access Token',
 			name: 'accessToken',
@@ -37,17 +55,6 @@ export class BusinessCentralApi implements ICredentialType {
 			description:
 				'A Microsoft Entra ID access token for Business Central, obtained outside n8n. Such tokens expire after about an hour: for scheduled workflows use the Business Central OAuth2 API credential, which renews its token.',
 		},
-		{
-			displayName: 'Tenant ID',
-			name: 'tenantId',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'contoso.onmicrosoft.com',
-			description: 'Microsoft Entra tenant ID (GUID) or primary domain of the Business Central tenant',
-			displayOptions: { show: { deployment: ['saas'] } },
-		},
-		...apiBaseProperties,
 	];
 
 	authenticate: IAuthenticateGeneric = {
@@ -59,13 +66,7 @@ export class BusinessCentralApi implements ICredentialType {
 		},
 	};
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: apiBaseUrlExpression,
-			url: '/companies',
-			qs: { $top: 1, $select: 'id,name' },
-			// A redirect would carry the Authorization header to wherever it points.
-			disableFollowRedirect: true,
-		},
-	};
+	test: ICredentialTestRequest = companiesTestRequest(
+		'Business Central refused the token (Authentication_InvalidCredentials). Tokens expire after about an hour: get a new one, issued for https://api.businesscentral.dynamics.com and the tenant in Tenant ID, or use the Business Central OAuth2 API credential, which renews its token.',
+	);
 }

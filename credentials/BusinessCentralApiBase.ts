@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
 
 /**
  * Where the Business Central API lives. Shared by both credentials so that a
@@ -7,35 +7,38 @@ import type { INodeProperties } from 'n8n-workflow';
  * `nodes/BusinessCentral/helpers/apiBase.ts`; the expression below is the same
  * rule written for n8n's credential test request.
  */
-export const apiBaseProperties: INodeProperties[] = [
-	{
-		displayName: 'Deployment',
-		name: 'deployment',
-		type: 'options',
-		options: [
-			{
-				name: 'Business Central Online (SaaS)',
-				value: 'saas',
-				description: 'https://api.businesscentral.dynamics.com/v2.0/{tenant}/{environment}/api/{version}',
-			},
-			{
-				name: 'Business Central On-Premises',
-				value: 'onPremises',
-				description: 'Your server URL, e.g. https://bc.contoso.local:7048/BC240',
-			},
-			{
-				name: 'Dynamics 365 for Financials (Legacy Beta)',
-				value: 'financialsBeta',
-				description: 'https://api.financials.dynamics.com/v1.0/api/beta',
-			},
-			{
-				name: 'Custom API Base URL',
-				value: 'custom',
-				description: 'Any full API base, e.g. a proxy or the local sandbox',
-			},
-		],
-		default: 'saas',
-	},
+export const deploymentProperty: INodeProperties = {
+	displayName: 'Deployment',
+	name: 'deployment',
+	type: 'options',
+	options: [
+		{
+			name: 'Business Central Online (SaaS)',
+			value: 'saas',
+			description:
+				'https://api.businesscentral.dynamics.com/v2.0/{tenant}/{environment}/api/{version}',
+		},
+		{
+			name: 'Business Central On-Premises',
+			value: 'onPremises',
+			description: 'Your server URL, e.g. https://bc.contoso.local:7048/BC240',
+		},
+		{
+			name: 'Dynamics 365 for Financials (Legacy Beta)',
+			value: 'financialsBeta',
+			description: 'https://api.financials.dynamics.com/v1.0/api/beta',
+		},
+		{
+			name: 'Custom API Base URL',
+			value: 'custom',
+			description: 'Any full API base, e.g. a proxy or the local sandbox',
+		},
+	],
+	default: 'saas',
+};
+
+/** Where in the deployment: environment, server, API version or a full base URL. */
+export const apiLocationProperties: INodeProperties[] = [
 	{
 		displayName: 'Environment Name',
 		name: 'environment',
@@ -83,3 +86,50 @@ export const apiBaseProperties: INodeProperties[] = [
 /** The API base as an n8n expression over the credential's own fields (for `test` requests). */
 export const apiBaseUrlExpression =
 	"={{ $credentials.deployment === 'saas' ? 'https://api.businesscentral.dynamics.com/v2.0/' + $credentials.tenantId + '/' + $credentials.environment + '/api/' + $credentials.apiVersion : $credentials.deployment === 'onPremises' ? $credentials.serverUrl.replace(/\\/+$/, '') + '/api/' + $credentials.apiVersion : $credentials.deployment === 'financialsBeta' ? 'https://api.financials.dynamics.com/v1.0/api/beta' : $credentials.customBaseUrl.replace(/\\/+$/, '') }}";
+
+/** Deployment first, then where in it: the order a person fills them in. */
+export const apiBaseProperties: INodeProperties[] = [deploymentProperty, ...apiLocationProperties];
+
+const NOT_FOUND_MESSAGE =
+	'Business Central has no API at this address (BadRequest_NotFound): check Deployment, Tenant ID, Environment Name and API Version.';
+
+const NO_COMPANIES_MESSAGE =
+	'Business Central did not list the companies: the answer was an error without a Business Central error code (often a token for another tenant or resource, an environment name that does not exist, or a server that is not Business Central), or a redirect, which is not followed. Check Tenant ID, Environment Name and the API base fields.';
+
+/**
+ * The credential test: list one company. n8n 2.8 reports a failed test request only by
+ * its HTTP status ("Authorization failed - please check your credentials"), so the
+ * request takes every answer (`ignoreHttpStatusErrors`) and n8n's `responseSuccessBody`
+ * rules read Business Central's error code from the body, first match wins; an answer
+ * without the company list is never called a success.
+ */
+export function companiesTestRequest(invalidCredentialsMessage: string): ICredentialTestRequest {
+	return {
+		request: {
+			baseURL: apiBaseUrlExpression,
+			url: '/companies',
+			qs: { $top: 1, $select: 'id,name' },
+			// A redirect would carry the Authorization header to wherever it points.
+			disableFollowRedirect: true,
+			ignoreHttpStatusErrors: true,
+		},
+		rules: [
+			{
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'error.code',
+					value: 'Authentication_InvalidCredentials',
+					message: invalidCredentialsMessage,
+				},
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'error.code', value: 'BadRequest_NotFound', message: NOT_FOUND_MESSAGE },
+			},
+			{
+				type: 'responseSuccessBody',
+				properties: { key: 'value', value: undefined, message: NO_COMPANIES_MESSAGE },
+			},
+		],
+	};
+}

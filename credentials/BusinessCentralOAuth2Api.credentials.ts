@@ -1,6 +1,6 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { apiBaseProperties, apiBaseUrlExpression } from './BusinessCentralApiBase';
+import { apiBaseProperties, companiesTestRequest } from './BusinessCentralApiBase';
 
 /**
  * Service-to-service access through Microsoft Entra ID's client credentials
@@ -20,7 +20,7 @@ export class BusinessCentralOAuth2Api implements ICredentialType {
 	};
 
 	documentationUrl =
-		'https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/administration/automation-apis-using-s2s-authentication';
+		'https://github.com/n8n-nodes-business-central/n8n-nodes-business-central#business-central-oauth2-api-recommended';
 
 	properties: INodeProperties[] = [
 		{
@@ -85,16 +85,25 @@ export class BusinessCentralOAuth2Api implements ICredentialType {
 			type: 'hidden',
 			default: 'body',
 		},
+		// oAuth2Api's generic toggles for extra token-request fields: Entra's client
+		// credentials grant needs none, and shown they sit between the Client Secret and
+		// the Business Central fields (n8n keeps an inherited field at the parent's place).
+		{
+			displayName: 'Send Additional Body Properties',
+			name: 'sendAdditionalBodyProperties',
+			type: 'hidden',
+			default: false,
+		},
+		{
+			displayName: 'Additional Body Properties',
+			name: 'additionalBodyProperties',
+			type: 'hidden',
+			default: '',
+		},
 		...apiBaseProperties,
 	];
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: apiBaseUrlExpression,
-			url: '/companies',
-			qs: { $top: 1, $select: 'id,name' },
-			// A redirect would carry the Authorization header to wherever it points.
-			disableFollowRedirect: true,
-		},
-	};
+	test: ICredentialTestRequest = companiesTestRequest(
+		'Business Central refused the app (Authentication_InvalidCredentials: the server has rejected the client credentials). In Business Central open the Microsoft Entra Applications page, add this Client ID, set State to Enabled and assign permission sets; in Azure grant admin consent to API.ReadWrite.All.',
+	);
 }

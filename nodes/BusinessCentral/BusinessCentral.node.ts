@@ -1,6 +1,7 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -13,7 +14,29 @@ import * as customerPaymentJournal from './actions/customerPaymentJournal/Custom
 import { authenticationProperty, businessCentralCredentials } from './actions/common.descriptions';
 import { router } from './actions/router';
 import { LATEST_NODE_VERSION } from './helpers/nodeVersions';
+import { operationSubtitle } from './helpers/subtitle';
 import { listSearch } from './methods';
+
+const properties: INodeProperties[] = [
+	authenticationProperty,
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Customer', value: 'customer' },
+			{ name: 'Customer Payment', value: 'customerPayment' },
+			{ name: 'Customer Payment Journal', value: 'customerPaymentJournal' },
+			{ name: 'Sales Invoice', value: 'salesInvoice' },
+		],
+		default: 'customerPayment',
+	},
+	...customer.description,
+	...customerPayment.description,
+	...salesInvoice.description,
+	...customerPaymentJournal.description,
+];
 
 export class BusinessCentral implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +51,8 @@ export class BusinessCentral implements INodeType {
 		// What changed per version: helpers/nodeVersions.ts. New nodes get the latest.
 		version: [1, 2],
 		defaultVersion: LATEST_NODE_VERSION,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		// "Update Customer Payment", "Get Many Sales Invoices" (helpers/subtitle.ts)
+		subtitle: operationSubtitle(properties),
 		description:
 			'Create, get, list, update and delete customer payments, get, list and update customers, and create, list and safely post customer payment journals, in Microsoft Dynamics 365 Business Central, with eTag concurrency control',
 		defaults: { name: 'Business Central' },
@@ -36,26 +60,7 @@ export class BusinessCentral implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: businessCentralCredentials,
-		properties: [
-			authenticationProperty,
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Customer', value: 'customer' },
-					{ name: 'Customer Payment', value: 'customerPayment' },
-					{ name: 'Customer Payment Journal', value: 'customerPaymentJournal' },
-					{ name: 'Sales Invoice', value: 'salesInvoice' },
-				],
-				default: 'customerPayment',
-			},
-			...customer.description,
-			...customerPayment.description,
-			...salesInvoice.description,
-			...customerPaymentJournal.description,
-		],
+		properties,
 	};
 
 	methods = { listSearch };

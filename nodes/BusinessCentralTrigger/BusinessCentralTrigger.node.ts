@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { businessCentralCredentials } from '../BusinessCentral/actions/common.descriptions';
+import { eventsSubtitle } from '../BusinessCentral/helpers/subtitle';
 import { listSearch } from '../BusinessCentral/methods';
 import { triggerProperties } from './trigger/descriptions';
 import { triggerInput } from './trigger/input';
@@ -36,7 +37,8 @@ export class BusinessCentralTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{ $parameter["resource"] + ": " + $parameter["events"].join(", ") }}',
+		// "Customer Payment: Created, Changed" (helpers/subtitle.ts)
+		subtitle: eventsSubtitle(triggerProperties),
 		description:
 			'Starts the workflow when customer payments, sales invoices or customers are created or changed, or an invoice is paid, in Microsoft Dynamics 365 Business Central',
 		defaults: { name: 'Business Central Trigger' },
