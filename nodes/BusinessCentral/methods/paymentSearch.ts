@@ -12,6 +12,23 @@ const MONTH_TEXT = /^(\d{4})-(\d{2})$/;
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
+/** Integer digits Business Central's amounts have at most (the node's input rule: below 1e15). */
+const MAX_INTEGER_DIGITS = 15;
+
+/**
+ * The typed number as an OData decimal literal, digit for digit: never through `Number`,
+ * whose text drops digits past 15–17 significant ones (999,999,999,999,999.99 became
+ * 999999999999999.9) and turns small values into exponent form (`1e-7`). Undefined beyond
+ * what Business Central stores: such a condition could only fail or find nothing.
+ */
+function decimalLiteral(text: string): string | undefined {
+	const [whole, fraction = ''] = text.replace(/^[+-]/, '').replace(/,/g, '').split('.');
+	const integer = whole.replace(/^0+(?=\d)/, '');
+	if (integer.length > MAX_INTEGER_DIGITS) return undefined;
+	const decimals = fraction.replace(/0+$/, '');
+	return decimals ? `${integer}.${decimals}` : integer;
+}
+
 /**
  * `amount eq …` for a typed number. Without a sign both signs are asked (`or` on one
  * property is allowed): a payment received is usually entered negative, and a user
@@ -19,10 +36,11 @@ const pad = (value: number) => String(value).padStart(2, '0');
  */
 function amountCondition(text: string): string | undefined {
 	if (!AMOUNT_TEXT.test(text)) return undefined;
-	const value = Number(text.replace(/,/g, ''));
-	if (!Number.isFinite(value)) return undefined;
-	const literal = String(Math.abs(value));
-	if (/^[+-]/.test(text) || value === 0) return `amount eq ${String(value)}`;
+	const literal = decimalLiteral(text);
+	if (literal === undefined) return undefined;
+	if (literal === '0') return 'amount eq 0';
+	if (text.startsWith('-')) return `amount eq -${literal}`;
+	if (text.startsWith('+')) return `amount eq ${literal}`;
 	return `(amount eq ${literal} or amount eq -${literal})`;
 }
 
