@@ -289,6 +289,41 @@ describe('searchPayments', () => {
 	});
 });
 
+describe('searchPayments: the journal list behind "every journal" is paged with one guard', () => {
+	// review (issue 13): each journal page was checked only against the link it came from,
+	// so two links pointing at each other (A → B → A …) were followed without end.
+	test('journal pages whose next links point at each other: stopped with an error, not followed forever', async () => {
+		const journalsUrl = `${COMPANY_PATH}/customerPaymentJournals`;
+		const link = (token: string) => `${journalsUrl.replace(SAAS_PATH, SAAS_BASE)}?$select=id,code&$skiptoken=${token}`;
+		let asked = 0;
+		// after 12 pages the fake server gives up (no next link), so a missing guard ends the test instead of hanging it
+		const answer = (token: string, row: IDataObject) => () => {
+			asked++;
+			return [200, asked > 12 ? { value: [row] } : { value: [row], '@odata.nextLink': link(token) }];
+		};
+		api()
+			.get(journalsUrl)
+			.query({ $select: 'id,code' })
+			.reply(answer('A', { id: JOURNAL, code: 'CASH RCPT' }))
+			.get(journalsUrl)
+			.query({ $select: 'id,code', $skiptoken: 'A' })
+			.times(6)
+			.reply(answer('B', { id: JOURNAL_2, code: 'GENERAL' }))
+			.get(journalsUrl)
+			.query({ $select: 'id,code', $skiptoken: 'B' })
+			.times(6)
+			.reply(answer('A', { id: JOURNAL, code: 'CASH RCPT' }));
+
+		const outcome = await search('searchPayments', {}, 'G02').then(
+			() => 'listed',
+			(error: Error) => error.message,
+		);
+
+		expect({ outcome, asked }).toEqual({ outcome: expect.stringMatching(/same next-page link twice/), asked: 3 });
+		nock.cleanAll(); // the pages a guarded read never asks for
+	});
+});
+
 describe('searchPayments: what the labels show is what a search finds', () => {
 	const TEXT_FIELDS = ['documentNumber', 'customerNumber', 'description', 'externalDocumentNumber'];
 
