@@ -355,6 +355,9 @@ describe('searchPayments: what the labels show is what a search finds', () => {
 		// beyond Business Central's range (the node's own input rule) or in exponent form: text only
 		['a grouped number beyond what Business Central stores: text only', '1,000,000,000,000,000,000', []],
 		['exponent form is not an amount as the list shows it: text only', '1e3', []],
+		// review (issue 13): the label starts with "Cust. 10000"; typed as shown it finds that customer's payments
+		['the customer as the label shows it', 'Cust. 10000', ["contains(customerNumber,'10000')"]],
+		["the label's customer typed without the space, in lower case", 'cust.10000', ["contains(customerNumber,'10000')"]],
 	])('%s', async (_name, text, typed) => {
 		const scope = expectConditions([...contains(text), ...typed], { [typed[0] ?? 'none']: [payment1] });
 

@@ -1,8 +1,11 @@
+import { odataString } from '../helpers/odata';
+
 /**
  * What the payment picker's search text may mean besides text in a payment's text
  * properties: an amount or a posting date, the two values its labels show that
- * `contains()` cannot search (Business Central's `contains` takes text properties only,
- * and `or` across properties is refused, so each reading is a request of its own).
+ * `contains()` cannot search, or the label's "Cust. 10000" typed as shown (Business
+ * Central's `contains` takes text properties only, and `or` across properties is
+ * refused, so each reading is a request of its own).
  */
 
 /** "1500", "-1,500.00", "1500.5": a number as the picker shows amounts (en-US grouping). */
@@ -65,9 +68,17 @@ function dateCondition(text: string): string | undefined {
 	return `postingDate ge ${text}-01 and postingDate le ${text}-${pad(lastDay)}`;
 }
 
-/** The amount and date conditions a payment search text stands for (none for plain text). */
+/** The label's "Cust. 10000" (entities/customerPayment.ts), typed or pasted: that customer number. */
+const CUSTOMER_TEXT = /^cust\.\s*(\S.*)$/i;
+
+function customerCondition(text: string): string | undefined {
+	const number = CUSTOMER_TEXT.exec(text)?.[1];
+	return number ? `contains(customerNumber,${odataString(number)})` : undefined;
+}
+
+/** The amount, date and customer conditions a payment search text stands for (none for plain text). */
 export function paymentValueConditions(text: string): string[] {
-	return [amountCondition(text), dateCondition(text)].filter(
+	return [amountCondition(text), dateCondition(text), customerCondition(text)].filter(
 		(condition): condition is string => condition !== undefined,
 	);
 }
