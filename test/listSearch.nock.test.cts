@@ -289,6 +289,41 @@ describe('searchPayments', () => {
 	});
 });
 
+describe('searchPayments: the journal list behind "every journal" is paged with one guard', () => {
+	// review (issue 13): each journal page was checked only against the link it came from,
+	// so two links pointing at each other (A → B → A …) were followed without end.
+	test('journal pages whose next links point at each other: stopped with an error, not followed forever', async () => {
+		const journalsUrl = `${COMPANY_PATH}/customerPaymentJournals`;
+		const link = (token: string) => `${journalsUrl.replace(SAAS_PATH, SAAS_BASE)}?$select=id,code&$skiptoken=${token}`;
+		let asked = 0;
+		// after 12 pages the fake server gives up (no next link), so a missing guard ends the test instead of hanging it
+		const answer = (token: string, row: IDataObject) => () => {
+			asked++;
+			return [200, asked > 12 ? { value: [row] } : { value: [row], '@odata.nextLink': link(token) }];
+		};
+		api()
+			.get(journalsUrl)
+			.query({ $select: 'id,code' })
+			.reply(answer('A', { id: JOURNAL, code: 'CASH RCPT' }))
+			.get(journalsUrl)
+			.query({ $select: 'id,code', $skiptoken: 'A' })
+			.times(6)
+			.reply(answer('B', { id: JOURNAL_2, code: 'GENERAL' }))
+			.get(journalsUrl)
+			.query({ $select: 'id,code', $skiptoken: 'B' })
+			.times(6)
+			.reply(answer('A', { id: JOURNAL, code: 'CASH RCPT' }));
+
+		const outcome = await search('searchPayments', {}, 'G02').then(
+			() => 'listed',
+			(error: Error) => error.message,
+		);
+
+		expect({ outcome, asked }).toEqual({ outcome: expect.stringMatching(/same next-page link twice/), asked: 3 });
+		nock.cleanAll(); // the pages a guarded read never asks for
+	});
+});
+
 describe('searchPayments: what the labels show is what a search finds', () => {
 	const TEXT_FIELDS = ['documentNumber', 'customerNumber', 'description', 'externalDocumentNumber'];
 
@@ -312,12 +347,34 @@ describe('searchPayments: what the labels show is what a search finds', () => {
 		['a month', '2024-02', ['postingDate ge 2024-02-01 and postingDate le 2024-02-29']],
 		['plain text: only the text properties', 'Adatum', []],
 		['not a real date: only the text properties', '2026-02-30', []],
+		// review (issue 13): the literal is written as typed, never in exponent form (String(1e-7) is "1e-7")
+		['a small amount: a plain decimal literal', '0.0000001', ['(amount eq 0.0000001 or amount eq -0.0000001)']],
+		['leading and trailing zeros dropped, a plus sign kept as positive', '+001500.50', ['amount eq 1500.5']],
+		['minus zero is zero', '-0', ['amount eq 0']],
+		['the largest amount Business Central stores (15 integer digits)', '999,999,999,999,999.99', ['(amount eq 999999999999999.99 or amount eq -999999999999999.99)']],
+		// beyond Business Central's range (the node's own input rule) or in exponent form: text only
+		['a grouped number beyond what Business Central stores: text only', '1,000,000,000,000,000,000', []],
+		['exponent form is not an amount as the list shows it: text only', '1e3', []],
+		// review (issue 13): the label starts with "Cust. 10000"; typed as shown it finds that customer's payments
+		['the customer as the label shows it', 'Cust. 10000', ["contains(customerNumber,'10000')"]],
+		["the label's customer typed without the space, in lower case", 'cust.10000', ["contains(customerNumber,'10000')"]],
 	])('%s', async (_name, text, typed) => {
 		const scope = expectConditions([...contains(text), ...typed], { [typed[0] ?? 'none']: [payment1] });
 
 		const result = await search('searchPayments', { journal: locator(JOURNAL) }, text);
 
 		expect(result.results).toEqual(typed.length ? [{ name: 'Cust. 10000 · -1,500.00 · 2026-11-02 · G02001', value: PAYMENT }] : []);
+		expect(scope.isDone()).toBe(true);
+		expect(requests.unmatched).toEqual([]);
+	});
+
+	test('quotes, percent, ampersand and hash in the search text stay inside the OData literal', async () => {
+		const text = "O'Brien 100% & #1";
+		const scope = expectConditions(TEXT_FIELDS.map((field) => `contains(${field},'O''Brien 100% & #1')`));
+
+		const result = await search('searchPayments', { journal: locator(JOURNAL) }, text);
+
+		expect(result.results).toEqual([]);
 		expect(scope.isDone()).toBe(true);
 		expect(requests.unmatched).toEqual([]);
 	});

@@ -14,6 +14,7 @@ import { parseCompanyLocator } from '../helpers/locators';
 import { andAll, odataString } from '../helpers/odata';
 import { collectionSchema } from '../helpers/schemas';
 import { GUID_PATTERN, locatorValue } from '../helpers/validation';
+import { readPages } from '../operations/listRecords';
 import { unexpectedAnswer } from '../operations/records';
 import { getConnection } from '../transport/connection';
 import { errorDetails, toNodeApiError } from '../transport/errors';
@@ -211,17 +212,24 @@ interface JournalRef {
 	code: string;
 }
 
-/** Every journal of the company (all pages, 50 per page as every picker asks), with its code. */
+/**
+ * Every journal of the company (all pages, 50 per page as every picker asks), with its
+ * code. Read as one list (readPages): one paging guard over all its pages, so next links
+ * that lead back to an earlier page stop it (`page` alone checks a page against the link
+ * it came from only, which is all a picker page that the editor pages through can do).
+ */
 async function journalsOf(this: ILoadOptionsFunctions, company: string): Promise<JournalRef[]> {
-	const path = `companies(${company})/${customerPayment.parent!.entitySet}`;
-	const journals: JournalRef[] = [];
-	let link: string | undefined;
-	do {
-		const { value, next } = await page.call(this, path, { $select: 'id,code' }, link);
-		journals.push(...value.map((journal) => ({ id: text(journal.id), code: text(journal.code) })));
-		link = next;
-	} while (link);
-	return journals;
+	const parent = customerPayment.parent!;
+	const journals = await readPages(
+		this,
+		{
+			url: `companies(${company})/${parent.entitySet}`,
+			qs: { $select: 'id,code' },
+			pageSize: PAGE_SIZE,
+		},
+		{ action: `Listing the ${parent.collectionLabel} of company ${company}` },
+	);
+	return journals.map((journal) => ({ id: text(journal.id), code: text(journal.code) }));
 }
 
 /** Picker results for payments; with `journal`, each label ends with that journal's code. */

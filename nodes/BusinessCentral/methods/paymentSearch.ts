@@ -1,8 +1,11 @@
+import { odataString } from '../helpers/odata';
+
 /**
  * What the payment picker's search text may mean besides text in a payment's text
  * properties: an amount or a posting date, the two values its labels show that
- * `contains()` cannot search (Business Central's `contains` takes text properties only,
- * and `or` across properties is refused, so each reading is a request of its own).
+ * `contains()` cannot search, or the label's "Cust. 10000" typed as shown (Business
+ * Central's `contains` takes text properties only, and `or` across properties is
+ * refused, so each reading is a request of its own).
  */
 
 /** "1500", "-1,500.00", "1500.5": a number as the picker shows amounts (en-US grouping). */
@@ -12,6 +15,23 @@ const MONTH_TEXT = /^(\d{4})-(\d{2})$/;
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
+/** Integer digits Business Central's amounts have at most (the node's input rule: below 1e15). */
+const MAX_INTEGER_DIGITS = 15;
+
+/**
+ * The typed number as an OData decimal literal, digit for digit: never through `Number`,
+ * whose text drops digits past 15–17 significant ones (999,999,999,999,999.99 became
+ * 999999999999999.9) and turns small values into exponent form (`1e-7`). Undefined beyond
+ * what Business Central stores: such a condition could only fail or find nothing.
+ */
+function decimalLiteral(text: string): string | undefined {
+	const [whole, fraction = ''] = text.replace(/^[+-]/, '').replace(/,/g, '').split('.');
+	const integer = whole.replace(/^0+(?=\d)/, '');
+	if (integer.length > MAX_INTEGER_DIGITS) return undefined;
+	const decimals = fraction.replace(/0+$/, '');
+	return decimals ? `${integer}.${decimals}` : integer;
+}
+
 /**
  * `amount eq …` for a typed number. Without a sign both signs are asked (`or` on one
  * property is allowed): a payment received is usually entered negative, and a user
@@ -19,10 +39,11 @@ const pad = (value: number) => String(value).padStart(2, '0');
  */
 function amountCondition(text: string): string | undefined {
 	if (!AMOUNT_TEXT.test(text)) return undefined;
-	const value = Number(text.replace(/,/g, ''));
-	if (!Number.isFinite(value)) return undefined;
-	const literal = String(Math.abs(value));
-	if (/^[+-]/.test(text) || value === 0) return `amount eq ${String(value)}`;
+	const literal = decimalLiteral(text);
+	if (literal === undefined) return undefined;
+	if (literal === '0') return 'amount eq 0';
+	if (text.startsWith('-')) return `amount eq -${literal}`;
+	if (text.startsWith('+')) return `amount eq ${literal}`;
 	return `(amount eq ${literal} or amount eq -${literal})`;
 }
 
@@ -47,9 +68,17 @@ function dateCondition(text: string): string | undefined {
 	return `postingDate ge ${text}-01 and postingDate le ${text}-${pad(lastDay)}`;
 }
 
-/** The amount and date conditions a payment search text stands for (none for plain text). */
+/** The label's "Cust. 10000" (entities/customerPayment.ts), typed or pasted: that customer number. */
+const CUSTOMER_TEXT = /^cust\.\s*(\S.*)$/i;
+
+function customerCondition(text: string): string | undefined {
+	const number = CUSTOMER_TEXT.exec(text)?.[1];
+	return number ? `contains(customerNumber,${odataString(number)})` : undefined;
+}
+
+/** The amount, date and customer conditions a payment search text stands for (none for plain text). */
 export function paymentValueConditions(text: string): string[] {
-	return [amountCondition(text), dateCondition(text)].filter(
+	return [amountCondition(text), dateCondition(text), customerCondition(text)].filter(
 		(condition): condition is string => condition !== undefined,
 	);
 }
