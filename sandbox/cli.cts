@@ -18,7 +18,8 @@ Usage: npx tsx sandbox/cli.cts [options]
   --conflict-status 409|412   status for a stale If-Match (default 409)
   --token-lifetime S          lifetime of issued tokens in seconds (default 3600)
   --bc-limits                 Business Central online's per-user limits: 5 at once, 95 queued
-                              (8 min → 503), then 429; 6000 requests per 5 minutes, then 429
+                              (8 min → 503), then 429; 6000 requests per 5 minutes, then 429;
+                              pages of 20000 entities
                               (flags below override single values)
   --throttle MAX/WINDOW_MS[/RETRY_AFTER_S]
                               rate limit per user (app of the token), e.g. 600/60000/5

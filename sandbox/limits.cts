@@ -14,6 +14,8 @@
  *   size 95: past them, 429 Too Many Requests.
  * - Speed (rate) 6000: "the maximum number of OData V4 requests that can be submitted within
  *   a 5-minute sliding window"; past it, 429.
+ * - Max page size 20,000 (section "OData request limits (per environment)"): the server pages
+ *   collections at 20,000 entities (the sandbox's own default, 50, exercises paging in tests).
  * - FAQ on per-user limits: "these operational limits are applied to all types of users in
  *   the same way" (service principals too), so the key is the user / app, not the token:
  *   fetching a new OAuth2 token does not give a fresh quota.
@@ -39,6 +41,7 @@ export const BC_LIMITS = {
 	queueSize: 95,
 	queueTimeoutMs: 8 * 60 * 1000,
 	throttle: { maxRequests: 6000, windowMs: 5 * 60 * 1000 } satisfies ThrottleOptions,
+	pageSize: 20_000,
 } as const;
 
 /** Options with `bcLimits` expanded; limits the caller set explicitly win over the preset. */
@@ -50,6 +53,7 @@ export function withBcLimits(options: SandboxOptions): SandboxOptions {
 		queueSize: options.queueSize ?? BC_LIMITS.queueSize,
 		queueTimeoutMs: options.queueTimeoutMs ?? BC_LIMITS.queueTimeoutMs,
 		throttle: options.throttle ?? { ...BC_LIMITS.throttle },
+		pageSize: options.pageSize ?? BC_LIMITS.pageSize,
 	};
 }
 

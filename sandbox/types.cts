@@ -280,7 +280,8 @@ export interface SandboxOptions {
 	/**
 	 * Business Central online's per-user limits (limits.cts `BC_LIMITS`): 5 requests at once,
 	 * 95 queued (8-minute queue timeout → 503), past them 429; 6,000 requests per 5-minute
-	 * sliding window, past it 429 without Retry-After. Limits set explicitly win.
+	 * sliding window, past it 429 without Retry-After; pages of 20,000 entities. Limits set
+	 * explicitly win.
 	 */
 	bcLimits?: boolean;
 	faults?: FaultOptions;

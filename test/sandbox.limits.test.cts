@@ -56,6 +56,7 @@ test('the preset sets Business Central online limits; explicit options win', asy
 		queueSize: 7,
 		queueTimeoutMs: 480_000,
 		throttle: { maxRequests: 6000, windowMs: 300_000 },
+		pageSize: 20_000,
 	});
 	expect(sb.options.throttle?.retryAfterSeconds).toBeUndefined();
 });
