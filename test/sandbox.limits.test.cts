@@ -4,6 +4,7 @@
  * Slots are held deterministically with the `hangRate` fault (a hung request keeps its slot
  * until its client gives up), so no assertion depends on timing.
  */
+import { parseArgs } from '../sandbox/cli.cjs';
 import { startSandbox, type Sandbox } from '../sandbox/index.cjs';
 
 let sb: Sandbox | undefined;
@@ -59,6 +60,16 @@ test('the preset sets Business Central online limits; explicit options win', asy
 		pageSize: 20_000,
 	});
 	expect(sb.options.throttle?.retryAfterSeconds).toBeUndefined();
+});
+
+test('command line: --bc-limits, --queue-timeout-ms, --operation-ms', () => {
+	expect(parseArgs(['--bc-limits', '--queue-timeout-ms', '100', '--operation-ms=2.5'])).toEqual({
+		bcLimits: true,
+		queueTimeoutMs: 100,
+		operationMs: 2.5,
+	});
+	expect(() => parseArgs(['--bc-limits=yes'])).toThrow('--bc-limits takes no value');
+	expect(() => parseArgs(['--queue-timeout-ms', '0'])).toThrow('--queue-timeout-ms needs an integer >= 1');
 });
 
 test('5 requests per user at once, the 6th to the 100th queued, the 101st → 429', async () => {
