@@ -5,8 +5,8 @@
  * `/v2.0/{environment}/api/...` with the tenant implied) and the legacy
  * Financials root (`/v1.0/api/beta`, `/v1.0/{tenant}/api/beta|v1.0`), and the
  * pipeline every API request goes through:
- * auth (401) → service root (404) → concurrency cap (429) → rate window (429)
- * → latency → fault draw (drop / hang / 503 / 504 / redirect to the foreign
+ * auth (401) → service root (404) → per-user concurrency cap and queue (429; 503 after the
+ * queue timeout) → per-user rate window (429) → latency + server time per operation → fault draw (drop / hang / 503 / 504 / redirect to the foreign
  * host) → planted defect draw (self-tests only) → handler ($batch or single) →
  * apply-then fault (drop / hang / 500 / malformed / empty 200 / another user's
  * change then drop), a trickled answer, or the answer.
