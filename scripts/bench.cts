@@ -6,8 +6,8 @@
  * after another; see docs/bench.md). Side by side: this package's node (journal stated, so it
  * may list eTags; and not stated) and the workflow users build without it, n8n's own HTTP
  * Request node (GET, then PATCH with If-Match) as it comes and as a careful user sets it up.
- * Then 10 % conflicts or missing payments, sizes (BENCH_SIZES=100,1000,10000), failures
- * inside a batch, and the node's per-item cost in the engine. Round trips are counted at the
+ * Then 10 % conflicts or missing payments, sizes (BENCH_SIZES=100,1000; BENCH_BIG=10000 with
+ * the rate window off), failures inside a batch, and the node's per-item cost in the engine. Round trips are counted at the
  * sandbox. A benchmark, not a test: targets are printed, not asserted; it exits 1 only when
  * an update of the node is lost or applied twice.
  */
