@@ -19,6 +19,12 @@ export interface TokenResponse {
 
 export type TokenCheck = 'ok' | 'missing' | 'expired' | 'invalid';
 
+/**
+ * The user the static sandbox token stands for (a token pasted by hand: someone's own
+ * session), distinct from the app that the client-credentials tokens belong to.
+ */
+export const STATIC_TOKEN_USER = 'static-token-user';
+
 export class TokenRegistry {
 	private readonly issued = new Map<string, number>();
 
@@ -53,14 +59,19 @@ export class TokenRegistry {
 		return token;
 	}
 
-	check(authorization: string | undefined): { result: TokenCheck; token?: string } {
+	/**
+	 * `user` is whom Business Central's per-user limits count the request against: the app
+	 * (client id, the token's `appid`) for client-credentials tokens, so every token of the
+	 * same app shares one quota, as a service principal does (limits.cts).
+	 */
+	check(authorization: string | undefined): { result: TokenCheck; token?: string; user?: string } {
 		const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
 		if (!m) return { result: 'missing' };
 		const token = m[1];
-		if (token === this.staticToken) return { result: 'ok', token };
+		if (token === this.staticToken) return { result: 'ok', token, user: STATIC_TOKEN_USER };
 		const expires = this.issued.get(token);
 		if (expires === undefined) return { result: 'invalid', token };
-		return { result: expires > Date.now() ? 'ok' : 'expired', token };
+		return { result: expires > Date.now() ? 'ok' : 'expired', token, user: this.clientId };
 	}
 
 	/** `WWW-Authenticate` value for a 401 of the API. */

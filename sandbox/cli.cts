@@ -14,12 +14,18 @@ Usage: npx tsx sandbox/cli.cts [options]
   --seed N                    PRNG seed for data, ids and faults (default 42)
   --page-size N               server-driven page size (default 50)
   --latency-ms N              delay added to every request (default 0)
+  --operation-ms N            server time per operation, a $batch's run one after another (default 0)
   --conflict-status 409|412   status for a stale If-Match (default 409)
   --token-lifetime S          lifetime of issued tokens in seconds (default 3600)
+  --bc-limits                 Business Central online's per-user limits: 5 at once, 95 queued
+                              (8 min → 503), then 429; 6000 requests per 5 minutes, then 429;
+                              pages of 20000 entities
+                              (flags below override single values)
   --throttle MAX/WINDOW_MS[/RETRY_AFTER_S]
-                              rate limit per token, e.g. 600/60000/5
-  --max-concurrent N          requests per token processed at once (excess → 429)
+                              rate limit per user (app of the token), e.g. 600/60000/5
+  --max-concurrent N          requests per user processed at once (excess → queue, then 429)
   --queue-size N              requests allowed to wait when --max-concurrent is reached (default 0)
+  --queue-timeout-ms N        a request queued this long gets 503 (default: none)
   --rate-503 P                probability of a 503 (with Retry-After: 1)
   --rate-504 P                probability of a 504
   --drop-rate P               probability of closing the connection without answer
@@ -80,6 +86,16 @@ export function parseArgs(argv: string[]): SandboxOptions | 'help' {
 				break;
 			case '--latency-ms':
 				options.latencyMs = num(flag, value());
+				break;
+			case '--operation-ms':
+				options.operationMs = num(flag, value());
+				break;
+			case '--bc-limits':
+				if (inline !== undefined) throw new UsageError('--bc-limits takes no value');
+				options.bcLimits = true;
+				break;
+			case '--queue-timeout-ms':
+				options.queueTimeoutMs = int(flag, value(), 1);
 				break;
 			case '--conflict-status': {
 				const v = value();
@@ -159,6 +175,25 @@ export function parseArgs(argv: string[]): SandboxOptions | 'help' {
 	return options;
 }
 
+/** The per-user limits in force, if any. */
+function limitLines(o: SandboxOptions): string[] {
+	const lines: string[] = [];
+	if (o.maxConcurrent !== undefined) {
+		lines.push(
+			`  limits        ${o.maxConcurrent} requests per user at once, ${o.queueSize ?? 0} queued` +
+				(o.queueTimeoutMs ? ` (${o.queueTimeoutMs / 1000} s → 503)` : '') +
+				', then 429',
+		);
+	}
+	if (o.throttle) {
+		lines.push(
+			`  rate          ${o.throttle.maxRequests} requests per user per ${o.throttle.windowMs / 1000} s, then 429` +
+				(o.throttle.retryAfterSeconds !== undefined ? ` (Retry-After: ${o.throttle.retryAfterSeconds})` : ''),
+		);
+	}
+	return lines;
+}
+
 async function main(): Promise<void> {
 	let parsed: SandboxOptions | 'help';
 	try {
@@ -189,6 +224,7 @@ async function main(): Promise<void> {
 		`  client secret ${sandbox.clientSecret}`,
 		`  company       ${company.id}  (${company.name})`,
 		`  journal       ${journal.id}  (${journal.code})`,
+		...limitLines(sandbox.options),
 		'Press Ctrl+C to stop.',
 	];
 	process.stdout.write(`${lines.join('\n')}\n`);

@@ -5,8 +5,8 @@
  * `/v2.0/{environment}/api/...` with the tenant implied) and the legacy
  * Financials root (`/v1.0/api/beta`, `/v1.0/{tenant}/api/beta|v1.0`), and the
  * pipeline every API request goes through:
- * auth (401) → service root (404) → concurrency cap (429) → rate window (429)
- * → latency → fault draw (drop / hang / 503 / 504 / redirect to the foreign
+ * auth (401) → service root (404) → per-user concurrency cap and queue (429; 503 after the
+ * queue timeout) → per-user rate window (429) → latency + server time per operation → fault draw (drop / hang / 503 / 504 / redirect to the foreign
  * host) → planted defect draw (self-tests only) → handler ($batch or single) →
  * apply-then fault (drop / hang / 500 / malformed / empty 200 / another user's
  * change then drop), a trickled answer, or the answer.
@@ -21,7 +21,7 @@ import { BcError, errors } from './errors.cjs';
 import { fieldsOf, ENTITIES, project } from './entities.cjs';
 import { type Defect, drawDefect, drawFault, type Fault } from './faults.cjs';
 import { startForeignHost } from './foreign.cjs';
-import { ConcurrencyLimiter, RateWindow } from './limits.cjs';
+import { ConcurrencyLimiter, RateWindow, withBcLimits } from './limits.cjs';
 import { createRng } from './random.cjs';
 import { EMPTY_GUID } from './errors.cjs';
 import { GENERAL_TEMPLATE } from './posting.cjs';
@@ -177,7 +177,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
 }
 
 export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sandbox> {
-	const options: SandboxOptions = { ...DEFAULT_OPTIONS, ...userOptions };
+	const options: SandboxOptions = { ...DEFAULT_OPTIONS, ...withBcLimits(userOptions) };
 	const seed = options.seed ?? DEFAULT_OPTIONS.seed;
 	const seedRng = createRng(seed, 'seed');
 	const store = new Store(
@@ -235,13 +235,28 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 	const foreign = await startForeignHost();
 	const requestIds = createRng(seed, 'request-ids');
 	const rateWindow = new RateWindow();
-	const limiter = new ConcurrencyLimiter((active) => {
-		stats.maxConcurrentSeen = Math.max(stats.maxConcurrentSeen, active);
-	});
 
 	const sockets = new Set<Socket>();
 	const timers = new Set<NodeJS.Timeout>();
 	let closed = false;
+	const limiter = new ConcurrencyLimiter(
+		(active) => {
+			stats.maxConcurrentSeen = Math.max(stats.maxConcurrentSeen, active);
+		},
+		{
+			set: (fn, ms) => {
+				const t = setTimeout(() => {
+					timers.delete(t);
+					fn();
+				}, ms);
+				timers.add(t);
+				return () => {
+					clearTimeout(t);
+					timers.delete(t);
+				};
+			},
+		},
+	);
 	const delay = (ms: number) =>
 		ms > 0 && !closed
 			? new Promise<void>((resolve) => {
@@ -449,6 +464,22 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 		json(r.status, r.body);
 	}
 
+	/** 429 past the concurrent requests and the queue (Max connections, Max request queue size). */
+	const tooManyConcurrent = () =>
+		new BcError(
+			429,
+			'Application_TooManyRequests',
+			`Too many requests. The limit of ${options.maxConcurrent} concurrent and ${options.queueSize ?? 0} queued requests per user has been reached; retry later.`,
+		);
+	/** 503 for a request that waited in the queue too long ("They wait in the queue until they time out after 8 minutes"). */
+	const queueTimedOut = () =>
+		new BcError(
+			503,
+			'Internal_ServiceUnavailable',
+			'The service is temporarily unavailable. Please try again later.',
+			{ 'retry-after': '1' },
+		);
+
 	async function onApiRequest(
 		req: http.IncomingMessage,
 		res: http.ServerResponse,
@@ -516,27 +547,25 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 			stats.batchRequests++;
 			stats.batchOperations += ops ?? 0;
 		}
-		const release = await limiter.acquire(
-			check.token,
+		// per-user limits (limits.cts): the key is the user / app, not the token
+		const user = check.user ?? check.token;
+		const admission = await limiter.acquire(
+			user,
 			options.maxConcurrent,
 			options.queueSize ?? 0,
+			options.queueTimeoutMs,
 		);
-		if (!release) {
+		if ('refused' in admission) {
+			if (closed) return;
 			stats.throttled++;
-			sendError(
-				res,
-				new BcError(
-					429,
-					'Application_TooManyRequests',
-					`Too many requests. The limit of ${options.maxConcurrent} concurrent requests per user has been reached; retry later.`,
-				),
-			);
+			sendError(res, admission.refused === 'full' ? tooManyConcurrent() : queueTimedOut());
 			return;
 		}
+		const release = admission.release;
 		res.on('close', release);
 		if (res.destroyed || closed) return release();
 		const throttle = options.throttle;
-		if (throttle && !rateWindow.admit(check.token, Math.max(1, ops ?? 1), throttle)) {
+		if (throttle && !rateWindow.admit(user, Math.max(1, ops ?? 1), throttle)) {
 			stats.throttled++;
 			const headers =
 				throttle.retryAfterSeconds !== undefined
@@ -553,7 +582,9 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 			);
 			return;
 		}
-		await delay(options.latencyMs ?? 0);
+		// latency, then the server's time per operation: a $batch runs its operations one after
+		// another (limits.cts), all inside the slot
+		await delay((options.latencyMs ?? 0) + (options.operationMs ?? 0) * Math.max(1, ops ?? 1));
 		if (res.destroyed || closed) return;
 		const opsWrite = isBatch
 			? ((body as { requests?: Array<{ method?: unknown }> }).requests ?? []).some((op) =>

@@ -159,7 +159,7 @@ export interface CustomerPayment {
 }
 
 export interface ThrottleOptions {
-	/** Requests (a $batch counts as its number of operations) allowed per token in the window. */
+	/** Requests (a $batch counts as its number of operations) allowed per user in the window. */
 	maxRequests: number;
 	/** Sliding window length. */
 	windowMs: number;
@@ -259,13 +259,31 @@ export interface SandboxOptions {
 	port?: number;
 	seed?: number;
 	pageSize?: number;
+	/** Delay added to every request, spent inside its concurrency slot (default 0). */
 	latencyMs?: number;
+	/**
+	 * Server time per operation, inside the slot, after `latencyMs`: a single request costs it
+	 * once, a `$batch` once per operation, because Business Central runs a batch's operations
+	 * one after another (limits.cts). Default 0.
+	 */
+	operationMs?: number;
 	conflictStatus?: 409 | 412;
 	tokenLifetimeSeconds?: number;
+	/** Rate window per user (the token's app / subject: a new token does not reset it). */
 	throttle?: ThrottleOptions;
+	/** Requests per user processed at once. */
 	maxConcurrent?: number;
-	/** Requests per token allowed to wait for a slot when `maxConcurrent` is reached (default 0: excess → 429). */
+	/** Requests per user allowed to wait for a slot when `maxConcurrent` is reached (default 0: excess → 429). */
 	queueSize?: number;
+	/** A queued request that waited this long gets 503 with `Retry-After` (Business Central: 8 minutes). */
+	queueTimeoutMs?: number;
+	/**
+	 * Business Central online's per-user limits (limits.cts `BC_LIMITS`): 5 requests at once,
+	 * 95 queued (8-minute queue timeout → 503), past them 429; 6,000 requests per 5-minute
+	 * sliding window, past it 429 without Retry-After; pages of 20,000 entities. Limits set
+	 * explicitly win.
+	 */
+	bcLimits?: boolean;
 	faults?: FaultOptions;
 	companies?: number;
 	customersPerCompany?: number;

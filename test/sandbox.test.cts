@@ -1072,7 +1072,7 @@ describe('limits and faults', () => {
 	const getWith = (token: string, path = 'companies') =>
 		fetch(`${base}/${path}`, { headers: { Authorization: `Bearer ${token}` } });
 
-	test('throttling → 429 with and without Retry-After; a batch counts its operations', async () => {
+	test('throttling → 429 with and without Retry-After, per user; a batch counts its operations', async () => {
 		sb.options.throttle = { maxRequests: 3, windowMs: 60000, retryAfterSeconds: 2 };
 		try {
 			const t1 = await freshToken();
@@ -1082,20 +1082,22 @@ describe('limits and faults', () => {
 			const limited = statuses[3];
 			expect(limited.headers.get('retry-after')).toBe('2');
 			expect((await json(limited)).error.code).toBe('Application_TooManyRequests');
-			// other tokens have their own window
+			// the window is the user's: a new token of the same app does not reset it
+			const t2 = await freshToken();
+			expect((await getWith(t2)).status).toBe(429);
+			// another user (the static token) has its own window
 			expect((await getWith(sb.token)).status).toBe(200);
 
-			sb.options.throttle = { maxRequests: 3, windowMs: 60000 };
-			const t2 = await freshToken();
+			sb.options.throttle = { maxRequests: 4, windowMs: 60000 };
 			const batchRes = await fetch(`${base}/$batch`, {
 				method: 'POST',
-				headers: { Authorization: `Bearer ${t2}`, 'Content-Type': 'application/json' },
+				headers: { Authorization: `Bearer ${sb.token}`, 'Content-Type': 'application/json' },
 				body: JSON.stringify({
 					requests: [1, 2, 3].map((i) => ({ id: String(i), method: 'GET', url: 'companies' })),
 				}),
 			});
 			expect(batchRes.status).toBe(200);
-			const after = await getWith(t2);
+			const after = await getWith(sb.token);
 			expect(after.status).toBe(429);
 			expect(after.headers.get('retry-after')).toBeNull();
 			expect(sb.stats.throttled).toBeGreaterThanOrEqual(2);
