@@ -45,7 +45,8 @@ queue_prerequisites() {
 			die "queue needs ${missing[*]}: sudo apt-get update && sudo apt-get install -y ${missing[*]}"
 		say "Installing ${missing[*]} with apt-get (once)..."
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}") \
-			>"$RUN_DIR/apt.log" 2>&1 || die "apt-get install ${missing[*]} failed (log: $RUN_DIR/apt.log)"
+			>"${TMPDIR:-/tmp}/n8n-queue-apt.log" 2>&1 ||
+			die "apt-get install ${missing[*]} failed (log: ${TMPDIR:-/tmp}/n8n-queue-apt.log)"
 		pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
 	fi
 	PG_BIN="$pg_bin"
@@ -169,6 +170,18 @@ queue_trigger_and_wait() {
 		from execution_entity where \"workflowId\" = 'bcQueueUpdate' order by id" >"$RUN_DIR/queue-executions.tsv"
 }
 
+# A run killed with SIGKILL leaves its Redis and PostgreSQL running: stop them by their pid files.
+stop_leftovers() {
+	local pid
+	if [[ -f "$QUEUE_DIR/pg/postmaster.pid" ]]; then
+		as_postgres "$PG_BIN/pg_ctl" -D "$QUEUE_DIR/pg" -m fast -w stop >/dev/null 2>&1 || true
+	fi
+	pid="$(cat "$QUEUE_DIR/redis/redis.pid" 2>/dev/null || true)"
+	if [[ -n "$pid" ]] && grep -q redis-server "/proc/$pid/cmdline" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null || true
+	fi
+}
+
 queue_cleanup() {
 	local i
 	for ((i = ${#QUEUE_PIDS[@]} - 1; i >= 0; i--)); do
@@ -196,11 +209,13 @@ run_queue() {
 	# Own user folder, emptied each run (its encryption key is made anew by n8n_env).
 	N8N_USER_DIR="${N8N_USER_FOLDER:-$ROOT/.n8n-user/queue}"
 	N8N_HOME="$N8N_USER_DIR/.n8n" RUN_DIR="$N8N_USER_DIR/run" QUEUE_DIR="$N8N_USER_DIR/services"
-	[[ "$N8N_USER_DIR" == "$ROOT/.n8n-user/queue" ]] && rm -rf "$N8N_USER_DIR"
-	mkdir -p "$RUN_DIR" "$QUEUE_DIR"
-	unset N8N_ENCRYPTION_KEY
 	trap 'rc=$?; queue_cleanup; (exit $rc); cleanup' EXIT
 	queue_prerequisites
+	stop_leftovers
+	rm -rf "$QUEUE_DIR"
+	[[ "$N8N_USER_DIR" != "$ROOT/.n8n-user/queue" ]] || rm -rf "$N8N_USER_DIR"
+	mkdir -p "$RUN_DIR" "$QUEUE_DIR"
+	unset N8N_ENCRYPTION_KEY
 	install_n8n
 	build_and_link
 	start_redis

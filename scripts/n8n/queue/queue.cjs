@@ -167,6 +167,42 @@ function auditPayments(expected, payments, patches) {
 	return { ...result, extra };
 }
 
+const say = (line) => process.stdout.write(`${line}\n`);
+
+/** One line per execution; returns the number of executions per worker. */
+function printExecutions(executions, workers) {
+	const perWorker = {};
+	say("Executions (n8n database; worker from the workers' logs):");
+	for (const execution of executions) {
+		const ran = workers.get(execution.id);
+		const worker = ran ? ran.worker : 'no worker';
+		perWorker[worker] = (perWorker[worker] ?? 0) + 1;
+		const job = ran ? ` (Bull job ${ran.job})` : '';
+		say(
+			`  execution ${execution.id}: ${execution.status}, ${execution.seconds.toFixed(1)} s, ${worker}${job}`,
+		);
+	}
+	return perWorker;
+}
+
+function problemsOf(audit, executions, workers, runs) {
+	const problems = [
+		...audit.lost.map((id) => `not updated (no PATCH applied): ${id}`),
+		...audit.doubled.map((id) => `applied twice: ${id}`),
+		...audit.wrong.map((id) => `stored value differs from the input: ${id}`),
+		...audit.extra.map((id) => `PATCHed but not in any run: ${id}`),
+	];
+	for (const execution of executions) {
+		if (execution.status !== 'success')
+			problems.push(`execution ${execution.id} ended '${execution.status}'`);
+		if (!workers.has(execution.id))
+			problems.push(`execution ${execution.id} was not run by a worker`);
+	}
+	if (executions.length !== runs)
+		problems.push(`${executions.length} executions for ${runs} webhook calls`);
+	return problems;
+}
+
 async function check([reportUrl, outDir, tsvFile, secondsRaw, ...workerLogs]) {
 	const expected = readJson(path.join(outDir, 'queue-expected.json'));
 	const report = await (await fetch(`${reportUrl}/report`)).json();
@@ -174,25 +210,15 @@ async function check([reportUrl, outDir, tsvFile, secondsRaw, ...workerLogs]) {
 	const audit = auditPayments(expected, payments, report.patches);
 	const executions = executionRows(tsvFile);
 	const workers = workersByExecution(workerLogs);
-	const perWorker = {};
-	const say = (line) => process.stdout.write(`${line}\n`);
-	say("Executions (n8n database; worker from the workers' logs):");
-	for (const execution of executions) {
-		const ran = workers.get(execution.id);
-		const worker = ran ? ran.worker : 'not a worker (main?)';
-		perWorker[worker] = (perWorker[worker] ?? 0) + 1;
-		say(
-			`  execution ${execution.id}: ${execution.status}, ${execution.seconds.toFixed(1)} s, ${worker}${ran ? ` (Bull job ${ran.job})` : ''}`,
-		);
-	}
+	const perWorker = printExecutions(executions, workers);
 	const items = Object.keys(expected).length;
+	const runs = new Set(Object.values(expected).map((want) => want.run)).size;
 	const { stats } = report;
+	const byWorker = Object.entries(perWorker)
+		.sort(([a], [b]) => a.localeCompare(b))
+		.map(([worker, n]) => `${worker}: ${n}, ${(n * items) / runs} items`);
 	say('Figures:');
-	say(
-		`  executions       ${executions.length} (${Object.entries(perWorker)
-			.map(([w, n]) => `${w}: ${n}`)
-			.join(', ')})`,
-	);
+	say(`  executions       ${executions.length} (${byWorker.join('; ')})`);
 	say(`  items            ${items} (${audit.updated} updated exactly once with their value)`);
 	say(`  wall time        ${secondsRaw} s (first webhook call to last execution finished)`);
 	say(
@@ -201,20 +227,7 @@ async function check([reportUrl, outDir, tsvFile, secondsRaw, ...workerLogs]) {
 	say(
 		`  429s             ${stats.throttled} answered by the sandbox (most requests of the user processed at once: ${stats.maxConcurrentSeen})`,
 	);
-	const problems = [
-		...audit.lost.map((id) => `lost (never PATCHed): ${id}`),
-		...audit.doubled.map((id) => `applied twice: ${id}`),
-		...audit.wrong.map((id) => `stored value differs from the input: ${id}`),
-		...audit.extra.map((id) => `PATCHed but not in any run: ${id}`),
-		...executions
-			.filter((e) => e.status !== 'success')
-			.map((e) => `execution ${e.id} ended '${e.status}'`),
-	];
-	const runs = new Set(Object.values(expected).map((want) => want.run)).size;
-	if (executions.length !== runs)
-		problems.push(`${executions.length} executions for ${runs} webhook calls`);
-	if (![...workers.keys()].length)
-		problems.push('no worker logged an execution: did the main run them?');
+	const problems = problemsOf(audit, executions, workers, runs);
 	for (const line of problems.slice(0, 20)) say(`  PROBLEM: ${line}`);
 	if (problems.length > 20) say(`  ... and ${problems.length - 20} more`);
 	say(
