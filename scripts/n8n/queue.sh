@@ -9,7 +9,7 @@
 #                 database; n8n warns that "Scaling mode is not officially
 #                 supported with sqlite" (packages/cli base-command)
 #   the sandbox   Business Central's per-user limits: 5 requests processed at
-#                 once, 95 queued, 6,000 per 5 minutes
+#                 once, 95 queued, 6,000 per 5 minutes (scripts/n8n/queue/sandbox.cts)
 #   n8n main      `n8n start`, EXECUTIONS_MODE=queue: receives the webhook calls
 #                 and puts each execution on the queue
 #   2 workers     `n8n worker --concurrency $QUEUE_WORKER_CONCURRENCY`
@@ -19,7 +19,9 @@
 #
 # Environment (defaults): QUEUE_RUNS 4, QUEUE_ITEMS 1000, QUEUE_WORKERS 2,
 # QUEUE_WORKER_CONCURRENCY 2, QUEUE_MAX_CONCURRENCY 5 (the node's Max Concurrent
-# Requests), QUEUE_MAX_RETRIES 10, QUEUE_THROTTLE 6000/300000,
+# Requests), QUEUE_MAX_RETRIES 10, QUEUE_THROTTLE 6000/300000/60 (6,000 operations per
+# 5 minutes, 429s with Retry-After: 60; without the /60 the default run exceeds what the
+# node's back-off can wait out and fails, see docs/queue-mode.md), QUEUE_LATENCY_MS 100,
 # QUEUE_SANDBOX_FLAGS (more sandbox/cli.cts flags), QUEUE_WAIT 900 (seconds).
 
 QUEUE_HELPER="scripts/n8n/queue/queue.cjs"
