@@ -19,6 +19,8 @@
 #            API, waits (up to $TRIGGER_WAIT s) for the executions in n8n's SQLite
 #            database and checks each holds the record with `event`; one
 #            PASSED/FAILED line per check, exit 1 on a failure
+#   queue    queue mode: Redis, PostgreSQL, n8n main + 2 workers; 4 webhook calls × 1,000
+#            payment updates at once; checks each updated exactly once (scripts/n8n/queue.sh)
 #   install  only installs n8n into $N8N_APP_DIR (done by the others when missing)
 #
 # Environment (defaults):
@@ -417,6 +419,7 @@ case "$MODE" in
 start) run_start ;;
 execute) run_execute ;;
 trigger) run_trigger ;;
+queue) source scripts/n8n/queue.sh && run_queue ;;
 install) install_n8n ;;
 help | -h | --help) usage ;;
 *)
