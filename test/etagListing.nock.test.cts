@@ -5,10 +5,10 @@
  * then PATCHes with each record's listed `@odata.etag`. Strict nock: every request is
  * scripted, the order they came in is asserted.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 import nock from 'nock';
 
-import { runWorkflow } from '../dev/engine.cjs';
+import { NODE_TYPE, runWorkflow } from '../dev/engine.cjs';
 import {
 	batches,
 	conflict,
@@ -22,6 +22,7 @@ import {
 	bcError,
 	bearerCredentials,
 	COMPANY,
+	itemsNode,
 	JOURNAL,
 	JOURNAL_2,
 	locator,
@@ -331,5 +332,62 @@ describe('what the listing does not show, stale eTags, several journals', () => 
 		const result = await runWorkflow(workflow(paymentItems(150)), { credentials: bearerCredentials() });
 		expect(trail).toEqual(['list failed', 'batch GET×100', 'batch GET×50', 'batch PATCH×100', 'batch PATCH×50']);
 		expect(errorsOf(result.output('Business Central'))).toHaveLength(0);
+	});
+});
+
+describe('customers: the company is the scope', () => {
+	const CUSTOMERS_PATH = `${SAAS_PATH}/companies(${COMPANY})/customers`;
+	const customerId = (n: number) => `${String(n).padStart(8, '0')}-4b7c-ef11-8a6b-6045bde9c5c7`;
+
+	test('150 customer updates: one listing of the company\'s customers ($select=id), then 2 PATCH $batches', async () => {
+		nock(SAAS_ORIGIN)
+			.get(CUSTOMERS_PATH)
+			.query({ $select: 'id' })
+			.matchHeader('prefer', 'odata.maxpagesize=20000')
+			.reply(() => {
+				trail.push('list customers');
+				return [200, { value: range(0, 160).map((n) => ({ '@odata.etag': eTagOf(n), id: customerId(n) })) }];
+			});
+		const sent: Operation[][] = [];
+		batches(sent, 2, (operations) => {
+			trail.push(`batch ${operations[0].method}×${operations.length}`);
+			return operations.map((operation) => {
+				const id = /customers\(([^)]+)\)/.exec(operation.url)![1];
+				const body = { '@odata.etag': eTagOf(Number(id.slice(0, 8)), 2), id, number: '10000', ...operation.body };
+				return { id: operation.id, status: 200, body };
+			});
+		});
+		const node: INode = {
+			id: 'bc-customer',
+			name: 'Business Central',
+			type: NODE_TYPE,
+			typeVersion: 2,
+			position: [220, 0],
+			parameters: {
+				authentication: 'bearerToken',
+				resource: 'customer',
+				operation: 'update',
+				company: locator(COMPANY),
+				customer: locator('={{ $json.id }}'),
+				updateFields: { phoneNumber: '555-0100' },
+				options: { maxRetries: 0 },
+			} as INode['parameters'],
+			credentials: { businessCentralApi: { id: '1', name: 'Business Central token' } },
+		};
+		const items = range(0, 150).map((n) => ({ id: customerId(n) }));
+		const result = await runWorkflow(
+			{
+				name: 'customer update',
+				nodes: [itemsNode(items), node],
+				connections: { Items: { main: [[{ node: 'Business Central', type: 'main' as never, index: 0 }]] } },
+			},
+			{ credentials: bearerCredentials() },
+		);
+		expect(result.error()).toBeUndefined();
+		expect(trail).toEqual(['list customers', 'batch PATCH×100', 'batch PATCH×50']);
+		for (const operation of sent.flat()) {
+			expect(operation.headers['If-Match']).toBe(eTagOf(Number(/customers\((\d{8})/.exec(operation.url)![1])));
+		}
+		expect(result.output('Business Central')[149].json).toMatchObject({ id: customerId(149), phoneNumber: '555-0100' });
 	});
 });
