@@ -157,6 +157,7 @@ describe('eTags of one journal from one listing', () => {
  */
 class Payments {
 	readonly versions = new Map<number, number>();
+	readonly values = new Map<number, IDataObject>();
 	constructor(present: number[]) {
 		for (const n of present) this.versions.set(n, 1);
 	}
@@ -169,9 +170,11 @@ class Payments {
 		if (version === undefined) {
 			return { id: operation.id, status: 404, body: bcError('Internal_RecordNotFound', 'The Gen. Journal Line does not exist.') };
 		}
-		if (operation.method === 'GET') return { id: operation.id, status: 200, body: paymentRecord(paymentId(n), eTagOf(n, version)) };
+		const stored = this.values.get(n) ?? {};
+		if (operation.method === 'GET') return { id: operation.id, status: 200, body: paymentRecord(paymentId(n), eTagOf(n, version), stored) };
 		if (operation.headers['If-Match'] !== eTagOf(n, version)) return conflict(operation);
 		this.versions.set(n, version + 1);
+		this.values.set(n, { ...stored, ...operation.body });
 		return { id: operation.id, status: 200, body: paymentRecord(paymentId(n), eTagOf(n, version + 1), operation.body) };
 	};
 }
@@ -317,6 +320,25 @@ describe('what the listing does not show, stale eTags, several journals', () => 
 		expect(trail.slice(1)).toEqual(['batch PATCH×100', 'batch PATCH×1']);
 		expect(errorsOf(result.output('Business Central'))).toHaveLength(0);
 		scope.done();
+	});
+
+	test('an unclear PATCH after a listed eTag: re-read by $batch GET as before, and judged by the record', async () => {
+		const store = new Payments(range(0, 120));
+		listing(journalQuery(), store.rows(range(0, 120)));
+		const sent: Operation[][] = [];
+		answered(sent, 3, (operation) => {
+			const answer = store.answer(operation);
+			// payment 5's write lands, but its answer is a 500: the node must re-read, not re-send
+			return operation.method === 'PATCH' && indexOf(operation) === 5
+				? { id: operation.id, status: 500, body: bcError('Internal_ServerError', 'Something went wrong.') }
+				: answer;
+		});
+		const result = await runWorkflow(workflow(paymentItems(120)), { credentials: bearerCredentials() });
+		expect(trail.slice(1).sort()).toEqual(['batch GET×1', 'batch PATCH×100', 'batch PATCH×20']);
+		expect(sent.flat().filter((operation) => operation.method === 'GET').map(indexOf)).toEqual([5]);
+		expect(errorsOf(result.output('Business Central'))).toHaveLength(0);
+		expect(result.output('Business Central')[5].json).toMatchObject({ id: paymentId(5), '@odata.etag': eTagOf(5, 2), amount: -10 });
+		expect(store.versions.get(5)).toBe(2);
 	});
 
 	test('a listing that fails is dropped: the records are read by $batch GETs as before', async () => {
