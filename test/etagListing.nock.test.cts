@@ -341,6 +341,20 @@ describe('what the listing does not show, stale eTags, several journals', () => 
 		expect(store.versions.get(5)).toBe(2);
 	});
 
+	test('a Journal that is no GUID or whose expression fails is "not stated": no listing, no item fails because of it', async () => {
+		const store = new Payments(range(0, 101));
+		answered([], 4, store.answer);
+		const items = paymentItems(101).map((item, n) => ({ ...item, journal: n % 2 ? 'CASH RCPT' : undefined }));
+		const journal = locator('={{ $json.journal === undefined ? $json.journal.code : $json.journal }}');
+		const result = await runWorkflow(
+			updateWorkflow(items, { journal, payment: locator('={{ $json.id }}'), updateFields: { amount: -10 }, options: { maxRetries: 0 }, continueOnFail: true }),
+			{ credentials: bearerCredentials() },
+		);
+		// as before: two chunks side by side, each a $batch of GETs then a $batch of PATCHes
+		expect(trail.sort()).toEqual(['batch GET×1', 'batch GET×100', 'batch PATCH×1', 'batch PATCH×100']);
+		expect(errorsOf(result.output('Business Central'))).toHaveLength(0);
+	});
+
 	test('a listing that fails is dropped: the records are read by $batch GETs as before', async () => {
 		nock(SAAS_ORIGIN)
 			.get(LIST_PATH)

@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { collectionIn, recordPath, type EntityDescriptor } from '../entities/entity';
 import type { ApiVersion } from '../helpers/apiBase';
@@ -46,10 +46,17 @@ import type { RecordAccess } from './recordAccess';
  * updated again by a later item is read after the earlier write, in its own wave.
  */
 
-/** Where a payment's journal is stated: its URL (`…/customerPaymentJournals(<j>)/…`) first, then the Journal parameter. */
+/**
+ * Where an item states its record's parent (a payment's journal): the record's URL
+ * (`…/customerPaymentJournals(<j>)/…`) first, then the parent parameter (Update's Journal).
+ * Only a hint for the read strategy, read so that it can never fail an item: Update did not
+ * use the Journal parameter before (it scopes the payment picker), so a value that is no GUID
+ * or an expression that fails just means "not stated", and the records are read one by one.
+ */
 export function statedParent(
+	context: IExecuteFunctions,
 	entity: EntityDescriptor,
-	parentParameter: unknown,
+	itemIndex: number,
 	recordLocator: unknown,
 ): string | undefined {
 	if (!entity.parent) return undefined;
@@ -62,10 +69,13 @@ export function statedParent(
 		const key = inUrl?.[1] ?? inUrl?.[2];
 		if (key && GUID_PATTERN.test(key)) return key;
 	}
-	// Only a hint for the read strategy: a value that is no GUID is not an error here (the
-	// parameter only scopes the payment picker), the records are then read one by one.
-	const parameter = String(locatorValue(parentParameter) ?? '').trim();
-	return GUID_PATTERN.test(parameter) ? parameter : undefined;
+	try {
+		const parameter = context.getNodeParameter(entity.parent.parameter, itemIndex, '');
+		const value = String(locatorValue(parameter) ?? '').trim();
+		return GUID_PATTERN.test(value) ? value : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** Batch Size, Max Concurrent Requests and the retry policy of the run. */
