@@ -172,8 +172,13 @@ async function listScope(
 	let request: { url: string; qs?: IDataObject } | undefined = first;
 	try {
 		while (request && paging.pages < budget) {
-			const response: BcResponse = await bcRequest.call(context, { method: 'GET', ...request, headers }, policy);
-			const page = response.statusCode === 200 ? collectionSchema.safeParse(response.body) : undefined;
+			const response: BcResponse = await bcRequest.call(
+				context,
+				{ method: 'GET', ...request, headers },
+				policy,
+			);
+			const page =
+				response.statusCode === 200 ? collectionSchema.safeParse(response.body) : undefined;
 			if (!page?.success) break;
 			const rows = page.data.value as IDataObject[];
 			const next: string | undefined = page.data['@odata.nextLink'];
