@@ -35,8 +35,9 @@ import type { RecordAccess } from './recordAccess';
  * record in another journal than the one stated, a deleted record) are read with the usual
  * `$batch` GETs, all of them together before the first PATCH, so a missing payment fails with
  * the same 404 error as before and a wrongly stated journal only costs those GETs. A listing
- * that fails, is not a list, or pages inconsistently (transport/paging.ts) is dropped the same
- * way. Records listed twice with different eTags are read by GET too.
+ * that fails, is not a list, or pages inconsistently (transport/paging.ts) ends there, and the
+ * ids it has not shown are read by GET the same way; so are records listed twice with
+ * different eTags. Paging stays bounded by the budget (at most 9,999 pages at Batch Size 1).
  *
  * Nothing else changes: the listed record is handed to the update engine as the answer of its
  * initial read (`withReadAhead`), so If-Match is that record's listed eTag and a 409 after it
