@@ -37,7 +37,7 @@ import type { RecordAccess } from './recordAccess';
  * the same 404 error as before and a wrongly stated journal only costs those GETs. A listing
  * that fails, is not a list, or pages inconsistently (transport/paging.ts) ends there, and the
  * ids it has not shown are read by GET the same way; so are records listed twice with
- * different eTags. Paging stays bounded by the budget (at most 9,999 pages at Batch Size 1).
+ * different eTags. Paging stays bounded by the budget and by transport/paging.ts's limits.
  *
  * Nothing else changes: the listed record is handed to the update engine as the answer of its
  * initial read (`withReadAhead`), so If-Match is that record's listed eTag and a 409 after it
