@@ -18,6 +18,7 @@ import {
 import { listRecords } from '../operations/listRecords';
 import { readRecord, recordOutput } from '../operations/records';
 import type { ItemUpdate } from '../operations/concurrency';
+import { statedParent } from '../operations/etagReads';
 import { updateRecords, type UpdateRequestOptions } from '../operations/updateRecords';
 import { getConnection } from '../transport/connection';
 import { DEFAULT_RETRY_POLICY } from '../transport/request';
@@ -152,12 +153,8 @@ function checkUpdateInput(
 	rules: { refuseEmpty?: boolean } = {},
 ): ItemUpdate {
 	const companyId = parseCompanyLocator(context.getNodeParameter('company', itemIndex), base);
-	const id = parseRecordLocator(
-		context.getNodeParameter(entity.locatorParameter, itemIndex),
-		base,
-		companyId,
-		entity,
-	);
+	const locator = context.getNodeParameter(entity.locatorParameter, itemIndex);
+	const id = parseRecordLocator(locator, base, companyId, entity);
 	const fields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const options = context.getNodeParameter('options', itemIndex, {}) as UpdateRequestOptions;
 	const refuseEmpty = rules.refuseEmpty ?? refusesEmptyFields(context.getNode().typeVersion);
@@ -174,5 +171,7 @@ function checkUpdateInput(
 		eTag,
 		onConflict: validateConflictPolicy(options.onConflict),
 		includePreviousValues: options.includePreviousValues === true,
+		// the journal, when stated, lets a bulk run read eTags with one listing (operations/etagReads.ts)
+		parentId: statedParent(context, entity, itemIndex, locator),
 	};
 }

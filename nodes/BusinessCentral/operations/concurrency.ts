@@ -27,6 +27,13 @@ export interface ItemUpdate {
 	eTag: string;
 	onConflict: ConflictPolicy;
 	includePreviousValues: boolean;
+	/** The parent (journal) the record is stated to be in, if any: lets a bulk run list its eTags (etagReads.ts). */
+	parentId?: string;
+}
+
+/** The key of an item's reads and writes in a run (and in `$batch` operation ids). */
+export function updateKey(request: ItemUpdate): string {
+	return String(request.itemIndex);
 }
 
 /** Updated record (as output) or the error that item ends with. */
@@ -92,7 +99,7 @@ export class UpdateDecisions {
 		const ifMatch = request.eTag || undefined;
 		return {
 			request,
-			key: String(request.itemIndex),
+			key: updateKey(request),
 			ifMatch,
 			read: !ifMatch || request.includePreviousValues ? 'initial' : undefined,
 			conflictRetries: 0,

@@ -13,6 +13,7 @@ import {
 	type ItemUpdate,
 	type UpdateRunOptions,
 } from './concurrency';
+import { readETagsAhead, withReadAhead } from './etagReads';
 import { batchAccess, directAccess, type RecordAccess } from './recordAccess';
 
 /**
@@ -150,12 +151,15 @@ export async function updateRecords(
 			report(index, outcome);
 	};
 	if (options.batching !== false && updates.length > 1) {
-		const access = batchAccess(context, policy);
 		const batching = {
 			size: wholeNumber(options.batchSize, MAX_BATCH_OPERATIONS, 1, MAX_BATCH_OPERATIONS),
 			concurrency: wholeNumber(options.maxConcurrency, 5, 1, 5),
 			stop,
 		};
+		// eTags of many records of one journal (or company) from one listing: operations/etagReads.ts
+		const gets = batchAccess(context, policy);
+		const ahead = await readETagsAhead(context, entity, updates, gets, { ...batching, policy });
+		const access = withReadAhead(gets, ahead);
 		await runInBatches(
 			updates,
 			(request) => `${request.companyId}/${request.id}`,
