@@ -32,11 +32,13 @@ export interface Locator {
 	filter(options: { hasText?: string | RegExp; visible?: boolean }): Locator;
 	or(other: Locator): Locator;
 	first(): Locator;
+	nth(index: number): Locator;
 	last(): Locator;
 	count(): Promise<number>;
 	innerText(options?: { timeout?: number }): Promise<string>;
 	allInnerTexts(): Promise<string[]>;
 	isVisible(): Promise<boolean>;
+	setInputFiles(files: string): Promise<void>;
 	scrollIntoViewIfNeeded(options?: { timeout?: number }): Promise<void>;
 }
 
