@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { signIn } from './screenshots/editor.cjs';
-import { startN8n, type RunningN8n } from './screenshots/n8nProcess.cjs';
+import { startN8n, stopAll, type RunningN8n } from './screenshots/n8nProcess.cjs';
 import { STEPS, type ShotContext } from './screenshots/shots.cjs';
 import {
 	ensureChromium,
@@ -29,6 +29,9 @@ const USER_FOLDER = path.join(ROOT, '.n8n-user/screenshots');
 /** Small PNGs for the README: a laptop-sized window at 1x. */
 const VIEWPORT = { width: 1280, height: 800 };
 
+/** Set on Ctrl+C / SIGTERM: no further steps (Chromium got the signal too). */
+let interrupted = false;
+
 function say(line: string): void {
 	process.stdout.write(`[screenshots] ${line}\n`);
 }
@@ -41,7 +44,11 @@ async function takeShots(
 	const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
 	const page = await context.newPage();
 	page.setDefaultTimeout(20_000);
-	await signIn(context, baseUrl);
+	await signIn(context, baseUrl).catch((error: Error) => {
+		throw new Error(
+			`sign-in (owner account, then login) at ${baseUrl}: ${error.message.split('\n')[0]}`,
+		);
+	});
 	const written: string[] = [];
 	const failed: string[] = [];
 	const shot: ShotContext = {
@@ -58,6 +65,7 @@ async function takeShots(
 	};
 	const only = process.env.SCREENSHOTS_ONLY;
 	for (const [index, step] of STEPS.entries()) {
+		if (interrupted) break;
 		if (only && index > 0 && !step.name.includes(only)) continue;
 		const started = Date.now();
 		try {
@@ -108,10 +116,27 @@ async function main(): Promise<number> {
 	}
 }
 
+// Ctrl+C / kill: stop n8n and the sandbox (their own process group) before leaving.
+for (const [signal, code] of [
+	['SIGINT', 130],
+	['SIGTERM', 143],
+] as const) {
+	// `on`, not `once`: npm and tsx relay the signal again, and a second one must not kill this
+	// process (the default action) while it stops n8n.
+	let stopping = false;
+	process.on(signal, () => {
+		if (stopping) return;
+		stopping = true;
+		interrupted = true;
+		say(`${signal}: stopping n8n and the sandbox...`);
+		void stopAll().finally(() => process.exit(code));
+	});
+}
+
 main().then(
 	(code) => process.exit(code),
 	(error: Error) => {
-		say(`FAILED: ${error.message}`);
+		say(`FAILED: ${error.message.split('\n')[0]}`);
 		process.exit(1);
 	},
 );

@@ -4,7 +4,7 @@
  * user folder and a fresh database, waits until the editor is served, and stops it again.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -37,6 +37,9 @@ async function answers(url: string): Promise<boolean> {
 	}
 }
 
+/** n8n.sh processes started and not yet stopped (for stopAll on Ctrl+C). */
+const running = new Set<ChildProcess>();
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function exited(child: ChildProcess, ms: number): Promise<boolean> {
@@ -50,11 +53,21 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
 	});
 }
 
-/** SIGTERM to n8n.sh (its trap stops n8n and the sandbox); the whole group is killed if it hangs. */
-async function stopGroup(child: ChildProcess): Promise<void> {
+/**
+ * SIGTERM to n8n.sh (its trap stops n8n and the sandbox); the whole group is killed if that hangs.
+ * Once per child: a second SIGTERM would cut n8n.sh's own cleanup short.
+ */
+const stopping = new Map<ChildProcess, Promise<void>>();
+function stopGroup(child: ChildProcess): Promise<void> {
+	running.delete(child);
+	if (!stopping.has(child)) stopping.set(child, terminate(child));
+	return stopping.get(child)!;
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
 	if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
 	child.kill('SIGTERM');
-	if (await exited(child, 30_000)) return;
+	if (await exited(child, 40_000)) return;
 	try {
 		process.kill(-child.pid, 'SIGKILL');
 	} catch {
@@ -72,7 +85,9 @@ export async function startN8n(
 	rmSync(path.join(userFolder, '.n8n'), { recursive: true, force: true });
 	mkdirSync(userFolder, { recursive: true });
 	const logFile = path.join(userFolder, 'n8n-start.log');
-	const log = createWriteStream(logFile);
+	// The log file itself, not a pipe through this process: n8n's shutdown must not hang on a
+	// closed pipe if this process dies first.
+	const log = openSync(logFile, 'w');
 	const env = {
 		...process.env,
 		N8N_PORT: String(n8nPort),
@@ -88,10 +103,10 @@ export async function startN8n(
 		cwd: ROOT,
 		env,
 		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: ['ignore', log, log],
 	});
-	child.stdout?.pipe(log);
-	child.stderr?.pipe(log);
+	closeSync(log);
+	running.add(child);
 	const baseUrl = `http://localhost:${n8nPort}`;
 	const started = Date.now();
 	// The first run may build the package; n8n itself needs 20-60 s on a busy machine.
@@ -106,4 +121,9 @@ export async function startN8n(
 	}
 	say(`n8n answers after ${Math.round((Date.now() - started) / 1000)} s: ${baseUrl}`);
 	return { baseUrl, userFolder, logFile, stop: () => stopGroup(child) };
+}
+
+/** Stops every n8n.sh this process started (n8n.sh runs in its own process group: Ctrl+C does not reach it). */
+export async function stopAll(): Promise<void> {
+	await Promise.all([...running].map((child) => stopGroup(child)));
 }

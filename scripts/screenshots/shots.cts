@@ -38,6 +38,12 @@ export interface Step {
 	run(shot: ShotContext): Promise<void>;
 }
 
+/** A workflow id the import step made; a clear failure when that step failed. */
+function imported(ids: Record<string, string>, key: string): string {
+	if (!ids[key]) throw new Error(`needs the workflow "${key}" of the import step, which failed`);
+	return ids[key];
+}
+
 function example(file: string): Record<string, unknown> {
 	return JSON.parse(readFileSync(path.join(ROOT, 'examples', file), 'utf8')) as Record<
 		string,
@@ -149,7 +155,7 @@ const cashReceiptsImport: Step = {
 const cashReceipts: Step = {
 	name: 'cash-receipts workflow executed in the editor',
 	async run({ page, baseUrl, ids, save, sandboxFile }) {
-		await openWorkflow(page, baseUrl, ids.cashReceipts);
+		await openWorkflow(page, baseUrl, imported(ids, 'cashReceipts'));
 		const first = await runInEditor(page);
 		if (!first.ok) {
 			if (!first.message.includes('Post Cash Receipts')) {
@@ -158,7 +164,7 @@ const cashReceipts: Step = {
 			await page.waitForTimeout(500);
 			await save('cash-receipts-post-refused.png');
 			await emptySandboxJournal(sandboxFile);
-			await openWorkflow(page, baseUrl, ids.cashReceipts);
+			await openWorkflow(page, baseUrl, imported(ids, 'cashReceipts'));
 			await executeWorkflow(page);
 		}
 		await dismissToasts(page);
@@ -225,7 +231,7 @@ const invoicePicker: Step = {
 const wrongPaymentError: Step = {
 	name: 'error in the NDV: Get with a payment id Business Central does not have',
 	async run({ page, baseUrl, ids, save }) {
-		await openWorkflow(page, baseUrl, ids.wrongPayment);
+		await openWorkflow(page, baseUrl, imported(ids, 'wrongPayment'));
 		const ndv = await openNode(page, 'Get Customer Payment');
 		await executeStep(page, ndv);
 		await dismissToasts(page);
@@ -236,7 +242,7 @@ const wrongPaymentError: Step = {
 const triggerNode: Step = {
 	name: 'Business Central Trigger parameters (new trigger, customer payments)',
 	async run({ page, baseUrl, ids, save }) {
-		await openWorkflow(page, baseUrl, ids.trigger);
+		await openWorkflow(page, baseUrl, imported(ids, 'trigger'));
 		await openNode(page, 'Business Central Trigger');
 		await save('trigger-node.png');
 	},
