@@ -199,6 +199,23 @@ const updateOutput: Step = {
 	},
 };
 
+const getManyOutput: Step = {
+	name: 'Get Many executed: the node output (get-many example, table view)',
+	async run({ page, baseUrl, save }) {
+		await openWorkflow(page, baseUrl, 'bcGetManyPayments');
+		await executeWorkflow(page);
+		await dismissToasts(page);
+		const ndv = await openNode(page, 'Get Many Customer Payments');
+		await ndv
+			.locator('[data-test-id="output-panel"] [data-test-id="ndv-data-container"]')
+			.waitFor({ state: 'visible' });
+		// The table: what n8n shows first (the view picked in an earlier step is remembered).
+		await ndv.locator('[data-test-id="output-panel"] [data-test-id="radio-button-table"]').click();
+		await page.waitForTimeout(500);
+		await save('get-many-output.png');
+	},
+};
+
 const createNode: Step = {
 	name: 'Create node parameters (create example)',
 	async run({ page, baseUrl, save }) {
@@ -299,6 +316,7 @@ export const STEPS: Step[] = [
 	importWorkflows,
 	updateNode,
 	updateOutput,
+	getManyOutput,
 	createNode,
 	paymentPicker,
 	invoicePicker,
