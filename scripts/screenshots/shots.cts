@@ -51,6 +51,14 @@ function example(file: string): Record<string, unknown> {
 	>;
 }
 
+/** The name of an example's (first) Business Central node: the steps follow the examples' renames. */
+function bcNode(file: string): string {
+	const nodes = example(file).nodes as Array<{ name: string; type: string }>;
+	const node = nodes.find(({ type }) => type.endsWith('.businessCentral'));
+	if (!node) throw new Error(`examples/${file} has no Business Central node`);
+	return node.name;
+}
+
 /** examples/get-customer-payment.json with a payment id the sandbox does not have. */
 function wrongPaymentWorkflow(): Record<string, unknown> {
 	const workflow = example('get-customer-payment.json');
@@ -158,7 +166,13 @@ const cashReceipts: Step = {
 		await openWorkflow(page, baseUrl, imported(ids, 'cashReceipts'));
 		const first = await runInEditor(page);
 		if (!first.ok) {
-			if (!first.message.includes('Post Cash Receipts')) {
+			const post = (
+				example('cash-receipts.json').nodes as Array<{
+					name: string;
+					parameters: { operation?: string };
+				}>
+			).find(({ parameters }) => parameters.operation === 'post')?.name;
+			if (!post || !first.message.includes(post)) {
 				throw new Error(`the workflow failed before Post: ${first.message.slice(0, 300)}`);
 			}
 			await page.waitForTimeout(500);
@@ -177,7 +191,7 @@ const updateNode: Step = {
 	async run({ page, baseUrl, save }) {
 		await openWorkflow(page, baseUrl, 'bcUpdatePaymentsPinned');
 		await save('update-workflow.png');
-		await openNode(page, 'Update Customer Payment');
+		await openNode(page, bcNode('update-customer-payments.json'));
 		await save('update-node.png');
 	},
 };
@@ -188,7 +202,7 @@ const updateOutput: Step = {
 		await openWorkflow(page, baseUrl, 'bcUpdatePaymentsPinned');
 		await executeWorkflow(page);
 		await dismissToasts(page);
-		const ndv = await openNode(page, 'Update Customer Payment');
+		const ndv = await openNode(page, bcNode('update-customer-payments.json'));
 		const output = ndv.locator('[data-test-id="output-panel"]');
 		await output.locator('[data-test-id="ndv-data-container"]').waitFor({ state: 'visible' });
 		// JSON: the whole records (the table view cuts them after two columns at this width).
@@ -205,7 +219,7 @@ const getManyOutput: Step = {
 		await openWorkflow(page, baseUrl, 'bcGetManyPayments');
 		await executeWorkflow(page);
 		await dismissToasts(page);
-		const ndv = await openNode(page, 'Get Many Customer Payments');
+		const ndv = await openNode(page, bcNode('get-many-customer-payments.json'));
 		await ndv
 			.locator('[data-test-id="output-panel"] [data-test-id="ndv-data-container"]')
 			.waitFor({ state: 'visible' });
@@ -220,7 +234,7 @@ const createNode: Step = {
 	name: 'Create node parameters (create example)',
 	async run({ page, baseUrl, save }) {
 		await openWorkflow(page, baseUrl, 'bcCreatePayment');
-		await openNode(page, 'Create Customer Payment');
+		await openNode(page, bcNode('create-customer-payment.json'));
 		await save('create-node.png');
 	},
 };
@@ -229,7 +243,7 @@ const paymentPicker: Step = {
 	name: 'payment picker: Customer Payment "From List" open (update example)',
 	async run({ page, baseUrl, save }) {
 		await openWorkflow(page, baseUrl, 'bcUpdatePaymentsPinned');
-		const ndv = await openNode(page, 'Update Customer Payment');
+		const ndv = await openNode(page, bcNode('update-customer-payments.json'));
 		await openFromList(page, ndv, 'customerPayment');
 		await save('payment-picker.png');
 	},
@@ -239,7 +253,7 @@ const invoicePicker: Step = {
 	name: 'invoice picker: Applies-to Invoice "From List" open (create example)',
 	async run({ page, baseUrl, save }) {
 		await openWorkflow(page, baseUrl, 'bcCreatePayment');
-		const ndv = await openNode(page, 'Create Customer Payment');
+		const ndv = await openNode(page, bcNode('create-customer-payment.json'));
 		await openFromList(page, ndv, 'appliesToInvoice');
 		await save('invoice-picker.png');
 	},
@@ -249,7 +263,7 @@ const wrongPaymentError: Step = {
 	name: 'error in the NDV: Get with a payment id Business Central does not have',
 	async run({ page, baseUrl, ids, save }) {
 		await openWorkflow(page, baseUrl, imported(ids, 'wrongPayment'));
-		const ndv = await openNode(page, 'Get Customer Payment');
+		const ndv = await openNode(page, bcNode('get-customer-payment.json'));
 		await executeStep(page, ndv);
 		await dismissToasts(page);
 		await save('error-wrong-payment-id.png');
