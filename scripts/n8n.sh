@@ -518,7 +518,7 @@ runtime_info() {
 				return name + ' ' + require(file).version + ' (' + path.dirname(file) + ')';
 			} catch { return name + ' not found'; }
 		};
-		console.log('runtime: n8n $N8N_EXACT on Node ' + process.version + ', package ${N8N_PACKAGE:-link}ed; it resolves ' + where('n8n-workflow') + ', ' + where('zod'));
+		console.log('runtime: n8n $N8N_EXACT on Node ' + process.version + ', package ' + ('${N8N_PACKAGE:-link}' === 'copy' ? 'copied' : 'linked') + '; it resolves ' + where('n8n-workflow') + ', ' + where('zod'));
 	") | tee "$RUN_DIR/runtime.txt" | sed 's/^/[n8n.sh] /'
 }
 
@@ -623,24 +623,34 @@ run_perf() {
 		die "import of the perf workflows failed"
 	}
 	: >"$RUN_DIR/perf.jsonl"
-	for size in 1 "$items"; do
-		out="$RUN_DIR/perf-$size.out" t=$SECONDS rc=0
-		say "Running: n8n execute --id=bcPerfUpdate$size --rawOutput (Get Many → Limit $size → Update)"
-		n8n_cli execute --id="bcPerfUpdate$size" --rawOutput >"$out" 2>&1 || rc=$?
-		result="$(node scripts/n8n/perf.cjs report "$out" "$RUN_DIR/sandbox.json" "$size")" || {
-			echo "$result"
-			tail -n 30 "$out" >&2
-			die "the perf workflow for $size item(s) failed (n8n execute exited with $rc; output: $out)"
-		}
-		echo "$result" >>"$RUN_DIR/perf.jsonl"
-		say "n8n execute took $(elapsed "$t"); $result"
-	done
+	perf_run 1
+	perf_run "$items"
+	# n8n 2.41 evaluates expressions in an isolated-vm isolate by default
+	# (N8N_EXPRESSION_ENGINE=vm); the same run with its in-process evaluator, for comparison.
+	if grep -q "N8N_EXPRESSION_ENGINE'" "$N8N_APP_DIR/node_modules/@n8n/config/dist/configs/expression-engine.config.js" 2>/dev/null; then
+		N8N_EXPRESSION_ENGINE=legacy perf_run "$items" legacy
+	fi
 	node -e "
-		const [one, many] = require('fs').readFileSync('$RUN_DIR/perf.jsonl', 'utf8').trim().split('\n').map(JSON.parse);
+		const [one, many, legacy] = require('fs').readFileSync('$RUN_DIR/perf.jsonl', 'utf8').trim().split('\n').map(JSON.parse);
 		console.log('PERF n8n $N8N_EXACT (Node ' + process.version + '): Update of ' + many.items + ' items ' + many.updateMs +
 			' ms in the node (' + many.msPerItem + ' ms/item), 1 item ' + one.updateMs + ' ms; workflow ' + many.workflowMs +
-			' ms (Get Many of ' + many.getManyItems + ' payments ' + many.getManyMs + ' ms)');
+			' ms (Get Many of ' + many.getManyItems + ' payments ' + many.getManyMs + ' ms)' +
+			(legacy ? '; with N8N_EXPRESSION_ENGINE=legacy: ' + legacy.updateMs + ' ms (' + legacy.msPerItem + ' ms/item)' : ''));
 	" | tee "$RUN_DIR/perf.txt"
+}
+
+# perf_run <items> [label]: n8n execute of bcPerfUpdate<items>, its figures appended to perf.jsonl.
+perf_run() {
+	local size="$1" label="${2:-}" out="$RUN_DIR/perf-$1${2:+-$2}.out" t=$SECONDS rc=0 result
+	say "Running: n8n execute --id=bcPerfUpdate$size --rawOutput (Get Many → Limit $size → Update)${label:+ with N8N_EXPRESSION_ENGINE=$label}"
+	n8n_cli execute --id="bcPerfUpdate$size" --rawOutput >"$out" 2>&1 || rc=$?
+	result="$(node scripts/n8n/perf.cjs report "$out" "$RUN_DIR/sandbox.json" "$size")" || {
+		echo "$result"
+		tail -n 30 "$out" >&2
+		die "the perf workflow for $size item(s) failed (n8n execute exited with $rc; output: $out)"
+	}
+	echo "$result" >>"$RUN_DIR/perf.jsonl"
+	say "n8n execute took $(elapsed "$t"); $result"
 }
 
 # check-all: every supported n8n, each in a fresh user folder outside the repo
@@ -682,11 +692,18 @@ check_line() {
 		case "$step" in
 		execute) counts+=("execute $(grep -c '^check PASSED' "$logs/$line-$step.log")/3") ;;
 		trigger) counts+=("trigger $(grep -c '^PASSED: trigger' "$logs/$line-$step.log")/2") ;;
-		perf) perf="$(grep -oE 'Update of [0-9]+ items [0-9]+ ms in the node \([0-9.]+ ms/item\), 1 item [0-9]+ ms' "$logs/$line-$step.log")" ;;
+		perf) perf="$(grep -oE 'Update of [0-9]+ items [0-9]+ ms in the node \([0-9.]+ ms/item\), 1 item [0-9]+ ms|N8N_EXPRESSION_ENGINE=legacy: [0-9]+ ms \([0-9.]+ ms/item\)' "$logs/$line-$step.log" | paste -sd';' - | sed 's/;/; /')" ;;
 		esac
 		((rc == 0)) || tail -n 15 "$logs/$line-$step.log" | sed "s/^/  [$line $step] /" >&2
 	done
 	runtime="$(grep -ohE 'runtime: .*' "$user"/main/run/runtime.txt 2>/dev/null | head -1)"
+	# n8n's own output of every step (n8n execute, import, n8n start) kept for
+	# comparing versions; then its lines that are warnings, deprecations or name
+	# this package (outside the JSON run data and this script's own lines).
+	rm -rf "$logs/$line-run" && mkdir -p "$logs/$line-run"
+	cp "$user"/main/run/*.{log,out,txt,jsonl} "$user"/trigger/run/*.{log,out} "$logs/$line-run/" 2>/dev/null || true
+	grep -hiE 'deprecat|warn|business.?central' "$logs/$line"-*.log "$logs/$line-run"/*.log 2>/dev/null |
+		grep -vE '^[[:space:]{}]|^\[n8n.sh\]|^check|^PERF|^(PASSED|FAILED)|^runtime:|"' | sort | uniq -c | sort -rn >"$logs/$line-warnings.txt" || true
 	rm -rf "$user"
 	local node_v
 	node_v="$(sed -nE 's/.* on Node v([0-9.]+).*/\1/p' <<<"$runtime")"
@@ -694,7 +711,7 @@ check_line() {
 	exact="$(sed -nE 's/^runtime: n8n ([0-9.]+) .*/\1/p' <<<"$runtime")"
 	local joined
 	joined="$(IFS=,; echo "${counts[*]}" | sed 's/,/, /g')"
-	echo "$( ((failed == 0)) && echo PASSED || echo FAILED) n8n ${exact:-$line} (Node ${node_v:-?}): $joined, ${perf:-perf: no figures}; $(sed -nE 's/.*it resolves n8n-workflow ([0-9.]+).*, zod ([0-9.]+).*/n8n-workflow \1, zod \2/p' <<<"$runtime")"
+	echo "$( ((failed == 0)) && echo PASSED || echo FAILED) n8n ${exact:-$line} (Node ${node_v:-?}): $joined, ${perf:-perf: no figures}; $(wc -l <"$logs/$line-warnings.txt") distinct warning line(s) in n8n's output; $(sed -nE 's/.*it resolves n8n-workflow ([0-9.]+).*, zod ([0-9.]+).*/n8n-workflow \1, zod \2/p' <<<"$runtime")"
 	return "$failed"
 }
 
