@@ -22,23 +22,38 @@ const { execFile } = require('node:child_process');
 
 const INTERNAL = /^(n8n-|@n8n\/|@n8n_io\/)/;
 const cache = new Map();
+// At most this many `npm view` processes at once (a shared machine; each is a Node process).
+const MAX_PARALLEL = 4;
+let running = 0;
+const waiting = [];
 
+function run(args) {
+	return new Promise((resolve) => {
+		execFile('npm', ['view', ...args, '--json'], { maxBuffer: 64 << 20 }, (err, stdout) => {
+			let value = null;
+			try {
+				value = JSON.parse(stdout || 'null');
+			} catch {}
+			resolve(err || (value && value.error) ? null : value);
+		});
+	});
+}
+
+async function limited(args) {
+	if (running >= MAX_PARALLEL) await new Promise((go) => waiting.push(go));
+	running++;
+	try {
+		return await run(args);
+	} finally {
+		running--;
+		waiting.shift()?.();
+	}
+}
+
+/** `npm view <args> --json`, parsed; null when npm answers an error (E404: no such version). */
 function npmView(args) {
 	const key = args.join(' ');
-	if (!cache.has(key)) {
-		cache.set(
-			key,
-			new Promise((resolve) => {
-				execFile('npm', ['view', ...args, '--json'], { maxBuffer: 64 << 20 }, (err, stdout) => {
-					let value = null;
-					try {
-						value = JSON.parse(stdout || 'null');
-					} catch {}
-					resolve(err || (value && value.error) ? null : value);
-				});
-			}),
-		);
-	}
+	if (!cache.has(key)) cache.set(key, limited(args));
 	return cache.get(key);
 }
 
