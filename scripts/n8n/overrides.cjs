@@ -84,7 +84,10 @@ async function resolveSpec(name, spec) {
 async function main() {
 	const [wanted = '2.41', ...missingArgs] = process.argv.slice(2);
 	const n8n = await resolveSpec('n8n', wanted);
-	if (!n8n) throw new Error(`no n8n matching '${wanted}' on ${process.env.npm_config_registry || 'the registry'}`);
+	if (!n8n)
+		throw new Error(
+			`no n8n matching '${wanted}' on ${process.env.npm_config_registry || 'the registry'}`,
+		);
 	const overrides = {};
 	async function substitute(name, version) {
 		const previous = await previousRelease(name, version);
@@ -116,7 +119,9 @@ async function main() {
 		);
 		level = next;
 	}
-	const sorted = Object.fromEntries(Object.entries(overrides).sort(([a], [b]) => a.localeCompare(b)));
+	const sorted = Object.fromEntries(
+		Object.entries(overrides).sort(([a], [b]) => a.localeCompare(b)),
+	);
 	console.log(JSON.stringify({ n8n, overrides: sorted }, null, '\t'));
 }
 

@@ -39,16 +39,32 @@ function workflow(sandbox, items, runTag) {
 		company: { __rl: true, mode: 'id', value: sandbox.companyId },
 		journal: { __rl: true, mode: 'id', value: sandbox.journalId },
 	};
-	const node = (name, position, rest) => ({ id: `perf-${items}-${position}`, name, position: [position * 220, 0], ...rest });
+	const node = (name, position, rest) => ({
+		id: `perf-${items}-${position}`,
+		name,
+		position: [position * 220, 0],
+		...rest,
+	});
 	const nodes = [
 		node(TRIGGER, 0, { type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} }),
 		node(GET_MANY, 1, {
 			type,
 			typeVersion: 1,
 			credentials,
-			parameters: { ...scope, operation: 'getAll', returnAll: true, filters: {}, simple: true, options: {} },
+			parameters: {
+				...scope,
+				operation: 'getAll',
+				returnAll: true,
+				filters: {},
+				simple: true,
+				options: {},
+			},
 		}),
-		node('Limit', 2, { type: 'n8n-nodes-base.limit', typeVersion: 1, parameters: { maxItems: items } }),
+		node('Limit', 2, {
+			type: 'n8n-nodes-base.limit',
+			typeVersion: 1,
+			parameters: { maxItems: items },
+		}),
 		node(UPDATE, 3, {
 			type,
 			typeVersion: 1,
@@ -64,7 +80,9 @@ function workflow(sandbox, items, runTag) {
 	];
 	const chain = [TRIGGER, GET_MANY, 'Limit', UPDATE];
 	const connections = Object.fromEntries(
-		chain.slice(0, -1).map((from, i) => [from, { main: [[{ node: chain[i + 1], type: 'main', index: 0 }]] }]),
+		chain
+			.slice(0, -1)
+			.map((from, i) => [from, { main: [[{ node: chain[i + 1], type: 'main', index: 0 }]] }]),
 	);
 	return {
 		id: `bcPerfUpdate${items}`,
@@ -82,17 +100,20 @@ async function report(outFile, sandboxFile, items) {
 	if (!run) throw new Error('n8n printed no execution result');
 	const problems = runProblems(run);
 	const updated = nodeItems(run, UPDATE);
-	if (updated.length !== items) problems.push(`"${UPDATE}" returned ${updated.length} item(s), expected ${items}`);
+	if (updated.length !== items)
+		problems.push(`"${UPDATE}" returned ${updated.length} item(s), expected ${items}`);
 	const tag = `perf ${items} `;
 	const unchanged = updated.filter((item) => !String(item.json?.description).startsWith(tag));
-	if (unchanged.length) problems.push(`${unchanged.length} output item(s) without the new description`);
+	if (unchanged.length)
+		problems.push(`${unchanged.length} output item(s) without the new description`);
 	// A sample read back from the sandbox: first, middle, last.
 	for (const item of [updated[0], updated[updated.length >> 1], updated[updated.length - 1]]) {
 		if (!item) continue;
 		const url = `${sandbox.baseUrl}/companies(${sandbox.companyId})/customerPayments(${item.json.id})`;
 		const response = await fetch(url, { headers: { Authorization: `Bearer ${sandbox.token}` } });
 		const stored = response.ok ? await response.json() : {};
-		if (stored.description !== item.json.description) problems.push(`payment ${item.json.id}: the sandbox holds "${stored.description}"`);
+		if (stored.description !== item.json.description)
+			problems.push(`payment ${item.json.id}: the sandbox holds "${stored.description}"`);
 	}
 	if (problems.length) {
 		for (const problem of problems) process.stdout.write(`perf FAILED: ${problem}\n`);
@@ -123,7 +144,9 @@ async function main() {
 		return 0;
 	}
 	if (command === 'report') return report(args[0], args[1], Number(args[2]));
-	process.stderr.write('usage: perf.cjs workflow <sandbox.json> <out.json> <items>... | report <out> <sandbox.json> <items>\n');
+	process.stderr.write(
+		'usage: perf.cjs workflow <sandbox.json> <out.json> <items>... | report <out> <sandbox.json> <items>\n',
+	);
 	return 2;
 }
 
