@@ -682,6 +682,7 @@ check_line() {
 	local line="$1" logs="$2" user step rc counts=() failed=0 runtime perf
 	user="$(mktemp -d "${TMPDIR:-/tmp}/n8n-bc-check-$line.XXXXXX")"
 	for step in execute trigger perf; do
+		rm -f "$logs/$line-$step.log"
 		[[ "$step" == trigger && "${CHECK_TRIGGER:-1}" == 0 ]] && continue
 		say "n8n $line: $step (log: ${logs#"$ROOT"/}/$line-$step.log)..." >&2
 		rc=0
@@ -702,8 +703,9 @@ check_line() {
 	# this package (outside the JSON run data and this script's own lines).
 	rm -rf "$logs/$line-run" && mkdir -p "$logs/$line-run"
 	cp "$user"/main/run/*.{log,out,txt,jsonl} "$user"/trigger/run/*.{log,out} "$logs/$line-run/" 2>/dev/null || true
-	grep -hiE 'deprecat|warn|business.?central' "$logs/$line"-*.log "$logs/$line-run"/*.log 2>/dev/null |
-		grep -vE '^[[:space:]{}]|^\[n8n.sh\]|^check|^PERF|^(PASSED|FAILED)|^runtime:|"' | sort | uniq -c | sort -rn >"$logs/$line-warnings.txt" || true
+	grep -hiE 'deprecat|warn|business.?central|^ - [A-Z0-9_]+ ->' "$logs/$line"-*.log "$logs/$line-run"/{import.log,n8n-start.log,*.out} 2>/dev/null |
+		grep -vE '^([[:space:]]{2}|	|[{}])|^\[n8n.sh\]|^check|^PERF|^(PASSED|FAILED)|^runtime:|^Business Central API sandbox|"' |
+		sort | uniq -c | sort -rn >"$logs/$line-warnings.txt" || true
 	rm -rf "$user"
 	local node_v
 	node_v="$(sed -nE 's/.* on Node v([0-9.]+).*/\1/p' <<<"$runtime")"
