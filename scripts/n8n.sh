@@ -178,6 +178,12 @@ install_n8n() {
 		say "n8n $version already installed in ${N8N_APP_DIR#"$ROOT"/} ($(cat "$N8N_APP_DIR/.installed-$version"))"
 		return
 	fi
+	local other
+	other="$(installed_version)"
+	# Never install one line over the other (e.g. N8N_APP_DIR left pointing at 2.8.4's folder).
+	if [[ -n "$other" && "$other" != "$N8N_SPEC" && "$other" != "$N8N_SPEC".* ]]; then
+		die "$N8N_APP_DIR holds n8n $other, not $N8N_SPEC; unset N8N_APP_DIR or delete that folder"
+	fi
 	if [[ -n "$NODE_MAJOR" ]]; then install_n8n_newest; else install_n8n_2_8; fi
 }
 
