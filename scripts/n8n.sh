@@ -20,8 +20,9 @@
 #            database and checks each holds the record with `event`; one
 #            PASSED/FAILED line per check, exit 1 on a failure
 #   perf     the sandbox seeded with $PERF_ITEMS payments per journal; `n8n execute`
-#            of Get Many → Limit → Update for $PERF_ITEMS items and for 1 item;
-#            prints the Update node's time (ms/item) from n8n's run data
+#            of Get Many → Limit → Update for 1 item, $PERF_ITEMS items, $PERF_ITEMS with
+#            a fixed description (one expression less) and on 2.41 with
+#            N8N_EXPRESSION_ENGINE=legacy; prints the Update node's time (ms/item)
 #   check-all  execute, trigger (CHECK_TRIGGER=0 skips it) and perf on every
 #            supported n8n (2.8.4 on this machine's Node, 2.41.x on Node 24), each
 #            in a fresh user folder outside the repo with the package copied (not
@@ -623,7 +624,7 @@ run_perf() {
 	setup
 	runtime_info
 	export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$(free_port)}"
-	node scripts/n8n/perf.cjs workflow "$RUN_DIR/sandbox.json" "$RUN_DIR/perf-workflows.json" 1 "$items"
+	node scripts/n8n/perf.cjs workflow "$RUN_DIR/sandbox.json" "$RUN_DIR/perf-workflows.json" 1 "$items" "${items}s"
 	n8n_cli import:workflow --input="$RUN_DIR/perf-workflows.json" >>"$RUN_DIR/import.log" 2>&1 || {
 		cat "$RUN_DIR/import.log" >&2
 		die "import of the perf workflows failed"
@@ -631,23 +632,25 @@ run_perf() {
 	: >"$RUN_DIR/perf.jsonl"
 	perf_run 1
 	perf_run "$items"
+	perf_run "${items}s" # a fixed description: one expression per item instead of two
 	# n8n 2.41 evaluates expressions in an isolated-vm isolate by default
 	# (N8N_EXPRESSION_ENGINE=vm); the same run with its in-process evaluator, for comparison.
 	if grep -q "N8N_EXPRESSION_ENGINE'" "$N8N_APP_DIR/node_modules/@n8n/config/dist/configs/expression-engine.config.js" 2>/dev/null; then
 		N8N_EXPRESSION_ENGINE=legacy perf_run "$items" legacy
 	fi
 	node -e "
-		const [one, many, legacy] = require('fs').readFileSync('$RUN_DIR/perf.jsonl', 'utf8').trim().split('\n').map(JSON.parse);
+		const [one, many, fixed, legacy] = require('fs').readFileSync('$RUN_DIR/perf.jsonl', 'utf8').trim().split('\n').map(JSON.parse);
 		console.log('PERF n8n $N8N_EXACT (Node ' + process.version + '): Update of ' + many.items + ' items ' + many.updateMs +
 			' ms in the node (' + many.msPerItem + ' ms/item), 1 item ' + one.updateMs + ' ms; workflow ' + many.workflowMs +
-			' ms (Get Many of ' + many.getManyItems + ' payments ' + many.getManyMs + ' ms)' +
+			' ms (Get Many of ' + many.getManyItems + ' payments ' + many.getManyMs + ' ms); with a fixed description (1 expression/item): ' +
+			fixed.updateMs + ' ms (' + fixed.msPerItem + ' ms/item)' +
 			(legacy ? '; with N8N_EXPRESSION_ENGINE=legacy: ' + legacy.updateMs + ' ms (' + legacy.msPerItem + ' ms/item)' : ''));
 	" | tee "$RUN_DIR/perf.txt"
 }
 
 # perf_run <items> [label]: n8n execute of bcPerfUpdate<items>, its figures appended to perf.jsonl.
 perf_run() {
-	local size="$1" label="${2:-}" out="$RUN_DIR/perf-$1${2:+-$2}.out" t=$SECONDS rc=0 result
+	local size="$1" label="${2:-}" out="$RUN_DIR/perf-$1${2:+-$2}.out" t=$SECONDS rc=0 result # size: <n> or <n>s
 	say "Running: n8n execute --id=bcPerfUpdate$size --rawOutput (Get Many → Limit $size → Update)${label:+ with N8N_EXPRESSION_ENGINE=$label}"
 	n8n_cli execute --id="bcPerfUpdate$size" --rawOutput >"$out" 2>&1 || rc=$?
 	result="$(node scripts/n8n/perf.cjs report "$out" "$RUN_DIR/sandbox.json" "$size")" || {
@@ -699,7 +702,7 @@ check_line() {
 		case "$step" in
 		execute) counts+=("execute $(grep -c '^check PASSED' "$logs/$line-$step.log")/3") ;;
 		trigger) counts+=("trigger $(grep -c '^PASSED: trigger' "$logs/$line-$step.log")/2") ;;
-		perf) perf="$(grep -oE 'Update of [0-9]+ items [0-9]+ ms in the node \([0-9.]+ ms/item\), 1 item [0-9]+ ms|N8N_EXPRESSION_ENGINE=legacy: [0-9]+ ms \([0-9.]+ ms/item\)' "$logs/$line-$step.log" | paste -sd';' - | sed 's/;/; /')" ;;
+		perf) perf="$(grep -oE 'Update of [0-9]+ items [0-9]+ ms in the node \([0-9.]+ ms/item\), 1 item [0-9]+ ms|fixed description \(1 expression/item\): [0-9]+ ms \([0-9.]+ ms/item\)|N8N_EXPRESSION_ENGINE=legacy: [0-9]+ ms \([0-9.]+ ms/item\)' "$logs/$line-$step.log" | paste -sd';' - | sed 's/;/; /g')" ;;
 		esac
 		((rc == 0)) || tail -n 15 "$logs/$line-$step.log" | sed "s/^/  [$line $step] /" >&2
 	done

@@ -4,6 +4,7 @@
  * Central node's Update in a real n8n.
  *
  *   workflow <sandbox.json> <out.json> <items> [<items> ...]
+ *       ("<items>s": the description a fixed text, one expression per item, not two)
  *       writes one workflow per size, id bcPerfUpdate<items>: Manual Trigger →
  *       "Get Many Customer Payments" (the sandbox journal, Return All) → Limit
  *       (<items>) → "Update Customer Payment" (description = "perf <size> <run>
@@ -32,7 +33,10 @@ const credentials = {
 };
 const type = 'n8n-nodes-business-central.businessCentral';
 
-function workflow(sandbox, items, runTag) {
+function workflow(sandbox, size, runTag) {
+	// "<n>s": the same with a fixed description, so one expression per item instead of two.
+	const items = Number.parseInt(size, 10);
+	const fixed = String(size).endsWith('s');
 	const scope = {
 		authentication: 'bearerToken',
 		resource: 'customerPayment',
@@ -40,7 +44,7 @@ function workflow(sandbox, items, runTag) {
 		journal: { __rl: true, mode: 'id', value: sandbox.journalId },
 	};
 	const node = (name, position, rest) => ({
-		id: `perf-${items}-${position}`,
+		id: `perf-${size}-${position}`,
 		name,
 		position: [position * 220, 0],
 		...rest,
@@ -73,7 +77,11 @@ function workflow(sandbox, items, runTag) {
 				...scope,
 				operation: 'update',
 				customerPayment: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-				updateFields: { description: `={{ 'perf ${items} ${runTag} ' + $json.documentNumber }}` },
+				updateFields: {
+					description: fixed
+						? `perf ${items} ${runTag} fixed`
+						: `={{ 'perf ${items} ${runTag} ' + $json.documentNumber }}`,
+				},
 				options: {},
 			},
 		}),
@@ -85,8 +93,8 @@ function workflow(sandbox, items, runTag) {
 			.map((from, i) => [from, { main: [[{ node: chain[i + 1], type: 'main', index: 0 }]] }]),
 	);
 	return {
-		id: `bcPerfUpdate${items}`,
-		name: `Business Central: update ${items} customer payments (per-item cost)`,
+		id: `bcPerfUpdate${size}`,
+		name: `Business Central: update ${items} customer payments (per-item cost${fixed ? ', fixed description' : ''})`,
 		active: false,
 		nodes,
 		connections,
@@ -139,11 +147,11 @@ async function main() {
 		const [sandboxFile, outFile, ...sizes] = args;
 		const sandbox = readJson(sandboxFile);
 		const runTag = new Date().toISOString().slice(11, 19);
-		const workflows = sizes.map((size) => workflow(sandbox, Number(size), runTag));
+		const workflows = sizes.map((size) => workflow(sandbox, size, runTag));
 		fs.writeFileSync(outFile, `${JSON.stringify(workflows, null, '\t')}\n`);
 		return 0;
 	}
-	if (command === 'report') return report(args[0], args[1], Number(args[2]));
+	if (command === 'report') return report(args[0], args[1], Number.parseInt(args[2], 10));
 	process.stderr.write(
 		'usage: perf.cjs workflow <sandbox.json> <out.json> <items>... | report <out> <sandbox.json> <items>\n',
 	);
