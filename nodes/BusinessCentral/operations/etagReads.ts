@@ -36,8 +36,9 @@ import type { RecordAccess } from './recordAccess';
  * `$batch` GETs, all of them together before the first PATCH, so a missing payment fails with
  * the same 404 error as before and a wrongly stated journal only costs those GETs. A listing
  * that fails, is not a list, or pages inconsistently (transport/paging.ts) ends there, and the
- * ids it has not shown are read by GET the same way; so are records listed twice with
- * different eTags. Paging stays bounded by the budget and by transport/paging.ts's limits.
+ * ids it has not shown are read by GET the same way; so are records listed twice and
+ * records listed without a usable eTag (none, not text, `*`: If-Match is always a real
+ * eTag). Paging stays bounded by the budget and by transport/paging.ts's limits.
  *
  * Nothing else changes: the listed record is handed to the update engine as the answer of its
  * initial read (`withReadAhead`), so If-Match is that record's listed eTag and a 409 after it
@@ -137,7 +138,18 @@ function firstPage(
 	return { url: target.url, qs };
 }
 
-/** Adds the wanted records of a page (id, eTag); one listed twice with different eTags is marked doubtful. */
+/**
+ * An entity-tag as HTTP writes it (`W/"…"` or `"…"`, RFC 9110 §8.8.3), which Business Central
+ * always sends. Anything else is no version: `*` in If-Match would write unconditionally,
+ * over another user's change, and let a re-sent write land twice.
+ */
+const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7e]*"$/;
+
+/**
+ * Adds the wanted records of a page (id, eTag). A record listed twice is marked doubtful,
+ * whatever its eTags say: a listing that repeats a record is inconsistent, and its values
+ * (Include Previous Values) or eTag could be either; it is read by GET.
+ */
 function collect(
 	rows: IDataObject[],
 	wanted: Set<string>,
@@ -146,10 +158,9 @@ function collect(
 ): void {
 	for (const row of rows) {
 		const id = typeof row.id === 'string' ? row.id.toLowerCase() : '';
+		if (!wanted.has(id)) continue;
 		const eTag = row['@odata.etag'];
-		if (!wanted.has(id) || typeof eTag !== 'string' || eTag === '') continue;
-		const earlier = found.get(id);
-		if (earlier && earlier['@odata.etag'] !== eTag) doubtful.add(id);
+		if (found.has(id) || typeof eTag !== 'string' || !ENTITY_TAG.test(eTag)) doubtful.add(id);
 		found.set(id, row);
 	}
 }
