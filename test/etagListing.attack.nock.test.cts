@@ -246,6 +246,22 @@ describe('what the listed record is used for', () => {
 		expect(errorsOf(result.output('Business Central'))).toHaveLength(0);
 	});
 
+	test('a payment updated twice, its id in upper case the second time: the second write reads after the first and uses the new eTag', async () => {
+		const store = new Payments(range(0, 120));
+		listing({ value: range(0, 120).map((n) => row(n)) });
+		const sent: Operation[][] = [];
+		answered(sent, 4, store);
+		const items = [...range(0, 120).map((n) => ({ id: paymentId(n), journal: JOURNAL })), { id: paymentId(7).toUpperCase(), journal: JOURNAL }];
+		const result = await runWorkflow(
+			updateWorkflow(items, { journal: locator('={{ $json.journal }}'), payment: locator('={{ $json.id }}'), updateFields: { amount: -10 }, options: { maxRetries: 0 }, continueOnFail: true }),
+			{ credentials: bearerCredentials() },
+		);
+		expect(trail).toEqual(['list', 'batch PATCH×100', 'batch PATCH×20', 'batch GET×1', 'batch PATCH×1']);
+		expect(sent[3][0].headers['If-Match']).toBe(eTagOf(7, 2));
+		expect(store.versions.get(7)).toBe(3);
+		expect(errorsOf(result.output('Business Central'))).toHaveLength(0);
+	});
+
 	test('an eTag of "*" in a $batch GET answer (no listing) is no record: the item fails, nothing is written unconditionally', async () => {
 		const sent: Operation[][] = [];
 		const store = new Payments(range(0, 3));
