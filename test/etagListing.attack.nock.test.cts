@@ -4,15 +4,16 @@
  * Business Central gave for that very record, at most once per item, and the token never
  * leaves the API base. Strict nock: every request is scripted; an unscripted one fails the test.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INode } from 'n8n-workflow';
 import nock from 'nock';
 
-import { runWorkflow } from '../dev/engine.cjs';
+import { NODE_TYPE, runWorkflow } from '../dev/engine.cjs';
 import { batches, conflict, eTagOf, indexOf, paymentId, type Answer, type Operation } from './batchNock.cjs';
 import {
 	bcError,
 	bearerCredentials,
 	COMPANY,
+	itemsNode,
 	JOURNAL,
 	JOURNAL_2,
 	locator,
@@ -279,5 +280,60 @@ describe('what the listed record is used for', () => {
 		);
 		expect(patchesOf(sent).map(indexOf)).toEqual([0, 2]);
 		expect(JSON.stringify(result.output('Business Central')[1].json)).toContain('names no version');
+	});
+});
+
+describe('customers: one listing per company', () => {
+	// a copied company keeps its records' ids: the same customer ids, other eTags
+	const COPY = '6f1fe3d1-4b7c-ef11-8a6b-6045bde9c5a2';
+	const customerId = (n: number) => `${String(n).padStart(8, '0')}-4b7c-ef11-8a6b-6045bde9c5c7`;
+	const tagOf = (company: string, n: number) => (company === COMPANY ? eTagOf(n) : eTagOf(n, 5));
+
+	test('101 customers in each of two companies with the same ids: each PATCH in its own company, with that company\'s eTag', async () => {
+		for (const company of [COMPANY, COPY]) {
+			nock(SAAS_ORIGIN)
+				.get(`${SAAS_PATH}/companies(${company})/customers`)
+				.query({ $select: 'id' })
+				.reply(() => {
+					trail.push(`list ${company}`);
+					return [200, { value: range(0, 101).map((n) => ({ '@odata.etag': tagOf(company, n), id: customerId(n) })) }];
+				});
+		}
+		const sent: Operation[][] = [];
+		batches(sent, 3, (operations) => {
+			trail.push(`batch ${operations[0].method}×${operations.length}`);
+			return operations.map((operation) => {
+				const [, company, id] = /companies\(([^)]+)\)\/customers\(([^)]+)\)/.exec(operation.url)!;
+				const current = tagOf(company, Number(id.slice(0, 8)));
+				if (operation.headers['If-Match'] !== current) return conflict(operation);
+				return { id: operation.id, status: 200, body: { '@odata.etag': `${current}x`, id, number: '10000', ...operation.body } };
+			});
+		});
+		const node: INode = {
+			id: 'bc-customer',
+			name: 'Business Central',
+			type: NODE_TYPE,
+			typeVersion: 2,
+			position: [220, 0],
+			parameters: {
+				authentication: 'bearerToken',
+				resource: 'customer',
+				operation: 'update',
+				company: locator('={{ $json.company }}'),
+				customer: locator('={{ $json.id }}'),
+				updateFields: { phoneNumber: '555-0100' },
+				options: { maxRetries: 0 },
+			} as INode['parameters'],
+			credentials: { businessCentralApi: { id: '1', name: 'Business Central token' } },
+		};
+		const items = [COMPANY, COPY].flatMap((company) => range(0, 101).map((n) => ({ company, id: customerId(n) })));
+		const result = await runWorkflow(
+			{ name: 'customers of two companies', nodes: [itemsNode(items), node], connections: { Items: { main: [[{ node: 'Business Central', type: 'main' as never, index: 0 }]] } } },
+			{ credentials: bearerCredentials() },
+		);
+		expect(trail.slice(0, 2).sort()).toEqual([`list ${COMPANY}`, `list ${COPY}`].sort());
+		expect(trail.slice(2)).toEqual(['batch PATCH×100', 'batch PATCH×100', 'batch PATCH×2']);
+		expect(sent.flat()).toHaveLength(202);
+		expect(errorsOf(result.output('Business Central'))).toHaveLength(0);
 	});
 });
