@@ -199,6 +199,18 @@ describe('a listing that does not answer what was asked', () => {
 		expectEachWrittenOnce(store, sent, 120);
 		expect(errorsOf(result.output('Business Central'))).toHaveLength(0);
 	});
+
+	test('a listing that gets no answer within Timeout is not asked again (Max Retries 2): one Timeout, then the $batch GETs', async () => {
+		const store = new Payments(range(0, 120));
+		// scripted once: a second listing request would be unmatched and fail the test
+		listing({ value: range(0, 120).map((n) => row(n)) }, { delayMs: 1500 });
+		const sent: Operation[][] = [];
+		answered(sent, 4, store);
+		const result = await runWorkflow(workflow(120, { timeout: 300, maxRetries: 2 }), { credentials: bearerCredentials() });
+		expect(trail.filter((entry) => entry.startsWith('batch')).sort()).toEqual(['batch GET×100', 'batch GET×20', 'batch PATCH×100', 'batch PATCH×20']);
+		expectEachWrittenOnce(store, sent, 120);
+		expect(errorsOf(result.output('Business Central'))).toHaveLength(0);
+	});
 });
 
 describe('what the listed record is used for', () => {

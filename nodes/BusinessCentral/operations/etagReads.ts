@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { collectionIn, recordPath, type EntityDescriptor } from '../entities/entity';
 import type { ApiVersion } from '../helpers/apiBase';
@@ -8,7 +8,7 @@ import { GUID_PATTERN, locatorValue } from '../helpers/validation';
 import { chunks, inPool } from '../transport/batchRunner';
 import { getConnection, type BcFunctions } from '../transport/connection';
 import { pagingProblem, SERVER_MAX_PAGE_SIZE, startPaging } from '../transport/paging';
-import { bcRequest, type BcResponse, type RetryPolicy } from '../transport/request';
+import { bcRequest, retryDelayMs, type BcResponse, type RetryPolicy } from '../transport/request';
 import { updateKey, type ItemUpdate } from './concurrency';
 import type { RecordAccess } from './recordAccess';
 
@@ -166,6 +166,27 @@ function collect(
 }
 
 /**
+ * One page of a listing. Throttling (429, 503) is waited out as for any request (Max Retries);
+ * a page that got no answer (dropped, Timeout, 408, 502, 504) is not asked again: the listing
+ * is only a shortcut, and the ids it has not shown are read by `$batch` GETs, so a journal too
+ * slow to list within Timeout costs one Timeout, not Max Retries + 1 of them.
+ */
+async function listingPage(
+	context: BcFunctions,
+	request: { url: string; qs?: IDataObject },
+	policy: RetryPolicy,
+): Promise<BcResponse> {
+	const headers = { Prefer: `odata.maxpagesize=${SERVER_MAX_PAGE_SIZE}` };
+	const once = { ...policy, maxRetries: 0 };
+	for (let retries = 0; ; retries++) {
+		const response = await bcRequest.call(context, { method: 'GET', ...request, headers }, once);
+		const throttled = response.statusCode === 429 || response.statusCode === 503;
+		if (!throttled || retries >= policy.maxRetries) return response;
+		await sleep(retryDelayMs(response, retries, policy));
+	}
+}
+
+/**
  * The listed records of a scope's wanted ids (by lower-case id), reading at most `budget`
  * pages and stopping once all are seen. Whatever goes wrong ends the listing early: the
  * ids not returned are read by GET.
@@ -180,15 +201,10 @@ async function listScope(
 	const found = new Map<string, IDataObject>();
 	const doubtful = new Set<string>();
 	const paging = startPaging(SERVER_MAX_PAGE_SIZE);
-	const headers = { Prefer: `odata.maxpagesize=${SERVER_MAX_PAGE_SIZE}` };
 	let request: { url: string; qs?: IDataObject } | undefined = first;
 	try {
 		while (request && paging.pages < budget) {
-			const response: BcResponse = await bcRequest.call(
-				context,
-				{ method: 'GET', ...request, headers },
-				policy,
-			);
+			const response = await listingPage(context, request, policy);
 			const page =
 				response.statusCode === 200 ? collectionSchema.safeParse(response.body) : undefined;
 			if (!page?.success) break;
