@@ -211,6 +211,19 @@ describe('a listing that does not answer what was asked', () => {
 		expectEachWrittenOnce(store, sent, 120);
 		expect(errorsOf(result.output('Business Central'))).toHaveLength(0);
 	});
+
+	test('a page larger than asked (20,001 rows) ends the listing: its next link is not followed; the ids not shown are read by GET', async () => {
+		const store = new Payments(range(0, 250));
+		const filler = range(0, 19_901).map((k) => ({ '@odata.etag': eTagOf(k, 3), id: `${String(k).padStart(8, '0')}-0000-4000-8000-000000000000` }));
+		listing({ value: [...filler, ...range(0, 100).map((n) => row(n))], '@odata.nextLink': `${SAAS_ORIGIN}${LIST_PATH}?$skiptoken=p2` });
+		const sent: Operation[][] = [];
+		answered(sent, 5, store);
+		const result = await runWorkflow(workflow(250), { credentials: bearerCredentials() });
+		expect(trail.filter((entry) => entry === 'list')).toHaveLength(1);
+		expect(getsOf(sent)).toEqual(range(100, 150));
+		expectEachWrittenOnce(store, sent, 250);
+		expect(errorsOf(result.output('Business Central'))).toHaveLength(0);
+	});
 });
 
 describe('what the listed record is used for', () => {
