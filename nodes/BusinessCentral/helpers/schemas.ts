@@ -24,7 +24,11 @@ export function recordSchema(entity: EntityDescriptor) {
 	return z
 		.object(
 			{
-				'@odata.etag': z.string({ message: NO_ETAG }).min(1, NO_ETAG),
+				// `*` names no version: as If-Match it would write over any other user's change
+				'@odata.etag': z
+					.string({ message: NO_ETAG })
+					.min(1, NO_ETAG)
+					.refine((tag) => tag.trim() !== '*', { message: 'is "*", which names no version' }),
 				id: z.string({ message: NO_ID }).regex(GUID_PATTERN, NO_ID),
 				// when the answer says what it is, it must be this entity (not a customer instead of a payment)
 				'@odata.context': z

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { collectionIn, recordPath, type EntityDescriptor } from '../entities/entity';
 import type { ApiVersion } from '../helpers/apiBase';
@@ -8,7 +8,7 @@ import { GUID_PATTERN, locatorValue } from '../helpers/validation';
 import { chunks, inPool } from '../transport/batchRunner';
 import { getConnection, type BcFunctions } from '../transport/connection';
 import { pagingProblem, SERVER_MAX_PAGE_SIZE, startPaging } from '../transport/paging';
-import { bcRequest, type BcResponse, type RetryPolicy } from '../transport/request';
+import { bcRequest, retryDelayMs, type BcResponse, type RetryPolicy } from '../transport/request';
 import { updateKey, type ItemUpdate } from './concurrency';
 import type { RecordAccess } from './recordAccess';
 
@@ -36,8 +36,9 @@ import type { RecordAccess } from './recordAccess';
  * `$batch` GETs, all of them together before the first PATCH, so a missing payment fails with
  * the same 404 error as before and a wrongly stated journal only costs those GETs. A listing
  * that fails, is not a list, or pages inconsistently (transport/paging.ts) ends there, and the
- * ids it has not shown are read by GET the same way; so are records listed twice with
- * different eTags. Paging stays bounded by the budget and by transport/paging.ts's limits.
+ * ids it has not shown are read by GET the same way; so are records listed twice and
+ * records listed without a usable eTag (none, not text, `*`: If-Match is always a real
+ * eTag). Paging stays bounded by the budget and by transport/paging.ts's limits.
  *
  * Nothing else changes: the listed record is handed to the update engine as the answer of its
  * initial read (`withReadAhead`), so If-Match is that record's listed eTag and a 409 after it
@@ -137,7 +138,18 @@ function firstPage(
 	return { url: target.url, qs };
 }
 
-/** Adds the wanted records of a page (id, eTag); one listed twice with different eTags is marked doubtful. */
+/**
+ * An entity-tag as HTTP writes it (`W/"…"` or `"…"`, RFC 9110 §8.8.3), which Business Central
+ * always sends. Anything else is no version: `*` in If-Match would write unconditionally,
+ * over another user's change, and let a re-sent write land twice.
+ */
+const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7e]*"$/;
+
+/**
+ * Adds the wanted records of a page (id, eTag). A record listed twice is marked doubtful,
+ * whatever its eTags say: a listing that repeats a record is inconsistent, and its values
+ * (Include Previous Values) or eTag could be either; it is read by GET.
+ */
 function collect(
 	rows: IDataObject[],
 	wanted: Set<string>,
@@ -146,11 +158,31 @@ function collect(
 ): void {
 	for (const row of rows) {
 		const id = typeof row.id === 'string' ? row.id.toLowerCase() : '';
+		if (!wanted.has(id)) continue;
 		const eTag = row['@odata.etag'];
-		if (!wanted.has(id) || typeof eTag !== 'string' || eTag === '') continue;
-		const earlier = found.get(id);
-		if (earlier && earlier['@odata.etag'] !== eTag) doubtful.add(id);
+		if (found.has(id) || typeof eTag !== 'string' || !ENTITY_TAG.test(eTag)) doubtful.add(id);
 		found.set(id, row);
+	}
+}
+
+/**
+ * One page of a listing. Throttling (429, 503) is waited out as for any request (Max Retries);
+ * a page that got no answer (dropped, Timeout, 408, 502, 504) is not asked again: the listing
+ * is only a shortcut, and the ids it has not shown are read by `$batch` GETs, so a journal too
+ * slow to list within Timeout costs one Timeout, not Max Retries + 1 of them.
+ */
+async function listingPage(
+	context: BcFunctions,
+	request: { url: string; qs?: IDataObject },
+	policy: RetryPolicy,
+): Promise<BcResponse> {
+	const headers = { Prefer: `odata.maxpagesize=${SERVER_MAX_PAGE_SIZE}` };
+	const once = { ...policy, maxRetries: 0 };
+	for (let retries = 0; ; retries++) {
+		const response = await bcRequest.call(context, { method: 'GET', ...request, headers }, once);
+		const throttled = response.statusCode === 429 || response.statusCode === 503;
+		if (!throttled || retries >= policy.maxRetries) return response;
+		await sleep(retryDelayMs(response, retries, policy));
 	}
 }
 
@@ -169,15 +201,10 @@ async function listScope(
 	const found = new Map<string, IDataObject>();
 	const doubtful = new Set<string>();
 	const paging = startPaging(SERVER_MAX_PAGE_SIZE);
-	const headers = { Prefer: `odata.maxpagesize=${SERVER_MAX_PAGE_SIZE}` };
 	let request: { url: string; qs?: IDataObject } | undefined = first;
 	try {
 		while (request && paging.pages < budget) {
-			const response: BcResponse = await bcRequest.call(
-				context,
-				{ method: 'GET', ...request, headers },
-				policy,
-			);
+			const response = await listingPage(context, request, policy);
 			const page =
 				response.statusCode === 200 ? collectionSchema.safeParse(response.body) : undefined;
 			if (!page?.success) break;
