@@ -48,8 +48,10 @@
 #   N8N_USER_FOLDER  n8n's data (SQLite, encryption key) in .n8n/: <repo>/.n8n-user (2.8.4),
 #                    <repo>/.n8n-user/n8n-2.41 (2.41); trigger: <that>/trigger, its
 #                    database emptied each run
-#   N8N_PACKAGE      link (default): the package is a symlink to this repo; copy: package.json
-#                    and dist/ copied (check-all; use with a user folder outside the repo)
+#   N8N_PACKAGE      copy (default): package.json and dist/ copied into the user folder at
+#                    every run; link: a symlink to this repo, only for a user folder OUTSIDE
+#                    the repo (a link inside it points at its own parent: `n8n-node build`'s
+#                    file search then follows it without end and runs out of memory)
 #   N8N_PORT         5678               editor port (start; trigger: a free port)
 #   TRIGGER_WAIT     150                trigger: seconds to wait for the execution
 #   PERF_ITEMS       1000               perf: payments updated
@@ -342,7 +344,10 @@ build_and_link() {
 	if [[ -e "$link" && ! -L "$link" && ! -f "$link/.copied-by-n8n-sh" ]]; then
 		die "$link exists and is not a symlink (an npm-installed copy?); remove it first"
 	fi
-	if [[ "${N8N_PACKAGE:-link}" == copy ]]; then
+	if [[ "${N8N_PACKAGE:-copy}" == link && "$link" == "$ROOT"/* ]]; then
+		die "N8N_PACKAGE=link needs a user folder outside the repo (N8N_USER_FOLDER): a link at $link would point at its own parent folder"
+	fi
+	if [[ "${N8N_PACKAGE:-copy}" == copy ]]; then
 		# What npm would install from the tarball (package.json "files": dist), no
 		# node_modules: n8n-workflow and zod then come from n8n's own tree (n8n sets
 		# NODE_PATH to its module paths), as in a user's n8n. Outside the repo only:
@@ -527,7 +532,7 @@ runtime_info() {
 				return name + ' ' + require(file).version + ' (' + path.dirname(file) + ')';
 			} catch { return name + ' not found'; }
 		};
-		console.log('runtime: n8n $N8N_EXACT on Node ' + process.version + ', package ' + ('${N8N_PACKAGE:-link}' === 'copy' ? 'copied' : 'linked') + '; it resolves ' + where('n8n-workflow') + ', ' + where('zod'));
+		console.log('runtime: n8n $N8N_EXACT on Node ' + process.version + ', package ' + ('${N8N_PACKAGE:-copy}' === 'copy' ? 'copied' : 'linked') + '; it resolves ' + where('n8n-workflow') + ', ' + where('zod'));
 	") | tee "$RUN_DIR/runtime.txt" | sed 's/^/[n8n.sh] /'
 }
 
