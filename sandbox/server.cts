@@ -179,9 +179,9 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
 
 /**
  * A second cash receipt batch per company, `STATEMENT`, seeded empty, with CASH RCPT's balancing
- * account: a batch kept for one import job is the usual Business Central set-up when a journal
- * is posted as a whole ("Journal Batch Name" is the user's to create; Microsoft Learn, "Work with
- * general journals": "you can use journal batches to ... separate one user's entries"). The
+ * account: a batch kept for one import job, as Business Central posts a batch as a whole (Microsoft
+ * Learn, "Working with general journals", Using Journal Templates and Batches: "For each journal
+ * template, you can set up your own personal journal as a journal batch."). The
  * cash-receipts example writes there, so its Post finds only its own lines. Its own seeded stream:
  * the rest of the seed data is unchanged. Its code sorts after the seeded codes (BC lists batches
  * by key), so the first batch stays CASH RCPT.
