@@ -1,8 +1,8 @@
 /**
  * What the cash-receipt example (examples/cash-receipts.json) needs around it, shared by its
- * test and `npm run demo`: the bank lines its Code node returns, the journal emptied of the
- * sandbox's seeded lines (Post takes every line of a batch, and the example posts only when
- * the journal holds exactly the lines it created), the chain cut before Post while this
+ * test and `npm run demo`: the bank lines its Code node returns, the company and journal it
+ * names (STATEMENT, which the sandbox seeds empty: Post takes every line of a batch, and the
+ * example posts only when the journal holds exactly the lines it created), the chain cut before Post while this
  * build has no Customer Payment Journal → Post, and what each bank line should end as.
  */
 import path from 'node:path';
@@ -37,19 +37,6 @@ export function exampleTarget(workflow: WorkflowJson): { company: string; journa
 	if (!create) throw new Error('The example has no Create step');
 	const value = (parameter: string) => String((create.parameters[parameter] as IDataObject).value);
 	return { company: value('company'), journal: value('journal') };
-}
-
-/** Deletes every line of a journal through the API (`If-Match: *`), as a user clearing the batch would. */
-export async function emptyJournal(sandbox: Sandbox, company: string, journal: string): Promise<number> {
-	const lines = sandbox.payments(company, journal);
-	for (const line of lines) {
-		const response = await fetch(`${sandbox.baseUrl('v2.0')}/companies(${company})/customerPayments(${line.id})`, {
-			method: 'DELETE',
-			headers: { Authorization: `Bearer ${sandbox.token}`, 'If-Match': '*' },
-		});
-		if (response.status !== 204) throw new Error(`Deleting seeded line ${line.id} answered ${response.status}`);
-	}
-	return lines.length;
 }
 
 /** The workflow up to and including `lastNode` (the nodes form one chain from the trigger). */

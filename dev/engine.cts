@@ -50,6 +50,7 @@ export const NODE_TYPE = 'n8n-nodes-business-central.businessCentral';
 export const ITEMS_NODE_TYPE = 'dev.items';
 export const MANUAL_TRIGGER_TYPE = 'n8n-nodes-base.manualTrigger';
 export const CODE_NODE_TYPE = 'n8n-nodes-base.code';
+export const STICKY_NOTE_TYPE = 'n8n-nodes-base.stickyNote';
 
 /**
  * A start node that emits the items in its `items` parameter (a JSON array):
@@ -96,6 +97,28 @@ class ManualTriggerNode implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return [[{ json: {} }]];
 	}
+}
+
+/**
+ * Stand-in for n8n-nodes-base's Sticky Note (the examples explain themselves in one): never
+ * connected, so never run; the engine only needs its type to build the workflow.
+ */
+class StickyNoteNode implements INodeType {
+	description = {
+		displayName: 'Sticky Note',
+		name: 'stickyNote',
+		group: ['input'],
+		version: 1,
+		description: 'Make your workflow easier to understand',
+		defaults: { name: 'Sticky Note' },
+		inputs: [],
+		outputs: [],
+		properties: [
+			{ displayName: 'Content', name: 'content', type: 'string', default: '' },
+			{ displayName: 'Height', name: 'height', type: 'number', default: 160 },
+			{ displayName: 'Width', name: 'width', type: 'number', default: 240 },
+		],
+	} as unknown as INodeType['description'];
 }
 
 /**
@@ -181,6 +204,7 @@ export async function loadPackage(): Promise<LoadedPackage> {
 			[ITEMS_NODE_TYPE]: new ItemsNode(),
 			[MANUAL_TRIGGER_TYPE]: new ManualTriggerNode(),
 			[CODE_NODE_TYPE]: new CodeNode(),
+			[STICKY_NOTE_TYPE]: new StickyNoteNode(),
 		};
 		for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
 			types[`${loader.packageName}.${name}`] = type;

@@ -22,7 +22,7 @@ import { fieldsOf, ENTITIES, project } from './entities.cjs';
 import { type Defect, drawDefect, drawFault, type Fault } from './faults.cjs';
 import { startForeignHost } from './foreign.cjs';
 import { ConcurrencyLimiter, RateWindow, withBcLimits } from './limits.cjs';
-import { createRng } from './random.cjs';
+import { createRng, type Rng } from './random.cjs';
 import { EMPTY_GUID } from './errors.cjs';
 import { GENERAL_TEMPLATE } from './posting.cjs';
 import { addDays, nextDocNumber, seedCompanies, seedPayments } from './seed.cjs';
@@ -36,6 +36,7 @@ import type {
 	ApiVersion,
 	CustomerPayment,
 	FaultEvent,
+	Journal,
 	Sandbox,
 	SandboxOptions,
 	SandboxStats,
@@ -176,6 +177,31 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
 	});
 }
 
+/**
+ * A second cash receipt batch per company, `STATEMENT`, seeded empty, with CASH RCPT's balancing
+ * account: a batch kept for one import job, as Business Central posts a batch as a whole (Microsoft
+ * Learn, "Working with general journals", Using Journal Templates and Batches: "For each journal
+ * template, you can set up your own personal journal as a journal batch."). The
+ * cash-receipts example writes there, so its Post finds only its own lines. Its own seeded stream:
+ * the rest of the seed data is unchanged. Its code sorts after the seeded codes (BC lists batches
+ * by key), so the first batch stays CASH RCPT.
+ */
+function seedStatementJournals(companies: CompanyData[], rng: Rng): void {
+	for (const company of companies) {
+		const cash = company.journals.find((journal) => journal.data.code === 'CASH RCPT')!.data;
+		const statement: Journal = {
+			id: rng.guid(),
+			code: 'STATEMENT',
+			displayName: 'Bank statement receipts',
+			balancingAccountId: cash.balancingAccountId,
+			balancingAccountNumber: cash.balancingAccountNumber,
+			lastModifiedDateTime: addDays('2024-01-02', rng.int(0, 20)) + 'T10:00:00Z',
+		};
+		company.journals.push({ data: statement, version: 1 });
+		company.docPrefixes.set(statement.id, 'BNK');
+	}
+}
+
 export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sandbox> {
 	const options: SandboxOptions = { ...DEFAULT_OPTIONS, ...withBcLimits(userOptions) };
 	const seed = options.seed ?? DEFAULT_OPTIONS.seed;
@@ -205,6 +231,7 @@ export async function startSandbox(userOptions: SandboxOptions = {}): Promise<Sa
 			version: 1,
 		});
 	}
+	seedStatementJournals(store.companies, createRng(seed, 'statement-journals'));
 	const stats = emptyStats();
 	const ctx: Context = {
 		store,

@@ -1,6 +1,6 @@
 /**
  * The second half of `npm run demo`: examples/cash-receipts.json on a fresh sandbox (seed 42)
- * whose journal CASH RCPT was first emptied of its seeded lines. Prints a summary line per
+ * as shipped (its journal STATEMENT starts empty; CASH RCPT holds seeded lines). Prints a summary line per
  * bank line (customer found, invoice matched, payment line, invoice status afterwards) and
  * checks each invoice ended Paid. While this build has no Customer Payment Journal → Post
  * (another branch), it runs the chain up to Create and says so.
@@ -12,7 +12,6 @@ import type { IDataObject } from 'n8n-workflow';
 
 import {
 	bankLinesOf,
-	emptyJournal,
 	exampleTarget,
 	expectedInvoice,
 	hasJournalPost,
@@ -64,9 +63,9 @@ export async function cashReceiptsDemo(): Promise<number> {
 	try {
 		const withPost = hasJournalPost();
 		print(`\nWorkflow: ${workflow.name} (${path.relative(process.cwd(), EXAMPLE)})`);
-		const removed = await emptyJournal(sandbox, company, journal);
+		const code = sandbox.journals(company).find((j) => j.id === journal)?.code ?? journal;
 		print(
-			`Journal CASH RCPT emptied of its ${removed} seeded line(s): Post takes every line of a journal.`,
+			`Journal ${code} holds ${sandbox.payments(company, journal).length} line(s) before the run: Post takes every line of a journal, so the example uses a journal of its own.`,
 		);
 		const lines = await bankLinesOf(workflow);
 		const toPay = lines.map((line) => expectedInvoice(sandbox, company, line)?.id);

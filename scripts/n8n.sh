@@ -437,7 +437,7 @@ import_all() {
 	}
 	grep -E '^Successfully imported' "$log" | sed 's/^/         /'
 	say "Imported in $(elapsed "$t"): credentials 'Business Central sandbox (bearer)' (bcSandboxToken)," \
-		"'Business Central sandbox (OAuth2 client credentials)' (bcSandboxOAuth2); workflows $WORKFLOW_ID, bcUpdatePaymentsPinned, bcGetPayment, bcGetManyPayments, bcGetManyOAuth2, bcCreatePayment, bcDeletePayment"
+		"'Business Central sandbox (OAuth2 client credentials)' (bcSandboxOAuth2); workflows $WORKFLOW_ID, bcUpdatePaymentsPinned, bcCashReceipts, bcGetPayment, bcGetManyPayments, bcGetManyOAuth2, bcCreatePayment, bcDeletePayment"
 }
 
 setup() {
@@ -492,6 +492,7 @@ run_start() {
 	say "  First visit: n8n asks for an owner account (kept in ${N8N_USER_DIR#"$ROOT"/} only)."
 	say "  Workflows: 'Business Central: update two customer payments (automatic eTag)'"
 	say "    (pinned data, click Execute workflow) and the Code-node variant ($WORKFLOW_ID)."
+	say "  The main job: 'Business Central: cash receipts from bank statement lines' (bcCashReceipts)."
 	say "  Credentials point at the sandbox, which starts fresh (seed 42) with every run."
 	say "  Ctrl+C stops n8n and the sandbox."
 	say "──────────────────────────────────────────────────────────────────────"

@@ -267,6 +267,29 @@ describe('bad input: refused before any request, naming field, value and item', 
 });
 
 describe('Update Fields as a whole', () => {
+	test.each([1, 2])(
+		'node version %i: Customer with Customer Number, Applies-to Invoice with its number → refused, naming both fields and the item',
+		async (typeVersion) => {
+			for (const [updateFields, expected] of [
+				[
+					{ customer: locator(CUSTOMER), customerNumber: '10000' },
+					'Invalid Customer Number: "10000" cannot be set together with Customer',
+				],
+				[
+					{ appliesToInvoice: locator(INVOICE), appliesToInvoiceNumber: '103001' },
+					'Invalid Applies-to Invoice Number: "103001" cannot be set together with Applies-to Invoice',
+				],
+			] as const) {
+				const workflow = updateWorkflow([{ n: 0 }, { n: 1 }], { updateFields });
+				workflow.nodes[1].typeVersion = typeVersion;
+				const result = await runWorkflow(workflow, { credentials: bearerCredentials() });
+				expect(result.error('Business Central')?.message).toContain(expected);
+				expect(result.error('Business Central')?.message).toMatch(/\(item 0\)$/);
+			}
+			expect(requests.unmatched).toEqual([]);
+		},
+	);
+
 	test('empty Update Fields, fields the entity cannot change, contactId on v2.0: refused', async () => {
 		for (const [updateFields, expected] of [
 			[{}, 'Invalid Update Fields: {} is empty'],

@@ -2,7 +2,8 @@
  * The cash-receipt job end to end: examples/cash-receipts.json (Code node with bank lines →
  * Customer Get Many → Sales Invoice Get Many → Customer Payment Create → Customer Payment
  * Journal Post → Code → Sales Invoice Get) through n8n-core's WorkflowExecute against the
- * sandbox (seed 42), journal CASH RCPT first emptied of its seeded lines through the API.
+ * sandbox seeded as `npm run n8n` seeds it (seed 42), as shipped: its journal STATEMENT is
+ * one the sandbox seeds empty (CASH RCPT holds 10 lines of its own, which Post would refuse).
  * What each bank line should pay is computed from the sandbox, not written down here.
  *
  * "up to Create" runs now. "the whole job" needs Customer Payment Journal → Post, built in
@@ -14,7 +15,6 @@ import path from 'node:path';
 import {
 	BANK_LINES_NODE,
 	bankLinesOf,
-	emptyJournal,
 	exampleTarget,
 	expectedInvoice,
 	hasJournalPost,
@@ -35,7 +35,8 @@ let lines: BankLine[];
 beforeEach(async () => {
 	sandbox = await startSandbox({ seed: 42, pageSize: 4 });
 	lines = await bankLinesOf(workflow);
-	expect(await emptyJournal(sandbox, company, journal)).toBeGreaterThan(0);
+	// nothing to clear: the example's journal starts empty on a fresh sandbox
+	expect(sandbox.payments(company, journal)).toEqual([]);
 });
 
 afterEach(async () => {
@@ -55,7 +56,7 @@ test('the bank lines each pay one open invoice of the seeded sandbox (one by nam
 	for (const line of lines) expect({ line, invoice: expectedInvoice(sandbox, company, line)?.status }).toEqual({ line, invoice: 'Open' });
 });
 
-test('up to Create: one payment line per bank line in the emptied journal, applied to its invoice', async () => {
+test('up to Create: one payment line per bank line in the (empty) journal, applied to its invoice', async () => {
 	const result = await run(workflowUpTo(workflow, 'Create Payment Line'));
 
 	expect(result.output(BANK_LINES_NODE).map((item) => item.json)).toEqual(lines);
@@ -119,4 +120,20 @@ whenPostIsBuilt('whole job: journal posted once, every invoice Paid, journal emp
 	expect(checked.map((invoice) => invoice.id)).toEqual(expected.map((invoice) => invoice.id));
 	for (const invoice of checked) expect(invoice).toMatchObject({ status: 'Paid', remainingAmount: 0 });
 	for (const invoice of expected) expect(sandbox.invoice(company, invoice.id)).toMatchObject({ status: 'Paid', remainingAmount: 0 });
+});
+
+// scripts/n8n.sh starts `sandbox/cli.cts --port N --seed 42`: default options otherwise.
+whenPostIsBuilt('as shipped, on the sandbox `npm run n8n` starts: Post succeeds and the journal is left empty', async () => {
+	await sandbox.close();
+	sandbox = await startSandbox({ seed: 42 });
+	const seededCashReceipts = sandbox.journals(company).find((j) => j.code === 'CASH RCPT')!;
+	expect(sandbox.payments(company, seededCashReceipts.id).length).toBeGreaterThan(0);
+
+	const result = await run(workflow);
+
+	const [posted] = result.output('Post Cash Receipts').map((item) => item.json);
+	expect(posted).toMatchObject({ posted: true, journalCode: 'STATEMENT', lineCount: lines.length });
+	expect(sandbox.payments(company, journal)).toEqual([]);
+	// the other journal's lines are untouched
+	expect(sandbox.payments(company, seededCashReceipts.id).length).toBeGreaterThan(0);
 });

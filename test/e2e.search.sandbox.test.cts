@@ -154,8 +154,8 @@ describe('list searches against the sandbox (server pages of 5)', () => {
 
 		expect(values(result.results)).toEqual([target.id]);
 		expect(result.paginationToken).toBeUndefined();
-		// the journal list, then each of the 2 journals × the 4 searched properties, one at a time
-		expect(activity.byMethod()).toEqual({ GET: 1 + 2 * 4 });
+		// the journal list, then each of the 3 journals (STATEMENT seeded empty) × the 4 searched properties, one at a time
+		expect(activity.byMethod()).toEqual({ GET: 1 + 3 * 4 });
 	});
 
 	test('searchCompanies: all companies, and with a filter only the matching one', async () => {

@@ -241,3 +241,56 @@ test("every operation links its own Microsoft API page (n8n's Docs link is one p
 	}
 	expect(operations).toBe(14);
 });
+
+// n8n's nodes panel shows the node and its trigger as one entry, with the trigger's description
+// (n8n 2.8.4, editor-ui generateMergedNodesAndActions: `app.description = trigger.description`),
+// above the actions of both: each description must say what the pair does.
+test('node and trigger descriptions each read right for the pair (the nodes panel shows the trigger\'s)', async () => {
+	const { nodeTypes } = await loadPackage();
+	for (const type of [NODE_TYPE, TRIGGER_TYPE]) {
+		const { description } = nodeTypes.getByNameAndVersion(type, 1).description;
+		expect({ type, description }).toEqual({ type, description: expect.stringMatching(/^Read and write customer payments, customers, sales invoices and payment journals in Microsoft Dynamics 365 Business Central/) });
+		expect({ type, description }).toEqual({ type, description: expect.stringMatching(/start[s]? workflows when/) });
+	}
+});
+
+test('the trigger hides n8n\'s "Webhook URLs" (the node registers the URL itself) and says so in Mode\'s hint', async () => {
+	const { nodeTypes } = await loadPackage();
+	const trigger = nodeTypes.getByNameAndVersion(TRIGGER_TYPE, 1).description;
+	expect(trigger.webhooks?.map((webhook) => webhook.ndvHideUrl)).toEqual([true]);
+	const mode = trigger.properties.find((property) => property.name === 'mode')!;
+	expect(mode.hint).toMatch(/registers n8n's production webhook URL .* itself; there is no URL to copy/);
+});
+
+test("the trigger's Journal list says that empty watches every journal (n8n's own placeholder is \"Choose...\")", async () => {
+	const { nodeTypes } = await loadPackage();
+	const journal = nodeTypes.getByNameAndVersion(TRIGGER_TYPE, 1).description.properties.find((property) => property.name === 'journal')!;
+	expect(journal.modes?.find((mode) => mode.name === 'list')?.placeholder).toBe('Every journal (leave empty) or choose one');
+	expect(journal.description).toMatch(/Empty: every customer payment journal/);
+});
+
+test("Update's Customer / Customer Number and Applies-to Invoice / its number each say they replace the other and that both are refused", async () => {
+	const { nodeTypes } = await loadPackage();
+	// both versions' Update Fields are in the description (each shown for its version)
+	const updateFields = nodeTypes
+		.getByNameAndVersion(NODE_TYPE, 2)
+		.description.properties.filter((property) => property.name === 'updateFields' && property.displayOptions?.show?.resource?.includes('customerPayment'));
+	expect(updateFields).toHaveLength(2);
+	for (const fields of updateFields) {
+		const version = JSON.stringify(fields.displayOptions?.show?.['@version']);
+		const option = (name: string) => (fields.options as INodeProperties[]).find((field) => field.name === name)!;
+		for (const [field, other] of [
+			['customer', 'Customer Number'],
+			['customerNumber', 'Customer'],
+			['appliesToInvoice', 'Applies-to Invoice Number'],
+			['appliesToInvoiceNumber', 'Applies-to Invoice'],
+		]) {
+			expect({ version, field, description: option(field).description }).toEqual({
+				version,
+				field,
+				description: expect.stringContaining(other),
+			});
+			expect(option(field).description).toMatch(/add one of the two \(both at once are refused before any request\)/);
+		}
+	}
+});

@@ -10,14 +10,15 @@ import path from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { NODE_TYPE, runWorkflow, type RunResult, type WorkflowJson } from '../dev/engine.cjs';
+import { loadPackage, NODE_TYPE, runWorkflow, type RunResult, type WorkflowJson } from '../dev/engine.cjs';
+import { LATEST_NODE_VERSION } from '../nodes/BusinessCentral/helpers/nodeVersions';
 import { startSandbox, type Sandbox } from '../sandbox/index.cjs';
 import { sandboxActivity, sandboxBearerCredentials } from './fixtures.cjs';
 
 const EXAMPLES_DIR = path.resolve(__dirname, '../examples');
 const EXAMPLES = readdirSync(EXAMPLES_DIR)
 	.filter((file) => file.endsWith('.json') && !file.endsWith('.n8n.json'))
-	// its own test (test/cashReceipts.sandbox.test.cts) empties the journal first: Post takes every line
+	// its own test: test/cashReceipts.sandbox.test.cts (the whole job as shipped, Post included)
 	.filter((file) => file !== 'cash-receipts.json')
 	.sort();
 
@@ -98,6 +99,34 @@ const CHECKS: Record<string, Check> = {
 		});
 	},
 };
+
+/** Every example file, the cash-receipts job and the `*.n8n.json` variants included. */
+const ALL_EXAMPLES = readdirSync(EXAMPLES_DIR)
+	.filter((file) => file.endsWith('.json'))
+	.sort();
+const readExample = (file: string) =>
+	JSON.parse(readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')) as WorkflowJson & { name: string };
+
+// n8n 2.x refuses to save a workflow whose name is longer (n8n's WorkflowEntity: `@Length(1, 128)`,
+// "Workflow name must be 128 characters or less"): an imported example could not be saved.
+test.each(ALL_EXAMPLES)('examples/%s: its name fits n8n (at most 128 characters)', (file) => {
+	const { name } = readExample(file);
+	expect({ file, length: name.length }).toEqual({ file, length: Math.min(name.length, 128) });
+	expect(name.length).toBeGreaterThan(0);
+});
+
+// Examples are where new workflows start: they use the version a new node gets (the
+// legacy version 1 is kept for saved workflows only).
+test.each(ALL_EXAMPLES)('examples/%s: every Business Central node is the newest node version', async (file) => {
+	const { nodeTypes } = await loadPackage();
+	const { defaultVersion } = nodeTypes.getByName(NODE_TYPE).description as { defaultVersion?: number };
+	expect(defaultVersion).toBe(LATEST_NODE_VERSION);
+	const versions = readExample(file)
+		.nodes.filter((node) => node.type === NODE_TYPE)
+		.map((node) => [node.name, node.typeVersion]);
+	expect(versions.length).toBeGreaterThan(0);
+	expect(versions).toEqual(versions.map(([name]) => [name, LATEST_NODE_VERSION]));
+});
 
 test('every example has a check', () => {
 	expect(EXAMPLES.filter((file) => !CHECKS[file])).toEqual([]);

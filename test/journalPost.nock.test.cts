@@ -161,9 +161,15 @@ describe('Customer Payment Journal → Post, Only the Payments Coming In (nock)'
 		expect(output).toHaveLength(2);
 		for (const json of output) {
 			expect(json.code).toBe('PostRefused');
-			expect(json.error).toContain('G09999 · 30000 · -99.99 · ' + PAYMENT_3);
-			expect(json.error).toContain(`not in the journal: ${PAYMENT_4}`);
+			// a short message (count and document numbers) for n8n's toast…
+			expect(json.error).toContain('1 line(s) the input items do not name (G09999)');
+			expect(json.error).toContain(`1 expected payment(s) not in the journal (${PAYMENT_4})`);
+			expect(json.error).not.toContain(PAYMENT_3);
+			// …every line in full, and what to do, in the description
 			expect(json.description).toMatch(/Nothing was posted/);
+			expect(json.description).toMatch(/Post or remove the other lines in Business Central, or give this workflow a journal of its own/);
+			expect(json.description).toContain('G09999 · 30000 · -99.99 · ' + PAYMENT_3);
+			expect(json.description).toContain(`Expected payments not in the journal: ${PAYMENT_4}.`);
 			expect(json.evidence).toEqual({
 				foreignLines: [
 					{
@@ -179,6 +185,30 @@ describe('Customer Payment Journal → Post, Only the Payments Coming In (nock)'
 		}
 	});
 
+	test('ten lines of its own in the journal → a short message (count, first three document numbers, "and 7 more"), all ten in the description', async () => {
+		const theirs = Array.from({ length: 10 }, (_, index) =>
+			paymentRecord(`0a0a0a0a-0000-4000-8000-0000000000${String(index + 10)}`, ETAG_3, {
+				documentNumber: `G0300${index}`,
+				lineNumber: (index + 2) * 10000,
+			}),
+		);
+		expectJournal([line1, ...theirs]);
+
+		const result = await run([{ id: PAYMENT }], {}, true);
+
+		const [json] = result.output(NODE).map((item) => item.json);
+		expect(json.code).toBe('PostRefused');
+		expect(json.error).toContain(
+			'10 line(s) the input items do not name (G03000, G03001, G03002 and 7 more)',
+		);
+		for (const line of theirs) {
+			expect(json.error).not.toContain(String(line.id));
+			expect(json.description).toContain(`${String(line.documentNumber)} · 10000 · `);
+			expect(json.description).toContain(String(line.id));
+		}
+		expect((json.evidence as IDataObject).foreignLines).toHaveLength(10);
+	});
+
 	test('ATTACK: a foreign line only (every expected payment present) → refused without Continue On Fail, nothing posted', async () => {
 		expectJournal([line1, line2, foreign]);
 
@@ -186,7 +216,7 @@ describe('Customer Payment Journal → Post, Only the Payments Coming In (nock)'
 
 		const error = result.error(NODE)!;
 		expect(error.message).toMatch(
-			/does not hold exactly the expected payments: 1 line\(s\) the input items do not name: G09999/,
+			/does not hold exactly the expected payments: 1 line\(s\) the input items do not name \(G09999\)/,
 		);
 		expect(result.output(NODE)).toEqual([]);
 	});
@@ -211,7 +241,8 @@ describe('Customer Payment Journal → Post, Only the Payments Coming In (nock)'
 			code: 'PostRefused',
 			evidence: { missingPaymentIds: [] },
 		});
-		expect(String(result.output(NODE)[0].json.error)).toContain(PAYMENT_3);
+		expect(String(result.output(NODE)[0].json.error)).toContain('(G09999)');
+		expect(String(result.output(NODE)[0].json.description)).toContain(PAYMENT_3);
 	});
 
 	test("items of two journals: one Post per journal, each item paired to its own journal's result", async () => {

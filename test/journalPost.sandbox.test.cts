@@ -209,7 +209,8 @@ describe('Customer Payment Journal → Post against the sandbox', () => {
 
 		const [error] = refused.output('Post').map((item) => item.json);
 		expect(error.code).toBe('PostRefused');
-		expect(error.error).toContain(`THEIRS1 · ${theirs.customerNumber} · -42.5 · ${theirs.id}`);
+		expect(error.error).toContain('1 line(s) the input items do not name (THEIRS1)');
+		expect(error.description).toContain(`THEIRS1 · ${theirs.customerNumber} · -42.5 · ${theirs.id}`);
 		expect(postingsOf(journalId)).toHaveLength(0);
 		expect(sandbox.payments(company, journalId)).toHaveLength(2);
 		expect(sandbox.invoice(company, invoices[0])!.status).toBe('Open');

@@ -128,8 +128,9 @@ describe('Customer Payment: Create (nock)', () => {
 		const result = await create([{}], { options: { simplify: true } });
 
 		expect(Object.keys(result.output(NODE)[0].json)).toEqual([
-			'id', '@odata.etag', 'journalDisplayName', 'lineNumber', 'customerNumber', 'postingDate',
-			'documentNumber', 'externalDocumentNumber', 'amount', 'appliesToInvoiceNumber', 'description',
+			// readable fields first (n8n's table view), id and eTag last
+			'documentNumber', 'customerNumber', 'postingDate', 'amount', 'description', 'appliesToInvoiceNumber',
+			'externalDocumentNumber', 'journalDisplayName', 'lineNumber', 'id', '@odata.etag',
 		]);
 	});
 

@@ -27,18 +27,19 @@ import { NODE, opsWorkflow } from './opsFixtures.cjs';
 
 useNock(nock);
 
+// readable fields first (n8n's table view), id and eTag last
 const SIMPLE_KEYS = [
-	'id',
-	'@odata.etag',
-	'journalDisplayName',
-	'lineNumber',
+	'documentNumber',
 	'customerNumber',
 	'postingDate',
-	'documentNumber',
-	'externalDocumentNumber',
 	'amount',
-	'appliesToInvoiceNumber',
 	'description',
+	'appliesToInvoiceNumber',
+	'externalDocumentNumber',
+	'journalDisplayName',
+	'lineNumber',
+	'id',
+	'@odata.etag',
 ];
 
 const api = () => saasApi(nock);

@@ -322,8 +322,9 @@ describe('Customer Payment: Get Many (nock)', () => {
 		const { '@odata.context': _context, ...expected } = record;
 		expect(raw.output(NODE)[0].json).toEqual(expected);
 		expect(Object.keys(simple.output(NODE)[0].json)).toEqual([
-			'id', '@odata.etag', 'journalDisplayName', 'lineNumber', 'customerNumber', 'postingDate',
-			'documentNumber', 'externalDocumentNumber', 'amount', 'appliesToInvoiceNumber', 'description',
+			// readable fields first (n8n's table view), id and eTag last
+			'documentNumber', 'customerNumber', 'postingDate', 'amount', 'description', 'appliesToInvoiceNumber',
+			'externalDocumentNumber', 'journalDisplayName', 'lineNumber', 'id', '@odata.etag',
 		]);
 	});
 

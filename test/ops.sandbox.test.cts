@@ -146,7 +146,7 @@ describe('Customer Payment life cycle against the sandbox', () => {
 		expect(activity.byMethod()).toEqual({ GET: 1 });
 	});
 
-	test('Get Many, company scope, Return All: every journal in turn (journal list + 3 + 3 pages)', async () => {
+	test('Get Many, company scope, Return All: every journal in turn (journal list + 3 + 3 pages + 1 for the empty STATEMENT)', async () => {
 		const expected = [cashReceipts, general].flatMap((journal) => sandbox.payments(company, journal.id).map((payment) => payment.id));
 		expect(expected).toHaveLength(21);
 		const activity = sandboxActivity(sandbox);
@@ -154,7 +154,7 @@ describe('Customer Payment life cycle against the sandbox', () => {
 		const output = jsonOf(await run('getAll', [{}], { journal: '', returnAll: true }));
 
 		expect(output.map((payment) => payment.id)).toEqual(expected);
-		expect(activity.byMethod()).toEqual({ GET: 7 });
+		expect(activity.byMethod()).toEqual({ GET: 8 });
 	});
 
 	test('Get Many filters against the sandbox: customer number, posting date range, document number, invoice, raw $filter', async () => {
@@ -382,6 +382,8 @@ describe('pickers against the sandbox (list search)', () => {
 		expect(result.results).toEqual([
 			{ name: 'CASH RCPT · Cash receipts', value: cashReceipts.id },
 			{ name: 'GENERAL · Default Journal Batch', value: general.id },
+			// seeded empty for the cash-receipts example (sandbox/server.cts seedStatementJournals)
+			{ name: 'STATEMENT · Bank statement receipts', value: sandbox.journals(company)[2].id },
 		]);
 	});
 });

@@ -1,8 +1,8 @@
 /**
- * Node versions against the sandbox: the saved example workflows are version 1 and
- * stay so (test/examples.sandbox.test.cts runs them unchanged); the same workflows
- * with the node switched to version 2 (what a user gets re-creating them) do the same
- * work, and a version 2 Update whose Amount was added but not filled in writes nothing.
+ * Node versions against the sandbox: the examples are version 2, the version a new node
+ * gets (test/examples.sandbox.test.cts runs them as shipped); the same workflows saved at
+ * version 1 (as the examples were, and as users' saved copies of them are) still do the
+ * same work, and a version 2 Update whose Amount was added but not filled in writes nothing.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,17 +40,17 @@ describe('node versions against the sandbox', () => {
 		await sandbox.close();
 	});
 
-	test('the saved examples are node version 1 (they must keep running unchanged)', () => {
+	test('the examples are node version 2 as shipped; saved at version 1 they are valid there too (same parameters)', () => {
 		for (const file of ['update-customer-payments.json', 'create-customer-payment.json', 'delete-customer-payment.json']) {
 			const versions = example(file)
 				.nodes.filter((node) => node.type === NODE_TYPE)
 				.map((node) => node.typeVersion);
-			expect({ file, versions: [...new Set(versions)] }).toEqual({ file, versions: [1] });
+			expect({ file, versions: [...new Set(versions)] }).toEqual({ file, versions: [2] });
 		}
 	});
 
-	test('the update example as version 2: the same payments get the same values', async () => {
-		const workflow = atVersion(example('update-customer-payments.json'), 2);
+	test('the update example saved at version 1: the same payments get the same values', async () => {
+		const workflow = atVersion(example('update-customer-payments.json'), 1);
 		const company = (workflow.nodes.find((node) => node.type === NODE_TYPE)!.parameters.company as { value: string }).value;
 
 		const result = await runWorkflow(workflow, { credentials: sandboxBearerCredentials(sandbox) });
@@ -64,8 +64,8 @@ describe('node versions against the sandbox', () => {
 		}
 	});
 
-	test('the create example as version 2 (Amount a text parameter now): the same payments are created', async () => {
-		const workflow = atVersion(example('create-customer-payment.json'), 2);
+	test('the create example saved at version 1 (Amount a number parameter there): the same payments are created', async () => {
+		const workflow = atVersion(example('create-customer-payment.json'), 1);
 		const company = (workflow.nodes.find((node) => node.type === NODE_TYPE)!.parameters.company as { value: string }).value;
 
 		const result = await runWorkflow(workflow, { credentials: sandboxBearerCredentials(sandbox) });

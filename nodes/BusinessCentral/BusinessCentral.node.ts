@@ -53,8 +53,10 @@ export class BusinessCentral implements INodeType {
 		defaultVersion: LATEST_NODE_VERSION,
 		// "Update Customer Payment", "Get Many Sales Invoices" (helpers/subtitle.ts)
 		subtitle: operationSubtitle(properties),
+		// Worded for the pair: n8n's nodes panel shows node and trigger as one entry (the
+		// trigger's description wins there), so both descriptions say what the pair does.
 		description:
-			'Create, get, list, update and delete customer payments, get, list and update customers, and create, list and safely post customer payment journals, in Microsoft Dynamics 365 Business Central, with eTag concurrency control',
+			'Read and write customer payments, customers, sales invoices and payment journals in Microsoft Dynamics 365 Business Central (eTag concurrency control, safe journal Post); its Trigger starts workflows when they change',
 		defaults: { name: 'Business Central' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

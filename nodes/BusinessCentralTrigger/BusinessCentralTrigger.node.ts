@@ -39,8 +39,11 @@ export class BusinessCentralTrigger implements INodeType {
 		version: 1,
 		// "Customer Payment: Created, Changed" (helpers/subtitle.ts)
 		subtitle: eventsSubtitle(triggerProperties),
+		// n8n's nodes panel shows node and trigger as one entry with this description (n8n 2.8.4,
+		// editor-ui generateMergedNodesAndActions: `app.description = trigger.description`), above
+		// the actions of both: worded for the pair.
 		description:
-			'Starts the workflow when customer payments, sales invoices or customers are created or changed, or an invoice is paid, in Microsoft Dynamics 365 Business Central',
+			'Read and write customer payments, customers, sales invoices and payment journals in Microsoft Dynamics 365 Business Central, or start workflows when they are created or changed, or an invoice is paid',
 		defaults: { name: 'Business Central Trigger' },
 		polling: true,
 		inputs: [],
@@ -52,6 +55,10 @@ export class BusinessCentralTrigger implements INodeType {
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
 				path: 'webhook',
+				// Nothing to copy: in webhook mode the node registers the production URL with
+				// Business Central itself (a subscription, on publish), and customer payments are
+				// polled only. Shown, n8n's "Webhook URLs" section invited pasting a URL never called.
+				ndvHideUrl: true,
 			},
 		],
 		properties: triggerProperties,

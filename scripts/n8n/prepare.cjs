@@ -27,6 +27,9 @@ const WORKFLOWS = [
 	{ id: 'bcUpdatePayments', file: 'examples/update-customer-payments.n8n.json' },
 	// The in-process demo's workflow; its pinned data is used by manual runs in the editor only.
 	{ id: 'bcUpdatePaymentsPinned', file: 'examples/update-customer-payments.json' },
+	// The README's main job: bank lines → payments applied to invoices → Post (journal STATEMENT,
+	// seeded empty, so Post finds only this run's lines).
+	{ id: 'bcCashReceipts', file: 'examples/cash-receipts.json' },
 	// One example per other operation (run them from the editor).
 	{ id: 'bcGetPayment', file: 'examples/get-customer-payment.json' },
 	{ id: 'bcGetManyPayments', file: 'examples/get-many-customer-payments.json' },

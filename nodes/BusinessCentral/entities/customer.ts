@@ -42,9 +42,8 @@ export const customer: EntityDescriptor<WritableCustomerField> = {
 	label: 'customer',
 	shortLabel: 'customer',
 	fields: WRITABLE_CUSTOMER_FIELDS,
+	// Readable fields first (n8n's table view shows them leftmost), GUIDs and the eTag last.
 	simpleFields: [
-		'id',
-		'@odata.etag',
 		'number',
 		'displayName',
 		'email',
@@ -55,6 +54,8 @@ export const customer: EntityDescriptor<WritableCustomerField> = {
 		'blocked',
 		'balanceDue',
 		'creditLimit',
+		'id',
+		'@odata.etag',
 	],
 	pickerLabel: (record) => `${asText(record.number)} · ${asText(record.displayName)}`,
 	searchFields: ['number', 'displayName'],

@@ -28,14 +28,15 @@ export const customerPaymentJournal: EntityDescriptor<WritableJournalField> = {
 	label: 'customer payment journal',
 	shortLabel: 'journal',
 	fields: WRITABLE_JOURNAL_FIELDS,
+	// Readable fields first (n8n's table view shows them leftmost), GUIDs and the eTag last.
 	simpleFields: [
-		'id',
-		'@odata.etag',
 		'code',
 		'displayName',
-		'balancingAccountId',
 		'balancingAccountNumber',
 		'lastModifiedDateTime',
+		'balancingAccountId',
+		'id',
+		'@odata.etag',
 	],
 	pickerLabel: (record) =>
 		`${asText(record.code)}${record.displayName ? ` · ${asText(record.displayName)}` : ''}`,

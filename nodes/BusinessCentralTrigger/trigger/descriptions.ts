@@ -74,6 +74,7 @@ export const triggerProperties: INodeProperties[] = [
 			},
 		],
 		default: 'polling',
+		hint: "Webhook: on publish, the node registers n8n's production webhook URL (n8n's WEBHOOK_URL setting, HTTPS) with Business Central itself; there is no URL to copy.",
 		displayOptions: { show: { resource: ['customer', 'salesInvoice'] } },
 	},
 	eventsProperty('customerPayment', [CREATED, CHANGED]),
@@ -84,6 +85,10 @@ export const triggerProperties: INodeProperties[] = [
 		...journalLocator,
 		description:
 			'Customer payment journal to watch. Empty: every customer payment journal of the company, each polled with its own watermark.',
+		// n8n's list placeholder ("Choose...") reads as if a journal were required: empty is meaningful here.
+		modes: (journalLocator.modes ?? []).map((mode) =>
+			mode.name === 'list' ? { ...mode, placeholder: 'Every journal (leave empty) or choose one' } : mode,
+		),
 		displayOptions: { show: { resource: ['customerPayment'] } },
 	},
 	{

@@ -65,7 +65,7 @@ export const createOptions: INodeProperties = {
 			type: 'boolean',
 			default: false,
 			description:
-				"Whether to return only the fields most workflows use (the same as Get's Simplify: ID, eTag, journal, line, customer number, posting date, document numbers, amount, invoice number, description) instead of the whole record Business Central returned",
+				"Whether to return only the fields most workflows use (the same as Get's Simplify: document number, customer number, posting date, amount, description, invoice number, external document number, journal, line, then ID and eTag) instead of the whole record Business Central returned",
 		},
 	],
 };

@@ -138,7 +138,7 @@ const FIELD_PROPERTIES: Partial<
 	appliesToInvoiceNumber: input('appliesToInvoiceNumber', {
 		type: 'string',
 		default: '',
-		description: `Number of the invoice the payment settles (max 20 characters; ${CODE_NOTE}). Use either this or Applies-to Invoice.`,
+		description: `Number of the invoice the payment settles (max 20 characters; ${CODE_NOTE}). The same as Applies-to Invoice, by number: add one of the two (both at once are refused before any request).`,
 	}),
 	comment: input('comment', {
 		type: 'string',
@@ -156,7 +156,7 @@ const FIELD_PROPERTIES: Partial<
 	customerNumber: input('customerNumber', {
 		type: 'string',
 		default: '',
-		description: `Number of the customer who paid (max 20 characters; ${CODE_NOTE}); Business Central fills in the customer ID. Use either this or Customer.`,
+		description: `Number of the customer who paid (max 20 characters; ${CODE_NOTE}); Business Central fills in the customer ID. The same as Customer, by number: add one of the two (both at once are refused before any request).`,
 	}),
 	description: input('description', {
 		type: 'string',

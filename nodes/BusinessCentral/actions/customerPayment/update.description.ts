@@ -32,14 +32,14 @@ export const updateFields: INodeProperties = {
 	options: [
 		paymentField('amount'),
 		invoiceLocator(
-			'Posted sales invoice the payment settles. Business Central fills in the invoice number and, if the payment has no customer yet, the customer.',
+			'Posted sales invoice the payment settles (from the list or by ID). Business Central fills in the invoice number and, if the payment has no customer yet, the customer. Applies-to Invoice Number does the same by number: add one of the two (both at once are refused before any request).',
 			false,
 		),
 		paymentField('appliesToInvoiceNumber'),
 		paymentField('comment'),
 		paymentField('contactId'),
 		customerLocator(
-			'Customer who paid. Business Central fills in the customer number. Use either this or Customer Number.',
+			'Customer who paid (from the list or by ID). Business Central fills in the customer number. Customer Number does the same by number: add one of the two (both at once are refused before any request).',
 			false,
 		),
 		paymentField('customerNumber'),

@@ -25,6 +25,18 @@ export interface GuardProblem {
 
 const NOTHING_SENT = 'Nothing was posted.';
 
+/** How many lines the short message names before "and N more" (the full list is in the description). */
+const NAMED_IN_MESSAGE = 3;
+
+/** "A, B, C and 7 more": the first few names, short enough for n8n's error toast. */
+export function firstFew(names: string[]): string {
+	const shown = names.slice(0, NAMED_IN_MESSAGE);
+	const more = names.length - shown.length;
+	if (more > 0) return `${shown.join(', ')} and ${more} more`;
+	if (shown.length < 2) return shown.join('');
+	return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
 function expectedPaymentsProblem(
 	paymentIds: string[],
 	lines: JournalLine[],
@@ -34,17 +46,22 @@ function expectedPaymentsProblem(
 	const foreign = lines.filter((line) => !expected.has(line.id));
 	const missing = [...expected].filter((id) => !present.has(id));
 	if (foreign.length === 0 && missing.length === 0) return undefined;
-	const parts = [
+	// The message stays short (count and the first document numbers); every line is in the hint.
+	const summary = [
 		foreign.length
-			? `${foreign.length} line(s) the input items do not name: ${foreign.map(describeLine).join('; ')}`
+			? `${foreign.length} line(s) the input items do not name (${firstFew(foreign.map((line) => line.documentNumber || line.id))})`
 			: undefined,
 		missing.length
-			? `${missing.length} expected payment(s) not in the journal: ${missing.join(', ')}`
+			? `${missing.length} expected payment(s) not in the journal (${firstFew(missing)})`
 			: undefined,
 	].filter(Boolean);
+	const full = [
+		foreign.length ? `Lines the input items do not name: ${foreign.map(describeLine).join('; ')}.` : '',
+		missing.length ? `Expected payments not in the journal: ${missing.join(', ')}.` : '',
+	].filter(Boolean);
 	return {
-		message: `the journal does not hold exactly the expected payments: ${parts.join('; ')}`,
-		hint: `${NOTHING_SENT} Business Central would post every line of the journal, including lines other users entered. Remove or move the other lines, make sure every expected payment is in this journal (a missing one may have been posted or deleted already), or choose another "Post When".`,
+		message: `the journal does not hold exactly the expected payments: ${summary.join('; ')}`,
+		hint: `${NOTHING_SENT} Business Central would post every line of the journal, including lines other users entered. Post or remove the other lines in Business Central, or give this workflow a journal of its own; make sure every expected payment is in this journal (a missing one may have been posted or deleted already); or choose another "Post When". ${full.join(' ')}`,
 		evidence: { foreignLines: foreign.map(lineOutput), missingPaymentIds: missing },
 	};
 }
