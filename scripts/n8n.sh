@@ -424,6 +424,6 @@ install) install_n8n ;;
 help | -h | --help) usage ;;
 *)
 	usage >&2
-	die "unknown mode '$MODE' (start, execute, trigger, install, help)"
+	die "unknown mode '$MODE' (start, execute, trigger, queue, install, help)"
 	;;
 esac
