@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { runWorkflow } from '../dev/engine.cjs';
 import { startSandbox, type Sandbox } from '../sandbox/index.cjs';
 import { firstJournalPayments, report } from '../scripts/n8n/queue/report.cjs';
-import { sandboxBearerCredentials, updateWorkflow } from './fixtures.cjs';
+import { locator, sandboxBearerCredentials, updateWorkflow } from './fixtures.cjs';
 
 interface Expected {
 	[paymentId: string]: { run: number; amount: number; description: string };
@@ -95,4 +95,43 @@ describe('queue mode check: the audit against the sandbox', () => {
 		expect(result.updated).toBe(9);
 		expect(result.extra).toEqual([]);
 	});
+
+	/**
+	 * Why the queue run states the journal (scripts/n8n/queue/queue.cjs workflow): under
+	 * --bc-limits every $batch operation counts against the 6,000 per 5 minutes. One Update of
+	 * 150 payments of one journal, the journal stated: 1 listing of the journal + 150 PATCHes;
+	 * left empty: 150 GETs + 150 PATCHes, twice the budget.
+	 */
+	test.each([
+		['stated', 1, 150],
+		['left empty', 0, 300],
+	])(
+		'the Update with its journal %s: %d listing(s), %d $batch operations, all updated once',
+		async (how, listings, operations) => {
+			sandbox = await startSandbox({ seed: 42, paymentsPerJournal: 150, bcLimits: true });
+			const journal = firstJournalPayments(sandbox);
+			const { bodies, expected } = queue.makeBodies(journal.payments, 1, 150);
+			const workflow = updateWorkflow(bodies[0].payments, {
+				company: journal.companyId,
+				journal: how === 'stated' ? locator(journal.journalId) : locator('', 'list'),
+				payment: { __rl: true, mode: 'id', value: '={{ $json.paymentId }}' },
+				updateFields: { amount: '={{ $json.amount }}', description: '={{ $json.description }}' },
+			});
+			const result = await runWorkflow(workflow, {
+				credentials: sandboxBearerCredentials(sandbox),
+			});
+			expect(result.error()).toBeUndefined();
+			const { stats } = report(sandbox);
+			expect(stats.byMethod.GET ?? 0).toBe(listings);
+			expect(stats.batchOperations).toBe(operations);
+			expect(stats.throttled).toBe(0);
+			expect(audit(expected)).toEqual({
+				updated: 150,
+				lost: [],
+				doubled: [],
+				wrong: [],
+				extra: [],
+			});
+		},
+	);
 });

@@ -8,8 +8,8 @@
 #   PostgreSQL    own cluster (initdb) and port: main and workers share one
 #                 database; n8n warns that "Scaling mode is not officially
 #                 supported with sqlite" (packages/cli base-command)
-#   the sandbox   Business Central's per-user limits: 5 requests processed at
-#                 once, 95 queued, 6,000 per 5 minutes (scripts/n8n/queue/sandbox.cts)
+#   the sandbox   --bc-limits, Business Central's per-user limits: 5 requests processed
+#                 at once, 95 queued, 6,000 per 5 minutes (scripts/n8n/queue/sandbox.cts)
 #   n8n main      `n8n start`, EXECUTIONS_MODE=queue: receives the webhook calls
 #                 and puts each execution on the queue
 #   2 workers     `n8n worker --concurrency $QUEUE_WORKER_CONCURRENCY`
@@ -17,12 +17,23 @@
 # payments to update, waits for the executions and checks every payment was
 # updated exactly once (exit 1 otherwise).
 #
-# Environment (defaults): QUEUE_RUNS 4, QUEUE_ITEMS 1000, QUEUE_WORKERS 2,
-# QUEUE_WORKER_CONCURRENCY 2, QUEUE_MAX_CONCURRENCY 5 (the node's Max Concurrent
-# Requests), QUEUE_MAX_RETRIES 10, QUEUE_THROTTLE 6000/300000/60 (6,000 operations per
-# 5 minutes, 429s with Retry-After: 60; without the /60 the default run exceeds what the
-# node's back-off can wait out and fails, see docs/queue-mode.md), QUEUE_LATENCY_MS 100,
-# QUEUE_SANDBOX_FLAGS (more sandbox/cli.cts flags), QUEUE_WAIT 900 (seconds).
+# Scenarios (QUEUE_SCENARIO), all with the sandbox's --bc-limits (Business Central's
+# documented per-user limits: 5 at once, 95 queued, 6,000 operations per 5 minutes,
+# 429 without Retry-After):
+#   bc            (default) 4 × 1,000 updates, the Update stating its journal: ~4,000
+#                 counted operations, within the 5-minute budget
+#   heavy         4 × 2,000: ~8,000 operations, past the budget, no Retry-After: the
+#                 items past it fail with a clear 429 error (the check says FAILED)
+#   retry-after   4 × 2,000 with 429s carrying Retry-After: 60 (--throttle 6000/300000/60;
+#                 the default of earlier versions of this script, which needed it)
+#
+# Environment (defaults): QUEUE_SCENARIO bc, QUEUE_RUNS 4, QUEUE_ITEMS (1000; heavy and
+# retry-after 2000), QUEUE_WORKERS 2, QUEUE_WORKER_CONCURRENCY 2, QUEUE_MAX_CONCURRENCY 5
+# (the node's Max Concurrent Requests), QUEUE_MAX_RETRIES 10, QUEUE_JOURNAL (stated: the
+# Update's Journal parameter set; none: left empty, each eTag read by GET, 2 operations
+# per update), QUEUE_THROTTLE (the sandbox's --throttle, overrides the scenario's; e.g.
+# 6000/300000/60), QUEUE_LATENCY_MS 100, QUEUE_SANDBOX_FLAGS (more sandbox/cli.cts
+# flags), QUEUE_WAIT 900 (seconds). See docs/queue-mode.md.
 
 QUEUE_HELPER="scripts/n8n/queue/queue.cjs"
 QUEUE_PIDS=()     # n8n main and workers, sandbox (stopped in reverse order)
@@ -96,11 +107,12 @@ queue_env() {
 }
 
 start_queue_sandbox() {
-	local log="$RUN_DIR/sandbox.log"
+	local log="$RUN_DIR/sandbox.log" throttle=()
+	[[ -z "$QUEUE_THROTTLE" ]] || throttle=(--throttle "$QUEUE_THROTTLE")
 	# shellcheck disable=SC2086 # QUEUE_SANDBOX_FLAGS: several flags on purpose
 	node --import tsx scripts/n8n/queue/sandbox.cts --port 0 --seed 42 \
-		--payments "$((QUEUE_RUNS * QUEUE_ITEMS))" --max-concurrent 5 --queue-size 95 \
-		--throttle "$QUEUE_THROTTLE" --latency-ms "$QUEUE_LATENCY_MS" ${QUEUE_SANDBOX_FLAGS:-} >"$log" 2>&1 &
+		--payments "$((QUEUE_RUNS * QUEUE_ITEMS))" --bc-limits "${throttle[@]}" \
+		--latency-ms "$QUEUE_LATENCY_MS" ${QUEUE_SANDBOX_FLAGS:-} >"$log" 2>&1 &
 	QUEUE_PIDS+=($!)
 	until grep -q '^Press Ctrl+C' "$log" 2>/dev/null; do
 		kill -0 "${QUEUE_PIDS[-1]}" 2>/dev/null || { cat "$log" >&2; die "the sandbox did not start"; }
@@ -109,7 +121,26 @@ start_queue_sandbox() {
 	node scripts/n8n/prepare.cjs "$log" "$RUN_DIR" >/dev/null
 	QUEUE_REPORT="$(awk '$1 == "report" {print $2}' "$log")"
 	curl -s -m 10 "$QUEUE_REPORT/payments" >"$RUN_DIR/queue-payments.json" || die "no answer from $QUEUE_REPORT"
-	say "Sandbox (5 at once, 95 queued, $QUEUE_THROTTLE per user): $(awk '$1 == "API" {print $3}' "$log")"
+	say "Sandbox --bc-limits (5 at once, 95 queued, ${QUEUE_THROTTLE:-6000/300000, no Retry-After on 429} per user): $(awk '$1 == "API" {print $3}' "$log")"
+}
+
+# QUEUE_SCENARIO → QUEUE_ITEMS and QUEUE_THROTTLE defaults (the variables set by hand win).
+queue_scenario() {
+	QUEUE_SCENARIO="${QUEUE_SCENARIO:-bc}"
+	case "$QUEUE_SCENARIO" in
+	bc) QUEUE_ITEMS="${QUEUE_ITEMS:-1000}" ;;
+	heavy) QUEUE_ITEMS="${QUEUE_ITEMS:-2000}" ;;
+	retry-after)
+		QUEUE_ITEMS="${QUEUE_ITEMS:-2000}"
+		QUEUE_THROTTLE="${QUEUE_THROTTLE:-6000/300000/60}"
+		;;
+	*) die "unknown QUEUE_SCENARIO '$QUEUE_SCENARIO' (bc, heavy, retry-after)" ;;
+	esac
+	QUEUE_THROTTLE="${QUEUE_THROTTLE:-}"
+	QUEUE_JOURNAL="${QUEUE_JOURNAL:-stated}"
+	[[ "$QUEUE_JOURNAL" == stated || "$QUEUE_JOURNAL" == none ]] ||
+		die "QUEUE_JOURNAL is '$QUEUE_JOURNAL': stated or none"
+	say "Scenario $QUEUE_SCENARIO: $QUEUE_RUNS × $QUEUE_ITEMS updates, journal $QUEUE_JOURNAL"
 }
 
 # start_n8n <name> <args...>: one n8n process, its own task broker port and log.
@@ -131,7 +162,7 @@ wait_for_log() { # <log> <pattern> <what>
 
 queue_import() {
 	node "$QUEUE_HELPER" workflow "$RUN_DIR/sandbox.json" "$RUN_DIR/queue-workflow.json" \
-		bc-queue-update "$QUEUE_MAX_CONCURRENCY" "$QUEUE_MAX_RETRIES"
+		bc-queue-update "$QUEUE_MAX_CONCURRENCY" "$QUEUE_MAX_RETRIES" "$QUEUE_JOURNAL"
 	{
 		n8n_cli import:credentials --input="$RUN_DIR/credentials.json" &&
 			n8n_cli import:workflow --input="$RUN_DIR/queue-workflow.json" &&
@@ -170,6 +201,9 @@ queue_trigger_and_wait() {
 	QUEUE_SECONDS=$((SECONDS - t0))
 	queue_psql "select id, status, round(extract(epoch from \"stoppedAt\" - \"startedAt\")::numeric, 1)
 		from execution_entity where \"workflowId\" = 'bcQueueUpdate' order by id" >"$RUN_DIR/queue-executions.tsv"
+	# the failed executions' data (n8n's flatted JSON), where the check finds their error message
+	queue_psql "select d.\"executionId\", replace(d.data, E'\\n', ' ') from execution_data d
+		join execution_entity e on e.id = d.\"executionId\" where e.status = 'error' order by 1" >"$RUN_DIR/queue-errors.tsv"
 }
 
 # A run killed with SIGKILL leaves its Redis and PostgreSQL running: stop them by their pid files.
@@ -203,15 +237,16 @@ queue_cleanup() {
 }
 
 run_queue() {
-	QUEUE_RUNS="${QUEUE_RUNS:-4}" QUEUE_ITEMS="${QUEUE_ITEMS:-1000}" QUEUE_WORKERS="${QUEUE_WORKERS:-2}"
+	QUEUE_RUNS="${QUEUE_RUNS:-4}" QUEUE_WORKERS="${QUEUE_WORKERS:-2}"
 	QUEUE_WORKER_CONCURRENCY="${QUEUE_WORKER_CONCURRENCY:-2}" QUEUE_MAX_CONCURRENCY="${QUEUE_MAX_CONCURRENCY:-5}"
-	QUEUE_MAX_RETRIES="${QUEUE_MAX_RETRIES:-10}" QUEUE_THROTTLE="${QUEUE_THROTTLE:-6000/300000/60}"
+	QUEUE_MAX_RETRIES="${QUEUE_MAX_RETRIES:-10}"
 	QUEUE_LATENCY_MS="${QUEUE_LATENCY_MS:-100}"
 	QUEUE_WAIT="${QUEUE_WAIT:-900}"
 	# Own user folder, emptied each run (its encryption key is made anew by n8n_env).
 	N8N_USER_DIR="${N8N_USER_FOLDER:-$ROOT/.n8n-user/queue}"
 	N8N_HOME="$N8N_USER_DIR/.n8n" RUN_DIR="$N8N_USER_DIR/run" QUEUE_DIR="$N8N_USER_DIR/services"
 	trap 'rc=$?; queue_cleanup; (exit $rc); cleanup' EXIT
+	queue_scenario
 	queue_prerequisites
 	stop_leftovers
 	rm -rf "$QUEUE_DIR"
