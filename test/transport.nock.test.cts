@@ -174,6 +174,26 @@ describe('retryDelayMs', () => {
 		}
 		expect(retryDelayMs(response({}), 30, DEFAULT_RETRY_POLICY)).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.maxDelayMs);
 	});
+
+	// Business Central's rate limit is 6,000 requests per user in a sliding 5-minute window and its
+	// 429 need not carry Retry-After (../shared/business-central-api.md, "Limits and throttling"):
+	// at the highest Max Retries the waits must outlast that window, or a bulk run over the limit
+	// fails items that one more minute would have saved (seen in `npm run n8n -- queue`, heavy run).
+	test('429 without Retry-After: at Max Retries 10 the waits add up to more than 5 minutes; 503 and early retries stay short', () => {
+		for (let run = 0; run < 50; run++) {
+			let total = 0;
+			for (let attempt = 0; attempt < 10; attempt++) total += retryDelayMs(response({}), attempt, DEFAULT_RETRY_POLICY);
+			expect(total).toBeGreaterThan(300_000);
+			let firstFive = 0;
+			for (let attempt = 0; attempt < 5; attempt++) firstFive += retryDelayMs(response({}), attempt, DEFAULT_RETRY_POLICY);
+			expect(firstFive).toBeLessThanOrEqual(15_500);
+		}
+		const unavailable: BcResponse = { statusCode: 503, headers: {}, body: undefined, retries: 0 };
+		expect(retryDelayMs(unavailable, 5, DEFAULT_RETRY_POLICY)).toBeLessThanOrEqual(16_000);
+		for (let attempt = 0; attempt < 12; attempt++) {
+			expect(retryDelayMs(response({}), attempt, DEFAULT_RETRY_POLICY)).toBeLessThanOrEqual(DEFAULT_RETRY_POLICY.maxDelayMs);
+		}
+	});
 });
 
 describe('answers that are not trusted', () => {

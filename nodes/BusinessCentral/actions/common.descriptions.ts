@@ -175,7 +175,7 @@ function concurrencyOptions(record: string): INodeProperties[] {
 			type: 'number',
 			typeOptions: { minValue: 0, maxValue: 10 },
 			default: 5,
-			description: `How often to retry a request that Business Central throttled (429) or could not serve (503; for reads also 408, 502, 504), waiting as it asks (Retry-After) or with exponential back-off. A PATCH that got no answer is sent again only after re-reading the ${record} shows it was not applied.`,
+			description: `How often to retry a request that Business Central throttled (429) or could not serve (503; for reads also 408, 502, 504), waiting as it asks (Retry-After) or with exponential back-off (from the 6th retry of a 429, 60 s each: at 10 the waits outlast Business Central's 5-minute rate window). A PATCH that got no answer is sent again only after re-reading the ${record} shows it was not applied.`,
 		},
 		{
 			displayName: 'On eTag Conflict',

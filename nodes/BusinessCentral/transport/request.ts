@@ -56,6 +56,15 @@ function header(headers: Record<string, unknown>, name: string): string | undefi
 	return value === undefined || value === null ? undefined : String(value);
 }
 
+/**
+ * From this retry on (0-based), a 429 without Retry-After waits the longest single wait, without
+ * jitter downwards: Business Central's rate limit is 6,000 requests per user in a sliding
+ * 5-minute window and its 429 need not say how long to wait (operational limits for Business
+ * Central online). Five such waits of 60 s after the short ones outlast the window at Max
+ * Retries 10; the short first five (≈15 s in all) still absorb the 5-at-once queue's 429s.
+ */
+const RATE_WINDOW_RETRY = 5;
+
 /** Wait before retry number `attempt` (0-based): Retry-After if given, else 2^attempt back-off with jitter. */
 export function retryDelayMs(response: BcResponse, attempt: number, policy: RetryPolicy): number {
 	const retryAfter = header(response.headers, 'retry-after');
@@ -66,6 +75,7 @@ export function retryDelayMs(response: BcResponse, attempt: number, policy: Retr
 			: new Date(retryAfter).getTime() - Date.now();
 		if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), policy.maxDelayMs);
 	}
+	if (response.statusCode === 429 && attempt >= RATE_WINDOW_RETRY) return policy.maxDelayMs;
 	const step = Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
 	return Math.round(step / 2 + Math.random() * (step / 2));
 }
