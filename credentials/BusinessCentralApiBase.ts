@@ -94,14 +94,20 @@ const NOT_FOUND_MESSAGE =
 	'Business Central has no API at this address (BadRequest_NotFound): check Deployment, Tenant ID, Environment Name and API Version.';
 
 const NO_COMPANIES_MESSAGE =
-	'Business Central did not list the companies: the answer was an error without a Business Central error code (often a token for another tenant or resource, an environment name that does not exist, or a server that is not Business Central), or a redirect, which is not followed. Check Tenant ID, Environment Name and the API base fields.';
+	'Business Central did not list the companies: often a token for another tenant or resource, an environment name that does not exist, a server that is not Business Central, or a redirect, which is not followed. Check Tenant ID, Environment Name and the API base fields; if they are right, Business Central may be busy or unavailable (429, 5xx): test again in a few minutes.';
+
+// A list without a company is no proof either: another OData service answers `{"value":[]}`,
+// and every Business Central operation of this node needs a company.
+const NO_COMPANY_MESSAGE =
+	'Business Central listed no company: the answer had an empty or foreign list, so the address may be another service, or the environment has no company yet. Check the API base fields, and that the environment has a company.';
 
 /**
  * The credential test: list one company. n8n 2.8 reports a failed test request only by
  * its HTTP status ("Authorization failed - please check your credentials"), so the
  * request takes every answer (`ignoreHttpStatusErrors`) and n8n's `responseSuccessBody`
  * rules read Business Central's error code from the body, first match wins; an answer
- * without the company list is never called a success.
+ * without at least one listed company is never called a success; the rules see the body
+ * only (n8n hands them no status), so the last message covers 429/5xx too.
  */
 export function companiesTestRequest(invalidCredentialsMessage: string): ICredentialTestRequest {
 	return {
@@ -129,6 +135,11 @@ export function companiesTestRequest(invalidCredentialsMessage: string): ICreden
 			{
 				type: 'responseSuccessBody',
 				properties: { key: 'value', value: undefined, message: NO_COMPANIES_MESSAGE },
+			},
+			{
+				type: 'responseSuccessBody',
+				// `$select=id,name`: a company Business Central lists always has its id.
+				properties: { key: 'value.0.id', value: undefined, message: NO_COMPANY_MESSAGE },
 			},
 		],
 	};

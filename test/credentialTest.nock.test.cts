@@ -116,6 +116,33 @@ describe('Business Central Bearer Token API: Test', () => {
 		expect(result.message).toContain('or a redirect, which is not followed');
 	});
 
+	test.each([
+		['an empty list from another OData service', { value: [] }],
+		['a JSON array whose first entry has a value', [{ value: [1] }]],
+		['a value that is no list of companies', { value: 'signed out' }],
+	])('a 200 without a company (%s) is no success', async (_case, body) => {
+		companies(TOKEN, 200, body, { 'Content-Type': 'application/json' });
+		const result = await n8nCredentialTest(BEARER, bearer());
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^Business Central listed no company/);
+	});
+
+	test.each([
+		[429, 'Application_TooManyRequests'],
+		[503, 'Unknown'],
+	])(
+		'a %i with a Business Central code does not claim the answer had none; it says test again',
+		async (status, code) => {
+			companies(TOKEN, status, bcError(code, 'Try again later.'), {
+				'Content-Type': 'application/json',
+			});
+			const result = await n8nCredentialTest(BEARER, bearer());
+			expect(result.status).toBe('Error');
+			expect(result.message).not.toContain('without a Business Central error code');
+			expect(result.message).toContain('busy or unavailable (429, 5xx)');
+		},
+	);
+
 	test('a company list: Connection successful', async () => {
 		companies(TOKEN, 200, { value: [{ id: 'c1', name: 'CRONUS USA, Inc.' }] });
 		expect(await n8nCredentialTest(BEARER, bearer())).toEqual({
