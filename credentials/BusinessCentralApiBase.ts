@@ -1,4 +1,8 @@
-import type { ICredentialTestRequest, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateRuleResponseSuccessBody,
+	ICredentialTestRequest,
+	INodeProperties,
+} from 'n8n-workflow';
 
 /**
  * Where the Business Central API lives. Shared by both credentials so that a
@@ -94,25 +98,45 @@ const NOT_FOUND_MESSAGE =
 	'Business Central has no API at this address (BadRequest_NotFound): check Deployment, Tenant ID, Environment Name and API Version.';
 
 const NO_COMPANIES_MESSAGE =
-	'Business Central did not list the companies: the answer was an error without a Business Central error code (often a token for another tenant or resource, an environment name that does not exist, or a server that is not Business Central), or a redirect, which is not followed. Check Tenant ID, Environment Name and the API base fields.';
+	'Business Central did not list the companies: often a token for another tenant or resource, an environment name that does not exist, a server that is not Business Central, or a redirect, which is not followed. Check Tenant ID, Environment Name and the API base fields; if they are right, Business Central may be busy or unavailable (429, 5xx): test again in a few minutes.';
+
+// A list without a company is no proof either: another OData service answers `{"value":[]}`,
+// and every Business Central operation of this node needs a company.
+const NO_COMPANY_MESSAGE =
+	'Business Central listed no company: the answer had an empty or foreign list, so the address may be another service, or the environment has no company yet. Check the API base fields, and that the environment has a company.';
+
+/** A 200 is a success only with a company in its list (the rules read the body alone). */
+const companyListRules: IAuthenticateRuleResponseSuccessBody[] = [
+	{
+		type: 'responseSuccessBody',
+		properties: { key: 'value', value: undefined, message: NO_COMPANIES_MESSAGE },
+	},
+	{
+		type: 'responseSuccessBody',
+		// `$select=id,name`: a company Business Central lists always has its id.
+		properties: { key: 'value.0.id', value: undefined, message: NO_COMPANY_MESSAGE },
+	},
+];
+
+const companiesRequest: ICredentialTestRequest['request'] = {
+	baseURL: apiBaseUrlExpression,
+	url: '/companies',
+	qs: { $top: 1, $select: 'id,name' },
+	// A redirect would carry the Authorization header to wherever it points.
+	disableFollowRedirect: true,
+};
 
 /**
- * The credential test: list one company. n8n 2.8 reports a failed test request only by
- * its HTTP status ("Authorization failed - please check your credentials"), so the
- * request takes every answer (`ignoreHttpStatusErrors`) and n8n's `responseSuccessBody`
- * rules read Business Central's error code from the body, first match wins; an answer
- * without the company list is never called a success.
+ * The Bearer credential's test: list one company. n8n 2.8 reports a failed test request only
+ * by its HTTP status ("Authorization failed - please check your credentials"), so the request
+ * takes every answer (`ignoreHttpStatusErrors`) and n8n's `responseSuccessBody` rules read
+ * Business Central's error code from the body, first match wins; an answer without at least
+ * one listed company is never called a success; the rules see the body only (n8n hands them
+ * no status), so the last messages cover 429/5xx too.
  */
 export function companiesTestRequest(invalidCredentialsMessage: string): ICredentialTestRequest {
 	return {
-		request: {
-			baseURL: apiBaseUrlExpression,
-			url: '/companies',
-			qs: { $top: 1, $select: 'id,name' },
-			// A redirect would carry the Authorization header to wherever it points.
-			disableFollowRedirect: true,
-			ignoreHttpStatusErrors: true,
-		},
+		request: { ...companiesRequest, ignoreHttpStatusErrors: true },
 		rules: [
 			{
 				type: 'responseSuccessBody',
@@ -126,10 +150,19 @@ export function companiesTestRequest(invalidCredentialsMessage: string): ICreden
 				type: 'responseSuccessBody',
 				properties: { key: 'error.code', value: 'BadRequest_NotFound', message: NOT_FOUND_MESSAGE },
 			},
-			{
-				type: 'responseSuccessBody',
-				properties: { key: 'value', value: undefined, message: NO_COMPANIES_MESSAGE },
-			},
+			...companyListRules,
 		],
 	};
+}
+
+/**
+ * The OAuth2 credential's test: the same listing, but failures stay errors. The editor tests a
+ * saved credential (on opening it, too) with the token n8n stored, and n8n-core renews an
+ * expired one only when the request fails with 401 as an error (requestOAuth2): with
+ * `ignoreHttpStatusErrors` a token an hour old would read as the app being refused. So a
+ * failure reads in n8n's words ("Authorization failed - please check your credentials" after a
+ * renewed token was refused too), and only a 200 is checked for a company.
+ */
+export function oAuth2CompaniesTestRequest(): ICredentialTestRequest {
+	return { request: companiesRequest, rules: companyListRules };
 }

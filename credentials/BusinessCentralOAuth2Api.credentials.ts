@@ -1,6 +1,6 @@
 import type { Icon, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { apiBaseProperties, companiesTestRequest } from './BusinessCentralApiBase';
+import { apiBaseProperties, oAuth2CompaniesTestRequest } from './BusinessCentralApiBase';
 
 /**
  * Service-to-service access through Microsoft Entra ID's client credentials
@@ -103,7 +103,5 @@ export class BusinessCentralOAuth2Api implements ICredentialType {
 		...apiBaseProperties,
 	];
 
-	test: ICredentialTestRequest = companiesTestRequest(
-		'Business Central refused the app (Authentication_InvalidCredentials: the server has rejected the client credentials). In Business Central open the Microsoft Entra Applications page, add this Client ID, set State to Enabled and assign permission sets; in Azure grant admin consent to API.ReadWrite.All.',
-	);
+	test: ICredentialTestRequest = oAuth2CompaniesTestRequest();
 }

@@ -116,6 +116,33 @@ describe('Business Central Bearer Token API: Test', () => {
 		expect(result.message).toContain('or a redirect, which is not followed');
 	});
 
+	test.each([
+		['an empty list from another OData service', { value: [] }],
+		['a JSON array whose first entry has a value', [{ value: [1] }]],
+		['a value that is no list of companies', { value: 'signed out' }],
+	])('a 200 without a company (%s) is no success', async (_case, body) => {
+		companies(TOKEN, 200, body, { 'Content-Type': 'application/json' });
+		const result = await n8nCredentialTest(BEARER, bearer());
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^Business Central listed no company/);
+	});
+
+	test.each([
+		[429, 'Application_TooManyRequests'],
+		[503, 'Unknown'],
+	])(
+		'a %i with a Business Central code does not claim the answer had none; it says test again',
+		async (status, code) => {
+			companies(TOKEN, status, bcError(code, 'Try again later.'), {
+				'Content-Type': 'application/json',
+			});
+			const result = await n8nCredentialTest(BEARER, bearer());
+			expect(result.status).toBe('Error');
+			expect(result.message).not.toContain('without a Business Central error code');
+			expect(result.message).toContain('busy or unavailable (429, 5xx)');
+		},
+	);
+
 	test('a company list: Connection successful', async () => {
 		companies(TOKEN, 200, { value: [{ id: 'c1', name: 'CRONUS USA, Inc.' }] });
 		expect(await n8nCredentialTest(BEARER, bearer())).toEqual({
@@ -126,18 +153,35 @@ describe('Business Central Bearer Token API: Test', () => {
 });
 
 describe('Business Central OAuth2 API: Test', () => {
-	test('a token Business Central rejects: the app is not enabled on Microsoft Entra Applications', async () => {
+	// n8n-core renews an OAuth2 token only on a 401 that fails the request (requestOAuth2), so
+	// this test request keeps failures as errors and reads them in n8n's words: the price of a
+	// Test that does not call a working credential refused when its stored token has expired.
+	test('a token Business Central rejects, renewed and rejected again: n8n’s "Authorization failed"', async () => {
+		// A token, one renewal on the first 401 (n8n-core), and n8n re-sends a request answered 401 once.
+		const tokens = nock(TOKEN_ORIGIN).post(TOKEN_PATH).times(2).reply(200, tokenResponse(ISSUED));
+		for (let send = 0; send < 3; send++) companies(ISSUED, 401, REJECTED);
+		const result = await n8nCredentialTest(OAUTH2, oAuth2());
+		expect(result).toEqual({
+			status: 'Error',
+			message: 'Authorization failed - please check your credentials',
+		});
+		expect(tokens.isDone()).toBe(true);
+	});
+
+	test('a 200 without a company is no success here either', async () => {
 		nock(TOKEN_ORIGIN).post(TOKEN_PATH).reply(200, tokenResponse(ISSUED));
-		companies(ISSUED, 401, REJECTED);
+		companies(ISSUED, 200, { value: [] });
 		const result = await n8nCredentialTest(OAUTH2, oAuth2());
 		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(
-			/^Business Central refused the app \(Authentication_InvalidCredentials/,
-		);
-		expect(result.message).toContain(
-			'Microsoft Entra Applications page, add this Client ID, set State to Enabled',
-		);
-		expect(result.message).not.toContain(CLIENT_SECRET);
+		expect(result.message).toMatch(/^Business Central listed no company/);
+	});
+
+	test('a redirect is not followed and is no success', async () => {
+		nock(TOKEN_ORIGIN).post(TOKEN_PATH).reply(200, tokenResponse(ISSUED));
+		companies(ISSUED, 302, '', { Location: 'https://elsewhere.example/companies' });
+		const result = await n8nCredentialTest(OAUTH2, oAuth2());
+		expect(result.status).toBe('Error');
+		expect(result.message).toContain('302');
 	});
 
 	test('Entra refuses the client secret: n8n’s OAuth2 client names the OAuth error; Business Central is not called', async () => {
@@ -152,6 +196,21 @@ describe('Business Central OAuth2 API: Test', () => {
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(/^Client authentication failed/);
 		expect(result.message).not.toContain(CLIENT_SECRET);
+	});
+
+	// The dialog sends the saved credential back with its stored token (the editor's
+	// credentialData keeps `oauthTokenData`, the server un-redacts it), so a Test an hour after
+	// the last run meets an expired token: n8n-core renews it only on a 401 that throws.
+	test('a stored token that expired is renewed, as in a run: Connection successful, not "refused the app"', async () => {
+		const EXPIRED = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.expired';
+		companies(EXPIRED, 401, REJECTED, { 'Content-Type': 'application/json' });
+		nock(TOKEN_ORIGIN).post(TOKEN_PATH).reply(200, tokenResponse(ISSUED));
+		companies(ISSUED, 200, { value: [{ id: 'c1', name: 'CRONUS USA, Inc.' }] });
+		const stored = { ...oAuth2(), oauthTokenData: tokenResponse(EXPIRED) };
+		expect(await n8nCredentialTest(OAUTH2, stored)).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
 	});
 
 	test('a token and a company list: Connection successful', async () => {

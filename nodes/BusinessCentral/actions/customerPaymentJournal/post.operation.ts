@@ -98,7 +98,7 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0, maxValue: 10 },
 				default: 5,
 				description:
-					'How often to retry a request that Business Central throttled (429) or could not serve (503; for the reads also 408, 502, 504). The Post itself is never sent again after any other failure: the node re-reads the journal instead.',
+					'How often to retry a request that Business Central throttled (429) or could not serve (503; for the reads also 408, 502, 504), waiting as it asks (Retry-After) or with exponential back-off (from the 6th retry of a 429, 60 s each). The Post itself is never sent again after any other failure: the node re-reads the journal instead.',
 			},
 			{
 				displayName: 'Timeout (Milliseconds)',
