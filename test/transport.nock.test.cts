@@ -5,7 +5,7 @@
 import nock from 'nock';
 
 import { runWorkflow } from '../dev/engine.cjs';
-import { DEFAULT_RETRY_POLICY, retryDelayMs, type BcResponse } from '../nodes/BusinessCentral/transport/request';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, waitBeforeRetry, type BcResponse } from '../nodes/BusinessCentral/transport/request';
 import {
 	bcError,
 	bearerCredentials,
@@ -255,5 +255,29 @@ describe('answers that are not trusted', () => {
 		expect(output[0].json).not.toHaveProperty('@odata.etag');
 		expect(output[0].pairedItem).toEqual({ item: 0 });
 		expect(scope.isDone()).toBe(true);
+	});
+});
+
+describe('Stop during a throttled request', () => {
+	// After n8n's Stop the waits between retries must end too: before, a 429 without Retry-After kept
+	// a request's retries waiting out their back-off (5 minutes at Max Retries 10) after the execution
+	// was stopped. n8n's engine does not wait for a stopped node, so this is shown on the wait itself,
+	// with the cancel signal n8n gives every execution (IExecuteFunctions.getExecutionCancelSignal).
+	const contextWith = (signal?: AbortSignal) =>
+		({ getExecutionCancelSignal: () => signal }) as unknown as Parameters<typeof waitBeforeRetry>[0];
+
+	test('a stopped execution ends the 60 s wait at once, with n8n\'s cancellation error', async () => {
+		const stop = new AbortController();
+		const waiting = waitBeforeRetry(contextWith(stop.signal), DEFAULT_RETRY_POLICY.maxDelayMs);
+		stop.abort();
+		await expect(waiting).rejects.toThrow();
+		await expect(waitBeforeRetry(contextWith(stop.signal), 60_000)).rejects.toThrow();
+	});
+
+	test('without a Stop (or without a cancel signal: pickers, credentials) it waits as asked', async () => {
+		const started = Date.now();
+		await waitBeforeRetry(contextWith(new AbortController().signal), 30);
+		await waitBeforeRetry(contextWith(undefined), 30);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(55);
 	});
 });

@@ -1,4 +1,4 @@
-import { sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { collectionIn, recordPath, type EntityDescriptor } from '../entities/entity';
 import type { ApiVersion } from '../helpers/apiBase';
@@ -8,7 +8,7 @@ import { GUID_PATTERN, locatorValue } from '../helpers/validation';
 import { chunks, inPool } from '../transport/batchRunner';
 import { getConnection, type BcFunctions } from '../transport/connection';
 import { pagingProblem, SERVER_MAX_PAGE_SIZE, startPaging } from '../transport/paging';
-import { bcRequest, retryDelayMs, type BcResponse, type RetryPolicy } from '../transport/request';
+import { bcRequest, retryDelayMs, waitBeforeRetry, type BcResponse, type RetryPolicy } from '../transport/request';
 import { updateKey, type ItemUpdate } from './concurrency';
 import type { RecordAccess } from './recordAccess';
 
@@ -182,7 +182,7 @@ async function listingPage(
 		const response = await bcRequest.call(context, { method: 'GET', ...request, headers }, once);
 		const throttled = response.statusCode === 429 || response.statusCode === 503;
 		if (!throttled || retries >= policy.maxRetries) return response;
-		await sleep(retryDelayMs(response, retries, policy));
+		await waitBeforeRetry(context, retryDelayMs(response, retries, policy));
 	}
 }
 

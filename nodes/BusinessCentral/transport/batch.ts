@@ -1,9 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 import { z } from 'zod';
 
 import type { BcFunctions } from './connection';
-import { bcRequest, isAmbiguous, retryDelayMs, type BcResponse, type RetryPolicy } from './request';
+import { bcRequest, isAmbiguous, retryDelayMs, waitBeforeRetry, type BcResponse, type RetryPolicy } from './request';
 
 /** One operation of a JSON `$batch` (ids are ours: responses are matched by id, never by position). */
 export interface BatchOperation {
@@ -84,7 +83,7 @@ export async function sendBatch(
 				results.set(operation.id, { ...answer, retries: used });
 			}
 		}
-		if (wait !== undefined) await sleep(wait);
+		if (wait !== undefined) await waitBeforeRetry(this, wait);
 		for (const id of retried) retries.set(id, retries.get(id)! + 1);
 		pending = again;
 	}

@@ -1,5 +1,5 @@
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep, sleepWithAbort } from 'n8n-workflow';
 
 import { checkOnApiBase } from '../helpers/apiBoundary';
 import { getConnection, refreshSecrets, type BcFunctions, type Connection } from './connection';
@@ -78,6 +78,21 @@ export function retryDelayMs(response: BcResponse, attempt: number, policy: Retr
 	if (response.statusCode === 429 && attempt >= RATE_WINDOW_RETRY) return policy.maxDelayMs;
 	const step = Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);
 	return Math.round(step / 2 + Math.random() * (step / 2));
+}
+
+/**
+ * Waits `ms` before a retry, ending at once (with n8n's cancellation error) when the execution is
+ * stopped: without it a Stop left the retries of a throttled request waiting out their back-off
+ * (up to 5 minutes at Max Retries 10) in the background. Plain `sleep` where n8n has no
+ * `sleepWithAbort` (n8n-workflow before it was added) or no cancel signal (pickers, credentials).
+ */
+export async function waitBeforeRetry(context: BcFunctions, ms: number): Promise<void> {
+	const cancel =
+		'getExecutionCancelSignal' in context && typeof context.getExecutionCancelSignal === 'function'
+			? context.getExecutionCancelSignal()
+			: undefined;
+	if (cancel && typeof sleepWithAbort === 'function') await sleepWithAbort(ms, cancel);
+	else await sleep(ms);
 }
 
 /**
@@ -265,7 +280,7 @@ export async function bcRequest(
 		if (!isRetryable(spec.method, response) || retries >= policy.maxRetries) {
 			return response;
 		}
-		await sleep(retryDelayMs(response, retries, policy));
+		await waitBeforeRetry(this, retryDelayMs(response, retries, policy));
 		retries++;
 	}
 }
