@@ -263,8 +263,13 @@ describe('Stop during a throttled request', () => {
 	// a request's retries waiting out their back-off (5 minutes at Max Retries 10) after the execution
 	// was stopped. n8n's engine does not wait for a stopped node, so this is shown on the wait itself,
 	// with the cancel signal n8n gives every execution (IExecuteFunctions.getExecutionCancelSignal).
+	const warnings: string[] = [];
 	const contextWith = (signal?: AbortSignal) =>
-		({ getExecutionCancelSignal: () => signal }) as unknown as Parameters<typeof waitBeforeRetry>[0];
+		({
+			getExecutionCancelSignal: () => signal,
+			logger: { warn: (message: string) => warnings.push(message) },
+		}) as unknown as Parameters<typeof waitBeforeRetry>[0];
+	beforeEach(() => (warnings.length = 0));
 
 	test('a stopped execution ends the 60 s wait at once, with n8n\'s cancellation error', async () => {
 		const stop = new AbortController();
@@ -272,6 +277,11 @@ describe('Stop during a throttled request', () => {
 		stop.abort();
 		await expect(waiting).rejects.toThrow();
 		await expect(waitBeforeRetry(contextWith(stop.signal), 60_000)).rejects.toThrow();
+		// a wait that long is said in n8n's log, not waited in silence
+		expect(warnings).toEqual([
+			expect.stringMatching(/throttling or unavailable \(429\/503\): waiting 60 s before the next retry/),
+			expect.stringMatching(/waiting 60 s/),
+		]);
 	});
 
 	test('without a Stop (or without a cancel signal: pickers, credentials) it waits as asked', async () => {
@@ -279,5 +289,6 @@ describe('Stop during a throttled request', () => {
 		await waitBeforeRetry(contextWith(new AbortController().signal), 30);
 		await waitBeforeRetry(contextWith(undefined), 30);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+		expect(warnings).toEqual([]); // short waits are not logged
 	});
 });

@@ -80,6 +80,9 @@ export function retryDelayMs(response: BcResponse, attempt: number, policy: Retr
 	return Math.round(step / 2 + Math.random() * (step / 2));
 }
 
+/** Waits from this length on are written to n8n's log (warn). */
+const LOGGED_WAIT_MS = 10_000;
+
 /**
  * Waits `ms` before a retry, ending at once (with n8n's cancellation error) when the execution is
  * stopped: without it a Stop left the retries of a throttled request waiting out their back-off
@@ -87,6 +90,12 @@ export function retryDelayMs(response: BcResponse, attempt: number, policy: Retr
  * `sleepWithAbort` (n8n-workflow before it was added) or no cancel signal (pickers, credentials).
  */
 export async function waitBeforeRetry(context: BcFunctions, ms: number): Promise<void> {
+	if (ms >= LOGGED_WAIT_MS) {
+		// A long silent wait looks like a hung workflow in n8n's log: say what the node is doing.
+		context.logger?.warn(
+			`Business Central is throttling or unavailable (429/503): waiting ${Math.round(ms / 1000)} s before the next retry (Max Retries bounds how often)`,
+		);
+	}
 	const cancel =
 		'getExecutionCancelSignal' in context && typeof context.getExecutionCancelSignal === 'function'
 			? context.getExecutionCancelSignal()
