@@ -23,7 +23,8 @@
 #   bc            (default) 4 × 1,000 updates, the Update stating its journal: ~4,000
 #                 counted operations, within the 5-minute budget
 #   heavy         4 × 2,000: ~8,000 operations, past the budget, no Retry-After: the
-#                 items past it fail with a clear 429 error (the check says FAILED)
+#                 429s are waited out (from the 6th retry of a 429, 60 s each; Max
+#                 Retries 10) and every payment is updated once (PASSED, ~5.5 minutes)
 #   retry-after   4 × 2,000 with 429s carrying Retry-After: 60 (--throttle 6000/300000/60;
 #                 the default of earlier versions of this script, which needed it)
 #

@@ -156,9 +156,10 @@ const cashReceiptsImport: Step = {
 };
 
 /**
- * The main job, run from the editor. On the sandbox as seeded, Post refuses (the journal holds
- * 10 seeded lines the run did not create): that answer is kept as a screenshot, then the journal is
- * emptied and the job run again, and it must pass.
+ * The main job, run from the editor. As shipped its journal (STATEMENT) starts empty and the run
+ * passes. Should Post refuse (a journal holding lines the run did not create, as CASH RCPT did),
+ * that answer is kept as a screenshot, then the journal is emptied and the job run again, and it
+ * must pass.
  */
 const cashReceipts: Step = {
 	name: 'cash-receipts workflow executed in the editor',
