@@ -249,13 +249,14 @@ describe('what the listing does not show, stale eTags, several journals', () => 
 		expect([...store.versions.values()].every((version) => version === 2)).toBe(true);
 	});
 
-	test('the journal stated in the payment URL (…/customerPaymentJournals(j)/customerPayments(p)) is listed too', async () => {
+	test.each([
+		['key form', (n: number) => `${SAAS_BASE}/companies(${COMPANY})/customerPaymentJournals(${JOURNAL})/customerPayments(${paymentId(n)})`],
+		['slash form', (n: number) => `${SAAS_BASE}/companies/${COMPANY}/customerPaymentJournals/${JOURNAL}/customerPayments/${paymentId(n)}`],
+	])('the journal stated in the payment URL (…/customerPaymentJournals(j)/customerPayments(p), %s) is listed too', async (_form, urlOf) => {
 		const store = new Payments(range(0, 120));
 		listing(journalQuery(), store.rows(range(0, 120)));
 		answered([], 2, store.answer);
-		const items = range(0, 120).map((n) => ({
-			url: `${SAAS_BASE}/companies(${COMPANY})/customerPaymentJournals(${JOURNAL})/customerPayments(${paymentId(n)})`,
-		}));
+		const items = range(0, 120).map((n) => ({ url: urlOf(n) }));
 		const result = await runWorkflow(
 			updateWorkflow(items, {
 				payment: { __rl: true, mode: 'url', value: '={{ $json.url }}' },

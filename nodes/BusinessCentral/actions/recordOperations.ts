@@ -172,6 +172,6 @@ function checkUpdateInput(
 		onConflict: validateConflictPolicy(options.onConflict),
 		includePreviousValues: options.includePreviousValues === true,
 		// the journal, when stated, lets a bulk run read eTags with one listing (operations/etagReads.ts)
-		parentId: statedParent(context, entity, itemIndex, locator),
+		parentId: statedParent(context, entity, base, itemIndex, locator),
 	};
 }

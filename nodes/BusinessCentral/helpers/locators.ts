@@ -116,3 +116,17 @@ export function parseRecordLocator(raw: unknown, base: ApiBase, companyId: strin
 	}
 	return id;
 }
+
+/**
+ * The parent key a record URL states (a payment URL's `…/customerPaymentJournals(<j>)/…`, key
+ * or slash form), read with the same segment rules as parseRecordLocator; undefined when the
+ * locator is not a URL, the entity has no parent, or the key is no GUID. Call it only after
+ * parseRecordLocator accepted the locator (it throws for a URL off the API base).
+ */
+export function parentKeyInRecordUrl(raw: unknown, base: ApiBase, entity: EntityDescriptor): string | undefined {
+	const locator = asLocator(raw);
+	if (!entity.parent || locator.mode !== 'url') return undefined;
+	const text = String(locator.value ?? '');
+	const parent = keyAfter(toSegments(parseApiUrl(entity.displayName, text, base)), entity.parent.entitySet);
+	return parent && GUID_PATTERN.test(parent.key) ? parent.key : undefined;
+}

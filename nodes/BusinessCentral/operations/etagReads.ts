@@ -1,14 +1,15 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { collectionIn, recordPath, type EntityDescriptor } from '../entities/entity';
-import type { ApiVersion } from '../helpers/apiBase';
+import type { ApiBase, ApiVersion } from '../helpers/apiBase';
+import { parentKeyInRecordUrl } from '../helpers/locators';
 import { andAll } from '../helpers/odata';
 import { collectionSchema } from '../helpers/schemas';
 import { GUID_PATTERN, locatorValue } from '../helpers/validation';
 import { chunks, inPool } from '../transport/batchRunner';
 import { getConnection, type BcFunctions } from '../transport/connection';
 import { pagingProblem, SERVER_MAX_PAGE_SIZE, startPaging } from '../transport/paging';
-import { bcRequest, retryDelayMs, waitBeforeRetry, type BcResponse, type RetryPolicy } from '../transport/request';
+import { bcRequest, type BcResponse, type RetryPolicy } from '../transport/request';
 import { updateKey, type ItemUpdate } from './concurrency';
 import type { RecordAccess } from './recordAccess';
 
@@ -58,20 +59,14 @@ import type { RecordAccess } from './recordAccess';
 export function statedParent(
 	context: IExecuteFunctions,
 	entity: EntityDescriptor,
+	base: ApiBase,
 	itemIndex: number,
 	recordLocator: unknown,
 ): string | undefined {
 	if (!entity.parent) return undefined;
-	const locator = recordLocator as { mode?: unknown; value?: unknown } | undefined;
-	if (locator && typeof locator === 'object' && locator.mode === 'url') {
-		const set = entity.parent.entitySet;
-		const inUrl = new RegExp(`/${set}(?:\\(([^)/]*)\\)|/([^/?#()]+))`, 'i').exec(
-			String(locator.value ?? ''),
-		);
-		const key = inUrl?.[1] ?? inUrl?.[2];
-		if (key && GUID_PATTERN.test(key)) return key;
-	}
 	try {
+		const inUrl = parentKeyInRecordUrl(recordLocator, base, entity);
+		if (inUrl) return inUrl;
 		const parameter = context.getNodeParameter(entity.parent.parameter, itemIndex, '');
 		const value = String(locatorValue(parameter) ?? '').trim();
 		return GUID_PATTERN.test(value) ? value : undefined;
@@ -177,13 +172,11 @@ async function listingPage(
 	policy: RetryPolicy,
 ): Promise<BcResponse> {
 	const headers = { Prefer: `odata.maxpagesize=${SERVER_MAX_PAGE_SIZE}` };
-	const once = { ...policy, maxRetries: 0 };
-	for (let retries = 0; ; retries++) {
-		const response = await bcRequest.call(context, { method: 'GET', ...request, headers }, once);
-		const throttled = response.statusCode === 429 || response.statusCode === 503;
-		if (!throttled || retries >= policy.maxRetries) return response;
-		await waitBeforeRetry(context, retryDelayMs(response, retries, policy));
-	}
+	return await bcRequest.call(
+		context,
+		{ method: 'GET', ...request, headers },
+		{ ...policy, retryUnansweredReads: false },
+	);
 }
 
 /**

@@ -39,6 +39,12 @@ export interface RetryPolicy {
 	/** Longest single wait. */
 	maxDelayMs: number;
 	timeoutMs: number;
+	/**
+	 * false: a read that got no answer (dropped, Timeout, 408, 502, 504) is not asked again; only
+	 * throttling is waited out. For reads that are a shortcut with a fallback (the journal
+	 * listing of eTags), where Max Retries + 1 Timeouts would cost more than the fallback.
+	 */
+	retryUnansweredReads?: boolean;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -115,9 +121,9 @@ export function isAmbiguous(response: BcResponse): boolean {
 	return [0, 408, 502, 504].includes(response.statusCode);
 }
 
-function isRetryable(method: IHttpRequestMethods, response: BcResponse): boolean {
+function isRetryable(method: IHttpRequestMethods, response: BcResponse, policy: RetryPolicy): boolean {
 	if (response.statusCode === 429 || response.statusCode === 503) return true;
-	return method === 'GET' && isAmbiguous(response);
+	return method === 'GET' && policy.retryUnansweredReads !== false && isAmbiguous(response);
 }
 
 
@@ -286,7 +292,7 @@ export async function bcRequest(
 		// n8n fetched or renewed the OAuth2 token inside its helper: learn it before redacting.
 		if (oAuth2 && (!connection.secretsRefreshed || tokenRenewed)) await refreshSecrets(this, connection);
 		const response = { ...checkedAnswer(connection, answer), retries };
-		if (!isRetryable(spec.method, response) || retries >= policy.maxRetries) {
+		if (!isRetryable(spec.method, response, policy) || retries >= policy.maxRetries) {
 			return response;
 		}
 		await waitBeforeRetry(this, retryDelayMs(response, retries, policy));
