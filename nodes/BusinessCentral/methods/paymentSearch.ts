@@ -1,4 +1,5 @@
 import { odataString } from '../helpers/odata';
+import { toCalendarDate } from '../helpers/validation';
 
 /**
  * What the payment picker's search text may mean besides text in a payment's text
@@ -10,7 +11,7 @@ import { odataString } from '../helpers/odata';
 
 /** "1500", "-1,500.00", "1500.5": a number as the picker shows amounts (en-US grouping). */
 const AMOUNT_TEXT = /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,10})?$/;
-const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const MONTH_TEXT = /^(\d{4})-(\d{2})$/;
 
 const pad = (value: number) => String(value).padStart(2, '0');
@@ -49,16 +50,10 @@ function amountCondition(text: string): string | undefined {
 
 /** `postingDate eq …` for a typed date, a range for a typed month (YYYY-MM). */
 function dateCondition(text: string): string | undefined {
-	const day = DATE_TEXT.exec(text);
-	if (day) {
-		const [year, month, date] = day.slice(1).map(Number);
-		const real = new Date(Date.UTC(year, month - 1, date));
-		const valid =
-			year >= 1753 &&
-			year <= 9998 &&
-			real.getUTCMonth() === month - 1 &&
-			real.getUTCDate() === date;
-		return valid ? `postingDate eq ${text}` : undefined;
+	if (DATE_TEXT.test(text)) {
+		// the node's own date rule (a real calendar date, 1753–9998), as for date inputs
+		const day = toCalendarDate(text);
+		return 'date' in day ? `postingDate eq ${day.date}` : undefined;
 	}
 	const monthOnly = MONTH_TEXT.exec(text);
 	if (!monthOnly) return undefined;
