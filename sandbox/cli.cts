@@ -4,7 +4,7 @@
  * and a journal id) and runs until SIGINT/SIGTERM. `--help` for the flags.
  */
 import { startSandbox } from './server.cjs';
-import type { SandboxOptions } from './types.cjs';
+import type { Sandbox, SandboxOptions } from './types.cjs';
 
 const USAGE = `Business Central API sandbox (dev only)
 
@@ -194,6 +194,33 @@ function limitLines(o: SandboxOptions): string[] {
 	return lines;
 }
 
+/**
+ * What the sandbox prints when it is ready, a line per fact (`label  value`); scripts read it
+ * (scripts/n8n/prepare.cjs, the queue check). `extra` lines go before the last one.
+ */
+export function bannerLines(sandbox: Sandbox, title = 'Business Central API sandbox running', extra: string[] = []): string[] {
+	const company = sandbox.companies()[0];
+	const journal = sandbox.journals(company.id)[0];
+	return [
+		title,
+		`  API v2.0      ${sandbox.baseUrl('v2.0')}`,
+		`  API v1.0      ${sandbox.baseUrl('v1.0')}`,
+		`  API beta      ${sandbox.baseUrl('beta')}`,
+		`  token URL     ${sandbox.tokenUrl}`,
+		`  scope         https://api.businesscentral.dynamics.com/.default`,
+		`  tenant        ${sandbox.tenantId}`,
+		`  environment   ${sandbox.environment}`,
+		`  static token  ${sandbox.token}`,
+		`  client id     ${sandbox.clientId}`,
+		`  client secret ${sandbox.clientSecret}`,
+		`  company       ${company.id}  (${company.name})`,
+		`  journal       ${journal.id}  (${journal.code})`,
+		...limitLines(sandbox.options),
+		...extra,
+		'Press Ctrl+C to stop.',
+	];
+}
+
 async function main(): Promise<void> {
 	let parsed: SandboxOptions | 'help';
 	try {
@@ -208,26 +235,7 @@ async function main(): Promise<void> {
 		return;
 	}
 	const sandbox = await startSandbox(parsed);
-	const company = sandbox.companies()[0];
-	const journal = sandbox.journals(company.id)[0];
-	const lines = [
-		'Business Central API sandbox running',
-		`  API v2.0      ${sandbox.baseUrl('v2.0')}`,
-		`  API v1.0      ${sandbox.baseUrl('v1.0')}`,
-		`  API beta      ${sandbox.baseUrl('beta')}`,
-		`  token URL     ${sandbox.tokenUrl}`,
-		`  scope         https://api.businesscentral.dynamics.com/.default`,
-		`  tenant        ${sandbox.tenantId}`,
-		`  environment   ${sandbox.environment}`,
-		`  static token  ${sandbox.token}`,
-		`  client id     ${sandbox.clientId}`,
-		`  client secret ${sandbox.clientSecret}`,
-		`  company       ${company.id}  (${company.name})`,
-		`  journal       ${journal.id}  (${journal.code})`,
-		...limitLines(sandbox.options),
-		'Press Ctrl+C to stop.',
-	];
-	process.stdout.write(`${lines.join('\n')}\n`);
+	process.stdout.write(`${bannerLines(sandbox).join('\n')}\n`);
 	const stop = () => {
 		void sandbox.close().then(() => process.exit(0));
 	};

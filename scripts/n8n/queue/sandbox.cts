@@ -13,7 +13,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { parseArgs } from '../../../sandbox/cli.cjs';
+import { bannerLines, parseArgs } from '../../../sandbox/cli.cjs';
 import { startSandbox, type Sandbox } from '../../../sandbox/index.cjs';
 import { firstJournalPayments, report } from './report.cjs';
 
@@ -37,22 +37,9 @@ async function main(): Promise<void> {
 	if (options === 'help') throw new Error('see node --import tsx sandbox/cli.cts --help');
 	const sandbox = await startSandbox(options);
 	const reportServer = await startReportServer(sandbox);
-	const company = sandbox.companies()[0];
-	const journal = sandbox.journals(company.id)[0];
-	const lines = [
-		'Business Central API sandbox running (queue mode check)',
-		`  API v2.0      ${sandbox.baseUrl('v2.0')}`,
-		`  token URL     ${sandbox.tokenUrl}`,
-		`  tenant        ${sandbox.tenantId}`,
-		`  environment   ${sandbox.environment}`,
-		`  static token  ${sandbox.token}`,
-		`  client id     ${sandbox.clientId}`,
-		`  client secret ${sandbox.clientSecret}`,
-		`  company       ${company.id}  (${company.name})`,
-		`  journal       ${journal.id}  (${journal.code})`,
+	const lines = bannerLines(sandbox, 'Business Central API sandbox running (queue mode check)', [
 		`  report        http://127.0.0.1:${(reportServer.address() as AddressInfo).port}`,
-		'Press Ctrl+C to stop.',
-	];
+	]);
 	process.stdout.write(`${lines.join('\n')}\n`);
 	const stop = () => {
 		reportServer.close();
