@@ -349,6 +349,12 @@ export function validateConflictPolicy(value: unknown): (typeof CONFLICT_POLICIE
 	}
 	return value as (typeof CONFLICT_POLICIES)[number];
 }
+/**
+ * An entity-tag as HTTP writes it (`W/"…"` or `"…"`, RFC 9110 §8.8.3), which Business Central
+ * always sends. Anything else is no version: `*` in If-Match would write unconditionally.
+ */
+export const ENTITY_TAG = /^(W\/)?"[\x21\x23-\x7E]*"$/;
+
 /** How an operation treats `*` in its eTag option. */
 export interface ETagRules {
 	/** Whether `*` (no concurrency check) may be given: only where the user chose to write regardless. */
@@ -388,7 +394,7 @@ export function validateETag(value: unknown, rules: ETagRules = UPDATE_ETAG_RULE
 		if (rules.allowWildcard) return eTag;
 		throw new InputValidationError('eTag', value, `is not an eTag: ${rules.wildcardHint}`);
 	}
-	if (eTag.length > 1000 || !/^(W\/)?"[\x21\x23-\x7E]*"$/.test(eTag)) {
+	if (eTag.length > 1000 || !ENTITY_TAG.test(eTag)) {
 		throw new InputValidationError(
 			'eTag',
 			value,

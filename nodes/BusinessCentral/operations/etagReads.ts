@@ -5,7 +5,7 @@ import type { ApiBase, ApiVersion } from '../helpers/apiBase';
 import { parentKeyInRecordUrl } from '../helpers/locators';
 import { andAll } from '../helpers/odata';
 import { collectionSchema } from '../helpers/schemas';
-import { GUID_PATTERN, locatorValue } from '../helpers/validation';
+import { ENTITY_TAG, GUID_PATTERN, locatorValue } from '../helpers/validation';
 import { chunks, inPool } from '../transport/batchRunner';
 import { getConnection, type BcFunctions } from '../transport/connection';
 import { pagingProblem, SERVER_MAX_PAGE_SIZE, startPaging } from '../transport/paging';
@@ -134,13 +134,6 @@ function firstPage(
 }
 
 /**
- * An entity-tag as HTTP writes it (`W/"…"` or `"…"`, RFC 9110 §8.8.3), which Business Central
- * always sends. Anything else is no version: `*` in If-Match would write unconditionally,
- * over another user's change, and let a re-sent write land twice.
- */
-const ENTITY_TAG = /^(?:W\/)?"[\x21\x23-\x7e]*"$/;
-
-/**
  * Adds the wanted records of a page (id, eTag). A record listed twice is marked doubtful,
  * whatever its eTags say: a listing that repeats a record is inconsistent, and its values
  * (Include Previous Values) or eTag could be either; it is read by GET.
@@ -155,6 +148,7 @@ function collect(
 		const id = typeof row.id === 'string' ? row.id.toLowerCase() : '';
 		if (!wanted.has(id)) continue;
 		const eTag = row['@odata.etag'];
+		// no usable version (none, not text, `*`): If-Match is always a real entity-tag
 		if (found.has(id) || typeof eTag !== 'string' || !ENTITY_TAG.test(eTag)) doubtful.add(id);
 		found.set(id, row);
 	}
